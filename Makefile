@@ -1,0 +1,103 @@
+# swarmpress — `make run` and `make test` set up everything they need, idempotently.
+#
+#   make run    install what is missing, build, open the window (or the headless node)
+#   make test   the same setup, then lint, type check and every test
+#   make bench  the benchmarks, side by side with their references (bench-results.md)
+#
+# Setup steps leave stamps in .stamps/ so that nothing is redone when nothing changed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+ROOT := $(abspath .)
+STAMPS := .stamps
+NODE_BIN := node_modules/.bin
+
+# Debian packages the build, the app and the tests use (FACTS.md lists why).
+APT_PACKAGES := g++ make cmake pkg-config ccache python3 \
+  qt6-base-dev libqt6svg6-dev libglib2.0-dev libtorrent-rasterbar-dev libboost-dev \
+  xvfb xauth x11-utils xdotool imagemagick fonts-dejavu-core \
+  aria2 transmission-cli iproute2
+
+# Native builds compile against Node's own headers (no header download) and Debian's Qt.
+# ccache keys on content, not on the clone's path, so a fresh clone on a machine that built
+# before compiles in seconds (NodeGui alone is ~150 C++ units).
+export npm_config_nodedir := /usr
+export QT_INSTALL_DIR := /usr
+export CCACHE_BASEDIR := $(ROOT)
+export CCACHE_NOHASHDIR := true
+export CCACHE_MAXSIZE ?= 2G
+export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+export JOBS ?= 2
+
+NODEGUI_ADDON := node_modules/@nodegui/nodegui/build/Release/nodegui_core.node
+NATIVE_ADDONS := native/build/Release/swarmpress_qt_runtime.node native/build/Release/swarmpress_torrent.node
+NATIVE_SOURCES := native/binding.gyp $(shell find native/src -name '*.cpp' -o -name '*.h' 2>/dev/null)
+TS_SOURCES := tsconfig.json $(shell find src test -name '*.ts' 2>/dev/null)
+TEST_FILES = $(shell find dist/test -name '*.test.js' | sort)
+
+.PHONY: run build test lint typecheck unit bench bench-smoke clean setup system-deps
+
+run: build
+	node bin/swarmpress.js
+
+build: $(STAMPS)/system $(NODEGUI_ADDON) $(NATIVE_ADDONS) $(STAMPS)/dist
+
+setup: build
+
+# --- system packages ---------------------------------------------------------------
+$(STAMPS)/system: Makefile
+	@mkdir -p $(STAMPS)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:" $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "swarmpress needs these Debian packages; install them, then run make again:"; \
+	    echo "  sudo apt-get install -y --no-install-recommends" $$missing; \
+	    exit 1; \
+	  fi; \
+	fi
+	@touch $@
+
+system-deps: $(STAMPS)/system
+
+# --- npm packages --------------------------------------------------------------------
+# SKIP_BUILD stops NodeGui's own install script (it would try to download a prebuilt
+# binary); its addon is built below instead. @nodegui/qode is overridden by native/qode.
+$(STAMPS)/npm: package.json package-lock.json native/qode/package.json $(STAMPS)/system
+	SKIP_BUILD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(NODEGUI_ADDON): $(STAMPS)/npm
+	cd node_modules/@nodegui/nodegui && node ../../cmake-js/bin/cmake-js compile --log-level error
+	@touch $@
+
+# --- swarmpress's own native modules -------------------------------------------------
+$(NATIVE_ADDONS) &: $(NATIVE_SOURCES) $(STAMPS)/npm
+	CC="ccache gcc" CXX="ccache g++" $(NODE_BIN)/node-gyp rebuild --directory native --jobs $(JOBS) --loglevel=warn
+	@touch $(NATIVE_ADDONS)
+
+# --- TypeScript ----------------------------------------------------------------------
+$(STAMPS)/dist: $(TS_SOURCES) $(STAMPS)/npm
+	$(NODE_BIN)/tsc -p tsconfig.json
+	@touch $@
+
+# --- checks --------------------------------------------------------------------------
+lint: $(STAMPS)/npm
+	$(NODE_BIN)/eslint --max-warnings 0 .
+
+typecheck: $(STAMPS)/npm
+	$(NODE_BIN)/tsc -p tsconfig.json --noEmit
+
+unit: build
+	node --test --test-reporter=spec $(TEST_FILES)
+
+test: build lint typecheck
+	node --test --test-reporter=spec $(TEST_FILES)
+
+bench: build
+	node dist/test/bench/run.js
+
+clean:
+	rm -rf dist native/build $(STAMPS)

@@ -1,0 +1,24 @@
+# Native modules of swarmpress, built with node-gyp against Node's own headers
+# (npm_config_nodedir=/usr on Debian) and Debian's Qt 6, GLib and libtorrent-rasterbar.
+{
+  "target_defaults": {
+    "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+    "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"]
+  },
+  "targets": [
+    {
+      "target_name": "swarmpress_qt_runtime",
+      "sources": ["src/runtime/qt_runtime.cpp"],
+      "cflags_cc": ["<!@(pkg-config --cflags Qt6Widgets glib-2.0)", "-fPIC"],
+      "libraries": ["<!@(pkg-config --libs Qt6Widgets glib-2.0)"]
+    },
+    {
+      "target_name": "swarmpress_torrent",
+      "sources": ["src/torrent/addon.cpp", "src/torrent/version.cpp"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
+      "cflags_cc": ["<!@(pkg-config --cflags libtorrent-rasterbar)"],
+      "libraries": ["<!@(pkg-config --libs libtorrent-rasterbar)"]
+    }
+  ]
+}

@@ -1,0 +1,13 @@
+// The libtorrent binding of swarmpress: this file only wires the subsystems together.
+#include <napi.h>
+
+#include "bindings.h"
+
+namespace {
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  swarmpress::bind_version(env, exports);
+  return exports;
+}
+}  // namespace
+
+NODE_API_MODULE(swarmpress_torrent, Init)

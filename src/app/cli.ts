@@ -1,0 +1,200 @@
+/**
+ * The command line of DESIGN.md ("Command line"), parsed into a typed `Invocation`.
+ * Parsing never touches the disk, the network or Qt; bad arguments throw UsageError with
+ * one line that says what is wrong.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../core/errors.js';
+
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface CommonOptions {
+  readonly dataDir: string | undefined;
+  readonly json: boolean;
+  readonly listen: Endpoint | undefined;
+  readonly dhtBootstrap: readonly Endpoint[] | undefined;
+  readonly dht: boolean;
+  readonly lan: boolean;
+}
+
+export type Command =
+  | { readonly name: 'window'; readonly url: string | undefined; readonly kiosk: boolean }
+  | { readonly name: 'publish'; readonly dir: string; readonly site: string | undefined }
+  | { readonly name: 'post'; readonly file: string; readonly title: string | undefined; readonly replyTo: string | undefined; readonly site: string | undefined }
+  | { readonly name: 'get'; readonly url: string; readonly out: string | undefined; readonly timeoutS: number | undefined }
+  | { readonly name: 'follow' | 'unfollow' | 'block'; readonly target: string }
+  | { readonly name: 'serve' }
+  | { readonly name: 'render'; readonly file: string; readonly png: string | undefined; readonly dump: boolean; readonly width: number }
+  | { readonly name: 'identity'; readonly action: 'show' | 'export' | 'import'; readonly file: string | undefined }
+  | { readonly name: 'help' }
+  | { readonly name: 'version' };
+
+export interface Invocation {
+  readonly command: Command;
+  readonly common: CommonOptions;
+}
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  listen: { type: 'string' },
+  'dht-bootstrap': { type: 'string' },
+  'no-dht': { type: 'boolean' },
+  'no-lan': { type: 'boolean' },
+  kiosk: { type: 'string' },
+  site: { type: 'string' },
+  title: { type: 'string' },
+  'reply-to': { type: 'string' },
+  out: { type: 'string' },
+  timeout: { type: 'string' },
+  png: { type: 'string' },
+  dump: { type: 'boolean' },
+  width: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+type OptionName = keyof typeof OPTIONS;
+
+const COMMON: readonly OptionName[] = ['help', 'version', 'json', 'data-dir', 'listen', 'dht-bootstrap', 'no-dht', 'no-lan'];
+
+/** Options each command accepts besides the common ones, and how many operands it takes. */
+const COMMANDS = {
+  window: { options: ['kiosk'], operands: [0, 1] },
+  publish: { options: ['site'], operands: [1, 1] },
+  post: { options: ['title', 'reply-to', 'site'], operands: [1, 1] },
+  get: { options: ['out', 'timeout'], operands: [1, 1] },
+  follow: { options: [], operands: [1, 1] },
+  unfollow: { options: [], operands: [1, 1] },
+  block: { options: [], operands: [1, 1] },
+  serve: { options: [], operands: [0, 0] },
+  render: { options: ['png', 'dump', 'width'], operands: [1, 1] },
+  identity: { options: [], operands: [1, 2] },
+} as const satisfies Record<string, { options: readonly OptionName[]; operands: readonly [number, number] }>;
+
+type CommandName = keyof typeof COMMANDS;
+
+function isCommandName(word: string): word is CommandName {
+  return Object.hasOwn(COMMANDS, word) && word !== 'window';
+}
+
+/** Largest width accepted for offscreen rendering, in pixels. */
+export const MAX_RENDER_WIDTH = 8192;
+const DEFAULT_RENDER_WIDTH = 800;
+
+/** Parses `HOST:PORT` (IPv6 as `[addr]:port`). */
+export function parseEndpoint(text: string, option: string): Endpoint {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):([0-9]{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  const host = match?.[1] ?? match?.[2];
+  if (match === null || host === undefined || !Number.isInteger(port) || port > 65535) {
+    throw new UsageError(`${option} expects HOST:PORT (for example 127.0.0.1:6881), not '${text}'`);
+  }
+  return { host, port };
+}
+
+function parseWholeNumber(text: string, option: string, min: number, max: number): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`${option} expects a whole number from ${min} to ${max}, not '${text}'`);
+  }
+  return Number(text);
+}
+
+/** Parses the arguments after `swarmpress` (without node and the script). */
+export function parseCommandLine(argv: readonly string[]): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+  }
+  const { values, positionals } = parsed;
+  const first = positionals[0];
+  const name: CommandName = first !== undefined && isCommandName(first) ? first : 'window';
+  const operands = name === 'window' ? positionals : positionals.slice(1);
+  const spec = COMMANDS[name];
+  const allowed = new Set<string>([...COMMON, ...spec.options]);
+  for (const key of Object.keys(values)) {
+    if (!allowed.has(key)) throw new UsageError(`--${key} does not go with '${name === 'window' ? 'swarmpress' : `swarmpress ${name}`}'`);
+  }
+  const common: CommonOptions = {
+    dataDir: values['data-dir'],
+    json: values.json === true,
+    listen: values.listen === undefined ? undefined : parseEndpoint(values.listen, '--listen'),
+    dhtBootstrap: values['dht-bootstrap']?.split(',').map((part) => parseEndpoint(part.trim(), '--dht-bootstrap')),
+    dht: values['no-dht'] !== true,
+    lan: values['no-lan'] !== true,
+  };
+  if (values.help === true) return { command: { name: 'help' }, common };
+  if (values.version === true) return { command: { name: 'version' }, common };
+  const [min, max] = spec.operands;
+  if (operands.length < min || operands.length > max) {
+    const what = name === 'window' ? `unknown command '${operands[0] ?? ''}'` : `'swarmpress ${name}' takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, not ${operands.length}`;
+    throw new UsageError(`${what} (see 'swarmpress --help')`);
+  }
+  return { command: toCommand(name, operands, values), common };
+}
+
+function toCommand(name: CommandName, operands: readonly string[], values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']): Command {
+  const operand = operands[0] ?? '';
+  switch (name) {
+    case 'window':
+      if (values.kiosk !== undefined && operands.length > 0) throw new UsageError('give the address either after --kiosk or alone, not both');
+      return { name, url: values.kiosk ?? operands[0], kiosk: values.kiosk !== undefined };
+    case 'publish':
+      return { name, dir: operand, site: values.site };
+    case 'post':
+      return { name, file: operand, title: values.title, replyTo: values['reply-to'], site: values.site };
+    case 'get':
+      return { name, url: operand, out: values.out, timeoutS: values.timeout === undefined ? undefined : parseWholeNumber(values.timeout, '--timeout', 1, 86_400) };
+    case 'follow':
+    case 'unfollow':
+    case 'block':
+      return { name, target: operand };
+    case 'serve':
+      return { name };
+    case 'render': {
+      const dump = values.dump === true;
+      if (dump === (values.png !== undefined)) throw new UsageError("'swarmpress render' needs exactly one of --dump and --png OUT.png");
+      const width = values.width === undefined ? DEFAULT_RENDER_WIDTH : parseWholeNumber(values.width, '--width', 100, MAX_RENDER_WIDTH);
+      return { name, file: operand, png: values.png, dump, width };
+    }
+    case 'identity': {
+      const action = operand;
+      if (action !== 'show' && action !== 'export' && action !== 'import') {
+        throw new UsageError(`'swarmpress identity' takes show, export FILE or import FILE, not '${action}'`);
+      }
+      const file = operands[1];
+      if ((action === 'show') !== (file === undefined)) {
+        throw new UsageError(action === 'show' ? "'swarmpress identity show' takes no file" : `'swarmpress identity ${action}' needs a FILE`);
+      }
+      return { name, action, file };
+    }
+  }
+}
+
+export const HELP = `swarmpress — read and write Markdown sites that live in BitTorrent swarms
+
+usage:
+  swarmpress [URL]                      open the window (reader + author)
+  swarmpress --kiosk URL                fullscreen, read-only
+  swarmpress publish DIR [--site NAME]  publish or update a site from a folder
+  swarmpress post FILE.md [--title T] [--reply-to URL|ID] [--site NAME]
+  swarmpress get URL [--out DIR] [--timeout S]
+  swarmpress follow|unfollow|block URL-or-KEY
+  swarmpress serve                      headless node: seed, follow, LAN discovery
+  swarmpress render FILE.md --dump | --png OUT.png [--width N]
+  swarmpress identity show|export FILE|import FILE
+
+common options:
+  --data-dir DIR          where data lives (default: $XDG_DATA_HOME/swarmpress or ~/.local/share/swarmpress)
+  --listen HOST:PORT      where the BitTorrent session listens
+  --dht-bootstrap HOST:PORT[,...]   DHT nodes to start from
+  --no-dht  --no-lan      switch the DHT or LAN discovery off
+  --json                  machine-readable output, one JSON object per line
+  -h, --help  -V, --version
+
+exit codes: 0 done, 1 failed, 2 bad arguments, 3 not available in this version`;

@@ -1,0 +1,102 @@
+/**
+ * `swarmpress [URL]` and `swarmpress --kiosk URL`: the window. Without a display it says so
+ * in one line and runs the headless node instead.
+ */
+import { assertNever } from '../../core/assert-never.js';
+import { layoutDoc, type LayoutPlan } from '../../render/layout.js';
+import { parseMarkdown } from '../../render/markdown.js';
+import { ensureDataDir, resolveDataDir } from '../../store/data-dir.js';
+import { MainWindow } from '../../widgets/main-window.js';
+import { loadQt, type QtLoopMode } from '../../widgets/qt-runtime.js';
+import { readAssetPage, WELCOME_ADDRESS } from '../assets.js';
+import { announceReady, isAutomationEnabled, startAutomation } from '../automation.js';
+import type { Command, CommonOptions } from '../cli.js';
+import { EXIT_OK } from '../messages.js';
+import type { Output } from '../output.js';
+import { serve } from './serve.js';
+
+/** Loop mode for benchmarks only: SWARMPRESS_QT_LOOP=naive selects the 16 ms reference. */
+const LOOP_ENV = 'SWARMPRESS_QT_LOOP';
+
+export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env['DISPLAY'] ?? '') !== '' || (env['WAYLAND_DISPLAY'] ?? '') !== '';
+}
+
+export async function openWindow(command: Extract<Command, { name: 'window' }>, common: CommonOptions, out: Output): Promise<number> {
+  if (!hasDisplay()) {
+    process.stderr.write('swarmpress: no display ($DISPLAY and $WAYLAND_DISPLAY are unset): starting the headless node instead (swarmpress serve)\n');
+    return serve(common, out);
+  }
+  ensureDataDir(resolveDataDir(common.dataDir));
+  const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
+  const loaded = loadQt({ loop });
+  let plan: LayoutPlan = layoutDoc(parseMarkdown(readAssetPage('welcome.md') ?? '# swarmpress\n\nThe welcome page is missing from this installation.'));
+  const window: MainWindow = new MainWindow(
+    loaded.qt,
+    { kiosk: command.kiosk },
+    {
+      onNavigate: (address) => {
+        window.setStatus(`Opening ${address}: reading sites from the swarm arrives with issue #7.`);
+      },
+      onLink: (index) => {
+        const link = plan.links[index];
+        if (link === undefined) return;
+        const target = link.target;
+        switch (target.kind) {
+          case 'relative': {
+            const page = target.path === '' ? undefined : readAssetPage(target.path);
+            if (page === undefined) {
+              window.setStatus(`No page ${target.path} here.`);
+            } else {
+              plan = layoutDoc(parseMarkdown(page));
+              window.showPage(plan, `${WELCOME_ADDRESS}/${target.path}`);
+              window.setStatus('');
+            }
+            return;
+          }
+          case 'fragment':
+            return;
+          case 'swarm':
+            window.setStatus(`${target.href}: reading sites from the swarm arrives with issue #7.`);
+            return;
+          case 'external':
+            // Opening a web page needs the confirmation dialog of issue #5; until then show it.
+            window.setStatus(`Web link (not opened): ${target.display}`);
+            return;
+          case 'inert':
+            window.setStatus(`This link is not followed: ${target.reason}.`);
+            return;
+          default:
+            assertNever(target, 'link target');
+        }
+      },
+    },
+  );
+  window.showPage(plan, WELCOME_ADDRESS);
+  if (command.url !== undefined) window.setStatus(`Opening ${command.url}: reading sites from the swarm arrives with issue #7.`);
+  const automation = isAutomationEnabled() ? startAutomation(window, () => loaded.stats()) : undefined;
+  const startedAt = performance.now();
+  window.onNextPaint(() => {
+    const paintedMs = performance.now() - startedAt;
+    if (automation !== undefined) announceReady({ pid: process.pid, loop, sinceWindowMs: paintedMs, sinceStartMs: performance.now() });
+  });
+
+  return new Promise<number>((resolve) => {
+    const finish = (): void => {
+      process.off('SIGINT', closeWindow);
+      process.off('SIGTERM', closeWindow);
+      automation?.();
+      loaded.stop();
+      resolve(EXIT_OK);
+    };
+    const closeWindow = (): void => {
+      window.close();
+    };
+    loaded.onLastWindowClosed(finish);
+    // Ctrl-C and SIGTERM close the window like the user would, which ends the app.
+    process.on('SIGINT', closeWindow);
+    process.on('SIGTERM', closeWindow);
+    window.show();
+    if (out.json) out.print({ event: 'window', pid: process.pid }, '');
+  });
+}

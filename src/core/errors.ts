@@ -1,0 +1,31 @@
+/**
+ * The error types of swarmpress. Every error carries a string `code` that callers switch
+ * on; the message is for humans (app/messages.ts maps codes to the words a user sees).
+ */
+export class AppError extends Error {
+  /** Stable, machine-readable code such as `ERR_USAGE`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The command line or a caller asked for something malformed; nothing was done. */
+export class UsageError extends AppError {
+  constructor(message: string) {
+    super('ERR_USAGE', message);
+  }
+}
+
+/** A capability that a later issue of the project delivers; nothing was done. */
+export class NotAvailableError extends AppError {
+  constructor(what: string, issue: number) {
+    super('ERR_NOT_AVAILABLE', `${what} is not available yet (issue #${issue})`);
+  }
+}
+
+/** Data from a peer or the disk was rejected: expected, counted and dropped. */
+export class ContentError extends AppError {}

@@ -1,0 +1,153 @@
+/**
+ * Markdown source -> our closed AST (core/doc.ts), through marked's lexer.
+ *
+ * Hostile input: the source is capped in size, and block-quote nesting is clamped *before*
+ * lexing, because marked recurses once per level (about 2,000 nested `>` overflow its
+ * stack — FACTS.md). The conversion itself is bounded by MAX_NESTING. Lexing off the UI
+ * thread with a time limit is issue #5.
+ */
+import { Marked, type Token, type Tokens } from 'marked';
+import { decodeEntities } from '../core/entities.js';
+import type { Align, Block, Doc, Inline, ListItem } from '../core/doc.js';
+
+/** Largest Markdown source shown in full, in UTF-16 code units (~1 MB of ASCII). */
+export const MAX_SOURCE_CHARS = 1_048_576;
+/** Deepest nesting of quotes and lists that is shown as structure; deeper is flattened. */
+export const MAX_NESTING = 32;
+
+/** One lexer instance per module: marked's global instance is never touched. */
+const lexer = new Marked({ gfm: true, breaks: false, async: false });
+
+/** Cuts `>` markers beyond MAX_NESTING at the start of each line. */
+export function clampQuoteNesting(source: string): string {
+  const prefix = new RegExp(`^((?: {0,3}>[ \\t]?){${MAX_NESTING}})(?:[ \\t]*>)+`, 'gm');
+  return source.replace(prefix, '$1');
+}
+
+/** Parses Markdown into a `Doc`. Never throws for any string input. */
+export function parseMarkdown(source: string): Doc {
+  const notices: string[] = [];
+  let text = source;
+  if (text.length > MAX_SOURCE_CHARS) {
+    text = text.slice(0, MAX_SOURCE_CHARS);
+    notices.push(`The document is longer than ${MAX_SOURCE_CHARS} characters; only the beginning is shown.`);
+  }
+  text = clampQuoteNesting(text.replace(/\0/g, '\ufffd'));
+  let tokens: Token[];
+  try {
+    tokens = lexer.lexer(text);
+  } catch (error) {
+    notices.push(`The document could not be read as Markdown (${String(error)}); it is shown as plain text.`);
+    return { blocks: [{ type: 'code', lang: '', text }], notices };
+  }
+  return { blocks: toBlocks(tokens, 0), notices };
+}
+
+function toBlocks(tokens: readonly Token[], depth: number): Block[] {
+  const out: Block[] = [];
+  for (const token of tokens) {
+    const block = toBlock(token, depth);
+    if (block !== undefined) out.push(block);
+  }
+  return out;
+}
+
+function toBlock(token: Token, depth: number): Block | undefined {
+  const t = token as Tokens.Generic;
+  switch (t.type) {
+    case 'space':
+    case 'def':
+      return undefined;
+    case 'heading': {
+      const level = Math.min(6, Math.max(1, Number(t['depth']))) as 1 | 2 | 3 | 4 | 5 | 6;
+      return { type: 'heading', level, children: toInlines(t.tokens, depth) };
+    }
+    case 'paragraph':
+      return { type: 'paragraph', children: toInlines(t.tokens, depth) };
+    case 'text':
+      // Block-level text occurs in tight list items.
+      return { type: 'paragraph', children: t.tokens ? toInlines(t.tokens, depth) : [plain(String(t['text']))] };
+    case 'code':
+      return { type: 'code', lang: String(t['lang'] ?? '').slice(0, 64), text: String(t['text']) };
+    case 'hr':
+      return { type: 'rule' };
+    case 'html':
+      return { type: 'html', text: String(t['text']) };
+    case 'blockquote':
+      if (depth >= MAX_NESTING) return { type: 'paragraph', children: [plain(String(t['text']))] };
+      return { type: 'blockquote', children: toBlocks(t.tokens ?? [], depth + 1) };
+    case 'list':
+      return toList(t as Tokens.List, depth);
+    case 'table':
+      return toTable(t as Tokens.Table, depth);
+    default:
+      // A token type this version of the converter does not know: keep its text visible.
+      return { type: 'paragraph', children: [plain(t.raw)] };
+  }
+}
+
+function toList(list: Tokens.List, depth: number): Block {
+  if (depth >= MAX_NESTING) return { type: 'paragraph', children: [plain(list.raw)] };
+  const start = typeof list.start === 'number' && Number.isSafeInteger(list.start) ? list.start : 1;
+  const items: ListItem[] = list.items.map((item) => {
+    const children = item.tokens.filter((token) => token.type !== 'checkbox');
+    return { checked: item.task ? Boolean(item.checked) : null, children: toBlocks(children, depth + 1) };
+  });
+  return { type: 'list', ordered: list.ordered, start, items };
+}
+
+function toTable(table: Tokens.Table, depth: number): Block {
+  const align: Align[] = table.align.map((a) => a ?? null);
+  return {
+    type: 'table',
+    align,
+    header: table.header.map((cell) => toInlines(cell.tokens, depth)),
+    rows: table.rows.map((row) => row.map((cell) => toInlines(cell.tokens, depth))),
+  };
+}
+
+function plain(text: string): Inline {
+  return { type: 'text', text };
+}
+
+function toInlines(tokens: readonly Token[] | undefined, depth: number): Inline[] {
+  const out: Inline[] = [];
+  for (const token of tokens ?? []) {
+    // A text token inside a tight list item carries its own inline tokens: splice them in.
+    if (token.type === 'text' && (token as Tokens.Generic).tokens?.length) {
+      out.push(...toInlines(token.tokens, depth));
+    } else {
+      out.push(toInline(token, depth));
+    }
+  }
+  return out;
+}
+
+function toInline(token: Token, depth: number): Inline {
+  const t = token as Tokens.Generic;
+  const nested = (): Inline[] => (depth >= MAX_NESTING ? [plain(String(t['text'] ?? t.raw))] : toInlines(t.tokens, depth + 1));
+  switch (t.type) {
+    case 'text':
+      return plain(decodeEntities(String(t['text'])));
+    case 'escape':
+      return plain(String(t['text']));
+    case 'strong':
+      return { type: 'strong', children: nested() };
+    case 'em':
+      return { type: 'emphasis', children: nested() };
+    case 'del':
+      return { type: 'strike', children: nested() };
+    case 'codespan':
+      return { type: 'code', text: decodeEntities(String(t['text'])) };
+    case 'br':
+      return { type: 'break', hard: true };
+    case 'link':
+      return { type: 'link', href: String(t['href']), title: String(t['title'] ?? ''), children: nested() };
+    case 'image':
+      return { type: 'image', src: String(t['href']), alt: decodeEntities(String(t['text'])), title: String(t['title'] ?? '') };
+    case 'html':
+      return { type: 'html', text: String(t['text']) };
+    default:
+      return plain(t.raw);
+  }
+}

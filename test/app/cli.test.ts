@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseCommandLine, parseEndpoint } from '../../src/app/cli.js';
+import { UsageError } from '../../src/core/errors.js';
+
+test('no arguments open the window; a lone URL opens it on that address', () => {
+  assert.deepEqual(parseCommandLine([]).command, { name: 'window', url: undefined, kiosk: false });
+  const key = 'bittorrent://' + 'ab'.repeat(32);
+  assert.deepEqual(parseCommandLine([key]).command, { name: 'window', url: key, kiosk: false });
+  assert.deepEqual(parseCommandLine(['--kiosk', key]).command, { name: 'window', url: key, kiosk: true });
+});
+
+test('every command of the contract parses with its options', () => {
+  assert.deepEqual(parseCommandLine(['publish', 'site', '--site', 'blog']).command, { name: 'publish', dir: 'site', site: 'blog' });
+  assert.deepEqual(parseCommandLine(['post', 'a.md', '--title', 'T', '--reply-to', 'x']).command, {
+    name: 'post', file: 'a.md', title: 'T', replyTo: 'x', site: undefined,
+  });
+  assert.deepEqual(parseCommandLine(['get', 'u', '--out', 'd', '--timeout', '30']).command, { name: 'get', url: 'u', out: 'd', timeoutS: 30 });
+  for (const name of ['follow', 'unfollow', 'block'] as const) assert.deepEqual(parseCommandLine([name, 'k']).command, { name, target: 'k' });
+  assert.deepEqual(parseCommandLine(['serve']).command, { name: 'serve' });
+  assert.deepEqual(parseCommandLine(['render', 'a.md', '--dump']).command, { name: 'render', file: 'a.md', png: undefined, dump: true, width: 800 });
+  assert.deepEqual(parseCommandLine(['render', 'a.md', '--png', 'o.png', '--width', '640']).command, { name: 'render', file: 'a.md', png: 'o.png', dump: false, width: 640 });
+  assert.deepEqual(parseCommandLine(['identity', 'show']).command, { name: 'identity', action: 'show', file: undefined });
+  assert.deepEqual(parseCommandLine(['identity', 'export', 'k']).command, { name: 'identity', action: 'export', file: 'k' });
+  assert.equal(parseCommandLine(['--help']).command.name, 'help');
+  assert.equal(parseCommandLine(['serve', '--version']).command.name, 'version');
+});
+
+test('common options apply to every command', () => {
+  const { common } = parseCommandLine(['serve', '--data-dir', '/tmp/d', '--json', '--listen', '127.0.0.1:6881', '--dht-bootstrap', '127.0.0.1:1,[::1]:2', '--no-dht', '--no-lan']);
+  assert.deepEqual(common, {
+    dataDir: '/tmp/d', json: true, listen: { host: '127.0.0.1', port: 6881 },
+    dhtBootstrap: [{ host: '127.0.0.1', port: 1 }, { host: '::1', port: 2 }], dht: false, lan: false,
+  });
+});
+
+test('bad arguments are refused with one line that says what is wrong', () => {
+  const cases: [string[], RegExp][] = [
+    [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['publish'], /'swarmpress publish' takes 1 argument, not 0/],
+    [['publish', 'a', 'b'], /takes 1 argument, not 2/],
+    [['serve', '--site', 'x'], /--site does not go with 'swarmpress serve'/],
+    [['render', 'a.md'], /exactly one of --dump and --png/],
+    [['render', 'a.md', '--dump', '--width', '0'], /--width expects a whole number from 100 to 8192/],
+    [['get', 'u', '--timeout', '1e3'], /--timeout expects a whole number/],
+    [['serve', '--listen', 'localhost'], /--listen expects HOST:PORT/],
+    [['serve', '--listen', '1.2.3.4:70000'], /--listen expects HOST:PORT/],
+    [['identity', 'rotate'], /takes show, export FILE or import FILE/],
+    [['identity', 'export'], /needs a FILE/],
+    [['a', 'b'], /unknown command 'a'/],
+    [['--kiosk', 'u', 'v'], /either after --kiosk or alone/],
+  ];
+  for (const [argv, message] of cases) {
+    assert.throws(() => parseCommandLine(argv), (error: unknown) => error instanceof UsageError && message.test(error.message) && !error.message.includes('\n'), argv.join(' '));
+  }
+});
+
+test('endpoints', () => {
+  assert.deepEqual(parseEndpoint('[::1]:6881', '--listen'), { host: '::1', port: 6881 });
+  assert.throws(() => parseEndpoint('::1:6881', '--listen'), UsageError);
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { summarisePng } from '../helpers/png.js';
+import { REPO_ROOT, SWARMPRESS_BIN } from '../helpers/process.js';
+import { makeTempDir, removeDir } from '../helpers/temp.js';
+
+let dir: string;
+before(() => {
+  dir = makeTempDir();
+});
+after(() => {
+  removeDir(dir);
+});
+
+function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [SWARMPRESS_BIN, '--data-dir', dir, ...args], {
+    cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('--version names swarmpress and the libtorrent it runs with', () => {
+  const human = run(['--version']);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, /^swarmpress \d+\.\d+\.\d+ \(libtorrent 2\.\d+\.\d+\.\d+, node \d+/);
+  const json = run(['--version', '--json']);
+  const parsed = JSON.parse(json.stdout) as Record<string, string>;
+  assert.match(parsed['libtorrent'] ?? '', /^2\./);
+});
+
+test('--help lists every command of the contract', () => {
+  const help = run(['--help']);
+  assert.equal(help.code, 0);
+  for (const word of ['publish', 'post', 'get', 'follow', 'unfollow', 'block', 'serve', 'render', 'identity', '--kiosk', '--data-dir', '--json']) {
+    assert.ok(help.stdout.includes(word), word);
+  }
+});
+
+test('bad arguments: exit code 2 and one line on stderr', () => {
+  const bad = run(['publish']);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+  assert.match(bad.stderr, /^swarmpress: 'swarmpress publish' takes 1 argument/);
+  const json = run(['--json', '--bogus']);
+  assert.equal(json.code, 2);
+  assert.equal((JSON.parse(json.stdout) as { error: string }).error, 'ERR_USAGE');
+});
+
+test('commands of later issues say so, with exit code 3 and the issue', () => {
+  for (const [args, issue] of [[['publish', 'x'], 7], [['get', 'x'], 7], [['follow', 'x'], 7], [['identity', 'show'], 4]] as const) {
+    const result = run([...args]);
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, new RegExp(`not available yet \\(issue #${issue}\\)`));
+  }
+});
+
+test('render --dump prints the widget tree of a Markdown file; --png draws it', () => {
+  const file = path.join(dir, 'page.md');
+  fs.writeFileSync(file, '# Title <b>x</b>\n\nSome *emphasis* and [a link](bittorrent://' + 'a'.repeat(64) + ').\n\n- one\n- two\n');
+  const dump = run(['render', file, '--dump', '--json']);
+  assert.equal(dump.code, 0, dump.stderr);
+  const tree = JSON.parse(dump.stdout) as { title: string; widgets: { role: string; text: string; links: string[] }[] };
+  assert.equal(tree.title, 'Title <b>x</b>');
+  assert.deepEqual(tree.widgets.map((w) => w.role), ['h1', 'paragraph', 'paragraph', 'paragraph']);
+  assert.equal(tree.widgets[0]?.text, 'Title <b>x</b>', 'raw HTML is shown as text');
+  assert.deepEqual(tree.widgets[1]?.links, ['bittorrent://' + 'a'.repeat(64)]);
+  assert.equal(tree.widgets[2]?.text, '•\u00a0\u00a0one');
+
+  const png = path.join(dir, 'page.png');
+  const drawn = run(['render', file, '--png', png, '--width', '500']);
+  assert.equal(drawn.code, 0, drawn.stderr);
+  const shot = summarisePng(png);
+  assert.equal(shot.width, 500);
+  assert.ok(shot.colours > 8 && shot.inked > 0.005, JSON.stringify(shot));
+
+  const missing = run(['render', path.join(dir, 'nope.md'), '--dump']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^swarmpress: cannot read .*nope\.md \(ENOENT\)/);
+});

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { Driven, REPO_ROOT } from '../helpers/process.js';
+import { makeTempDir, removeDir } from '../helpers/temp.js';
+
+let dir: string;
+before(() => {
+  dir = makeTempDir();
+});
+after(() => {
+  removeDir(dir);
+});
+
+// A smoke run keeps the benchmarks from rotting; its figures are never asserted.
+test('every benchmark runs once at tiny size and reports every figure', async () => {
+  const bench = new Driven(process.execPath, ['dist/test/bench/run.js', '--smoke', '--out-dir', dir], { cwd: REPO_ROOT });
+  const exit = await bench.waitExit(180_000);
+  assert.deepEqual(exit, { code: 0, signal: null }, bench.stderr);
+  const report = JSON.parse(fs.readFileSync(path.join(dir, 'bench-results.json'), 'utf8')) as { figures: { id: string; subject: { values: number[] } }[] };
+  assert.deepEqual(report.figures.map((f) => f.id), ['idle-cpu', 'window-pss', 'window-rss', 'start-to-paint']);
+  for (const figure of report.figures) assert.ok(figure.subject.values.every((v) => Number.isFinite(v) && v > 0), figure.id);
+  assert.match(fs.readFileSync(path.join(dir, 'bench-results.md'), 'utf8'), /SMOKE RUN/);
+});

@@ -1,0 +1,67 @@
+/**
+ * Measurements of running processes from /proc: CPU time with nanosecond resolution
+ * (/proc/PID/task/TID/schedstat, summed over threads — /proc/PID/stat counts in 10 ms
+ * ticks, too coarse for an idle process) and memory as RSS and PSS summed over a process
+ * tree (/proc/PID/smaps_rollup).
+ */
+import fs from 'node:fs';
+
+/** CPU time used so far by every thread of `pid`, in nanoseconds. */
+export function cpuTimeNs(pid: number): number {
+  let total = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended between readdir and read
+    }
+  }
+  return total;
+}
+
+/** `pid` and all its descendants. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // gone
+    }
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.shift() ?? 0;
+    out.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return out;
+}
+
+export interface Memory {
+  readonly rssKiB: number;
+  readonly pssKiB: number;
+}
+
+/** RSS and PSS summed over the process tree of `pid`, in KiB. */
+export function treeMemory(pid: number): Memory {
+  let rssKiB = 0;
+  let pssKiB = 0;
+  for (const member of processTree(pid)) {
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${member}/smaps_rollup`, 'utf8');
+    } catch {
+      continue;
+    }
+    rssKiB += Number(/^Rss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+    pssKiB += Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+  }
+  return { rssKiB, pssKiB };
+}

@@ -1,0 +1,28 @@
+/**
+ * `make bench`: runs every benchmark of test/bench and writes bench-results.md and
+ * bench-results.json at the top of the repository (or --out-dir). `--smoke` runs each
+ * once with tiny sizes, so that `make test` keeps the benchmarks working; its figures
+ * mean nothing.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../helpers/process.js';
+import { startXvfb } from '../helpers/xvfb.js';
+import { writeReport, type Figure } from './report.js';
+import { benchWindow } from './window.js';
+
+const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, 'out-dir': { type: 'string' } } });
+const smoke = values.smoke === true;
+const outDir = values['out-dir'] ?? REPO_ROOT;
+
+const x = await startXvfb();
+const figures: Figure[] = [];
+try {
+  process.stderr.write('bench: window (idle CPU, memory, start)...\n');
+  figures.push(...(await benchWindow(x, smoke ? { runs: 1, idleMs: 1000, settleMs: 300 } : { runs: 3, idleMs: 10_000, settleMs: 1500 })));
+} finally {
+  await x.stop();
+}
+const note = smoke ? 'SMOKE RUN: one tiny iteration each; these figures mean nothing.' : 'Reproduce with `make bench`.';
+writeReport(figures, path.join(outDir, 'bench-results.json'), path.join(outDir, 'bench-results.md'), note);
+process.stderr.write(`bench: wrote ${path.join(outDir, 'bench-results.md')}\n`);
