@@ -116,6 +116,13 @@ function toInlines(tokens: readonly Token[] | undefined, depth: number): Inline[
     // A text token inside a tight list item carries its own inline tokens: splice them in.
     if (token.type === 'text' && (token as Tokens.Generic).tokens?.length) {
       out.push(...toInlines(token.tokens, depth));
+    } else if (token.type === 'text' || token.type === 'escape') {
+      // A line ending inside a paragraph is a soft break (CommonMark 6.8), not text.
+      const lines: string[] = (token.type === 'text' ? decodeEntities(String(token.text)) : String(token.text)).split(/[ \t]*\n[ \t]*/);
+      lines.forEach((line: string, index: number) => {
+        if (index > 0) out.push({ type: 'break', hard: false });
+        if (line !== '') out.push(plain(line));
+      });
     } else {
       out.push(toInline(token, depth));
     }
@@ -127,10 +134,6 @@ function toInline(token: Token, depth: number): Inline {
   const t = token as Tokens.Generic;
   const nested = (): Inline[] => (depth >= MAX_NESTING ? [plain(String(t['text'] ?? t.raw))] : toInlines(t.tokens, depth + 1));
   switch (t.type) {
-    case 'text':
-      return plain(decodeEntities(String(t['text'])));
-    case 'escape':
-      return plain(String(t['text']));
     case 'strong':
       return { type: 'strong', children: nested() };
     case 'em':

@@ -18,14 +18,14 @@ export type Qt = typeof NodeGui;
 const STYLE_SHEET = `
   #page { background: #ffffff; }
   QLabel { color: #1d1d1f; font-size: 15px; }
-  QLabel[role="h1"] { font-size: 30px; font-weight: 700; padding-top: 8px; }
-  QLabel[role="h2"] { font-size: 24px; font-weight: 700; padding-top: 8px; }
-  QLabel[role="h3"] { font-size: 20px; font-weight: 600; padding-top: 6px; }
+  QLabel[role="h1"] { font-size: 30px; font-weight: 700; padding: 8px 0 0 0; }
+  QLabel[role="h2"] { font-size: 24px; font-weight: 700; padding: 8px 0 0 0; }
+  QLabel[role="h3"] { font-size: 20px; font-weight: 600; padding: 6px 0 0 0; }
   QLabel[role="h4"], QLabel[role="h5"], QLabel[role="h6"] { font-size: 16px; font-weight: 600; }
   QLabel[role="code"], QLabel[role="literal"] { font-family: monospace; font-size: 13px; background: #f4f4f6; padding: 8px; }
   QLabel[role="marker"] { color: #555555; }
   QLabel[role="rule"] { background: #d0d0d6; }
-  QLabel[quoted="true"] { color: #4a4a55; border-left: 3px solid #c8c8d0; padding-left: 10px; }
+  QLabel[quoted="true"] { color: #4a4a55; border-width: 0 0 0 3px; border-style: solid; border-color: #c8c8d0; padding: 0 0 0 10px; }
 `;
 
 const INDENT_PX = 22;

@@ -35,6 +35,8 @@ interface QtRuntimeNative {
   /** Stops driving Qt; idempotent. */
   stop(): void;
   stats(): QtRuntimeStats;
+  /** Stops, then deletes every widget; for Node's 'exit' event only. */
+  destroyWidgets(): void;
 }
 
 /**
@@ -80,6 +82,11 @@ export function loadQt(options: QtOptions = {}): LoadedQt {
   }
   const runtime = runtimeModule.exports;
   const qt = createRequire(import.meta.url)('@nodegui/nodegui') as typeof NodeGui;
+  // Widgets must be gone before Node tears down the N-API environments, or NodeGui's
+  // finalizers delete them and their signal handlers call into a finished JS engine.
+  process.once('exit', () => {
+    runtime.destroyWidgets();
+  });
   const handlers: (() => void)[] = [];
   const fire = (): void => {
     for (const handler of handlers) handler();

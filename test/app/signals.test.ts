@@ -45,3 +45,10 @@ test('without a display, the app says so in one line and runs the headless node;
     node.child.kill('SIGKILL');
   }
 });
+
+test('a display with no X server behind it is a clear one-line error, not a crash', async () => {
+  const app = startSwarmpress(['--data-dir', dataDir], { DISPLAY: ':65000', WAYLAND_DISPLAY: '' });
+  const exit = await app.waitExit();
+  assert.deepEqual(exit, { code: 1, signal: null });
+  assert.equal(app.stderr, 'swarmpress: cannot open the window: no X server is running on display :65000\n');
+});

@@ -31,8 +31,11 @@
 #include <uv.h>
 
 #include <QApplication>
+#include <QEvent>
 #include <QObject>
+#include <QWidget>
 
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <vector>
@@ -64,6 +67,38 @@ struct FdWatch {
   bool usable = true;  // uv_poll_init fails for fds epoll cannot watch (regular files)
 };
 
+// Qt 6 emits QGuiApplication::lastWindowClosed only while QApplication::exec() runs, and
+// exec() never runs here. This filter notes when a top-level widget is shown, hidden or
+// closed; after the events of an iteration were dispatched, the runtime counts the visible
+// windows that would quit the app on close (Qt's own rule: WA_QuitOnClose, not a popup,
+// tool tip or other transient window) and reports the step to zero.
+class WindowWatcher : public QObject {
+ public:
+  bool changed = false;
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    switch (event->type()) {
+      case QEvent::Show:
+      case QEvent::Hide:
+      case QEvent::Close:
+        if (watched->isWidgetType() && static_cast<QWidget*>(watched)->isWindow()) changed = true;
+        break;
+      default:
+        break;
+    }
+    return false;
+  }
+};
+
+int count_quitting_windows() {
+  int count = 0;
+  for (QWidget* widget : QApplication::topLevelWidgets()) {
+    Qt::WindowType type = widget->windowType();
+    if (type == Qt::Popup || type == Qt::ToolTip || type == Qt::Desktop || type == Qt::SplashScreen) continue;
+    if (widget->isVisible() && widget->testAttribute(Qt::WA_QuitOnClose) && widget->parentWidget() == nullptr) count++;
+  }
+  return count;
+}
+
 struct Runtime {
   napi_env env = nullptr;
   uv_loop_t* loop = nullptr;
@@ -82,13 +117,29 @@ struct Runtime {
   napi_ref on_last_window_closed = nullptr;
   napi_ref resource = nullptr;
   napi_async_context async_context = nullptr;
-  QMetaObject::Connection last_window_connection;
+  WindowWatcher* watcher = nullptr;
+  bool had_windows = false;
   // Counters for tests and benchmarks.
   double iterations = 0;  // libuv iterations in which GLib was checked
   double dispatches = 0;  // iterations in which GLib had something to dispatch
 };
 
 Runtime* runtime = nullptr;  // one per process: there is one QApplication and one GLib context
+
+// swarmpress switches Qt's GL integration off (QT_XCB_GL_INTEGRATION=none: it draws no GL
+// and Mesa costs ~55 MB), while NodeGui asks for shared GL contexts; Qt then warns at every
+// start that it cannot create one. That one message is expected and dropped; every other
+// message goes to Qt's previous handler.
+QtMessageHandler previous_message_handler = nullptr;
+const char kNoGlWarning[] = "QXcbIntegration: Cannot create platform OpenGL context";
+
+void filter_messages(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+  const char* gl = std::getenv("QT_XCB_GL_INTEGRATION");
+  if (type == QtWarningMsg && gl != nullptr && std::strcmp(gl, "none") == 0 && message.startsWith(QLatin1String(kNoGlWarning))) {
+    return;
+  }
+  if (previous_message_handler != nullptr) previous_message_handler(type, context, message);
+}
 
 void noop_timer(uv_timer_t*) {}
 void noop_idle(uv_idle_t*) {}
@@ -190,15 +241,20 @@ void report_pending_exception(napi_env env) {
   }
 }
 
-void on_check(uv_check_t* handle) {
-  Runtime* rt = static_cast<Runtime*>(handle->data);
-  if (!rt->running || !rt->prepared) return;
-  rt->prepared = false;
-  rt->iterations++;
-  // libuv told us only that *something* woke the loop; GLib wants per-fd readiness.
-  if (rt->nfds > 0) g_poll(rt->fds.data(), static_cast<guint>(rt->nfds), 0);
-  if (!g_main_context_check(rt->context, rt->max_priority, rt->fds.data(), rt->nfds)) return;
-  rt->dispatches++;
+void call_last_window_closed(Runtime* rt);
+
+// After Qt handled the events of an iteration (or JS showed or closed a window in another
+// phase), reports the last quitting window going away.
+void check_windows(Runtime* rt) {
+  if (rt->watcher == nullptr || !rt->watcher->changed) return;
+  rt->watcher->changed = false;
+  bool has_windows = count_quitting_windows() > 0;
+  bool closed_last = rt->had_windows && !has_windows;
+  rt->had_windows = has_windows;
+  if (closed_last) call_last_window_closed(rt);
+}
+
+void dispatch(Runtime* rt) {
   napi_handle_scope scope;
   if (napi_open_handle_scope(rt->env, &scope) != napi_ok) return;
   napi_value resource;
@@ -222,15 +278,35 @@ void on_check(uv_check_t* handle) {
   napi_close_handle_scope(rt->env, scope);
 }
 
+void on_check(uv_check_t* handle) {
+  Runtime* rt = static_cast<Runtime*>(handle->data);
+  if (!rt->running || !rt->prepared) return;
+  rt->prepared = false;
+  rt->iterations++;
+  // libuv told us only that *something* woke the loop; GLib wants per-fd readiness.
+  if (rt->nfds > 0) g_poll(rt->fds.data(), static_cast<guint>(rt->nfds), 0);
+  if (g_main_context_check(rt->context, rt->max_priority, rt->fds.data(), rt->nfds)) {
+    rt->dispatches++;
+    dispatch(rt);
+  }
+  if (rt->running) check_windows(rt);
+}
+
 void call_last_window_closed(Runtime* rt) {
   if (rt->on_last_window_closed == nullptr) return;
   napi_handle_scope scope;
   if (napi_open_handle_scope(rt->env, &scope) != napi_ok) return;
-  napi_value callback, global, result;
+  napi_value callback, global, result, resource;
+  napi_callback_scope callback_scope = nullptr;
+  if (napi_get_reference_value(rt->env, rt->resource, &resource) == napi_ok) {
+    napi_open_callback_scope(rt->env, resource, rt->async_context, &callback_scope);
+  }
   if (napi_get_reference_value(rt->env, rt->on_last_window_closed, &callback) == napi_ok &&
       callback != nullptr && napi_get_global(rt->env, &global) == napi_ok) {
     napi_call_function(rt->env, global, callback, 0, nullptr, &result);
   }
+  report_pending_exception(rt->env);
+  if (callback_scope != nullptr) napi_close_callback_scope(rt->env, callback_scope);
   report_pending_exception(rt->env);
   napi_close_handle_scope(rt->env, scope);
 }
@@ -244,7 +320,11 @@ void stop_runtime(Runtime* rt) {
   if (!rt->running) return;
   rt->running = false;
   rt->prepared = false;
-  QObject::disconnect(rt->last_window_connection);
+  if (rt->watcher != nullptr) {
+    QCoreApplication::instance()->removeEventFilter(rt->watcher);
+    delete rt->watcher;
+    rt->watcher = nullptr;
+  }
   for (auto& entry : rt->watches) {
     FdWatch* watch = entry.second;
     if (watch->usable) {
@@ -319,10 +399,10 @@ napi_value Start(napi_env env, napi_callback_info info) {
   uv_unref(reinterpret_cast<uv_handle_t*>(&rt->check));
   uv_prepare_start(&rt->prepare, on_prepare);
   uv_check_start(&rt->check, on_check);
-  if (auto* app = qobject_cast<QGuiApplication*>(QCoreApplication::instance())) {
-    rt->last_window_connection =
-        QObject::connect(app, &QGuiApplication::lastWindowClosed, [rt]() { call_last_window_closed(rt); });
-  }
+  rt->watcher = new WindowWatcher();
+  rt->watcher->changed = true;
+  rt->had_windows = count_quitting_windows() > 0;
+  QCoreApplication::instance()->installEventFilter(rt->watcher);
   rt->running = true;
   // Let libuv wake up once now even if nothing else is pending, so the first prepare runs.
   uv_idle_start(&rt->idle, noop_idle);
@@ -333,6 +413,21 @@ napi_value Start(napi_env env, napi_callback_info info) {
 // then exit when nothing else keeps libuv alive.
 napi_value Stop(napi_env env, napi_callback_info) {
   stop_runtime(runtime);
+  return nullptr;
+}
+
+// destroyWidgets(): void — deletes every widget that has no parent (and so all widgets).
+// Called from Node's 'exit' event, while JS can still run: when Node later tears the
+// environment down, NodeGui's finalizers would delete these widgets themselves, and the
+// `destroyed` signal handlers NodeGui connected would then call into a JS engine that is
+// gone (std::terminate). NodeGui's wrappers hold QPointers, so after this they delete
+// nothing.
+napi_value DestroyWidgets(napi_env env, napi_callback_info) {
+  stop_runtime(runtime);
+  if (QCoreApplication::instance() == nullptr) return nullptr;
+  const QWidgetList widgets = QApplication::topLevelWidgets();
+  for (QWidget* widget : widgets) delete widget;
+  report_pending_exception(env);
   return nullptr;
 }
 
@@ -361,7 +456,6 @@ void cleanup(void*) {
   // Process exit or worker teardown: stop watching; libuv closes what is left.
   if (runtime != nullptr && runtime->running) {
     runtime->running = false;
-    QObject::disconnect(runtime->last_window_connection);
     g_main_context_release(runtime->context);
   }
 }
@@ -374,12 +468,14 @@ napi_value Init(napi_env env, napi_value exports) {
     return nullptr;
   }
   runtime = new Runtime();
+  previous_message_handler = qInstallMessageHandler(filter_messages);
   runtime->fds.resize(16);
   napi_add_env_cleanup_hook(env, cleanup, nullptr);
   napi_property_descriptor props[] = {
       {"start", nullptr, Start, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"stop", nullptr, Stop, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"stats", nullptr, Stats, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"destroyWidgets", nullptr, DestroyWidgets, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

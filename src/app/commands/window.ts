@@ -2,7 +2,9 @@
  * `swarmpress [URL]` and `swarmpress --kiosk URL`: the window. Without a display it says so
  * in one line and runs the headless node instead.
  */
+import fs from 'node:fs';
 import { assertNever } from '../../core/assert-never.js';
+import { AppError } from '../../core/errors.js';
 import { layoutDoc, type LayoutPlan } from '../../render/layout.js';
 import { parseMarkdown } from '../../render/markdown.js';
 import { ensureDataDir, resolveDataDir } from '../../store/data-dir.js';
@@ -22,11 +24,25 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env['DISPLAY'] ?? '') !== '' || (env['WAYLAND_DISPLAY'] ?? '') !== '';
 }
 
+/**
+ * Qt aborts the process (and dumps core) when it cannot reach the X server, so a local
+ * display whose socket is missing is refused first with a clear message.
+ */
+export function checkDisplay(env: NodeJS.ProcessEnv = process.env): void {
+  const display = env['DISPLAY'] ?? '';
+  const local = /^(?:unix)?:(\d+)(?:\.\d+)?$/.exec(display);
+  if ((env['WAYLAND_DISPLAY'] ?? '') !== '' || local === null) return;
+  if (!fs.existsSync(`/tmp/.X11-unix/X${local[1] ?? ''}`)) {
+    throw new AppError('ERR_DISPLAY', `cannot open the window: no X server is running on display ${display}`);
+  }
+}
+
 export async function openWindow(command: Extract<Command, { name: 'window' }>, common: CommonOptions, out: Output): Promise<number> {
   if (!hasDisplay()) {
     process.stderr.write('swarmpress: no display ($DISPLAY and $WAYLAND_DISPLAY are unset): starting the headless node instead (swarmpress serve)\n');
     return serve(common, out);
   }
+  checkDisplay();
   ensureDataDir(resolveDataDir(common.dataDir));
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const loaded = loadQt({ loop });
