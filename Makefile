@@ -14,7 +14,7 @@ NODE_BIN := node_modules/.bin
 
 # Debian packages the build, the app and the tests use (FACTS.md lists why).
 APT_PACKAGES := g++ make cmake pkg-config ccache python3 \
-  qt6-base-dev libqt6svg6-dev libglib2.0-dev libtorrent-rasterbar-dev libboost-dev \
+  qt6-base-dev qt6-svg-dev libglib2.0-dev libtorrent-rasterbar-dev libboost-dev \
   xvfb xauth x11-utils xdotool imagemagick fonts-dejavu-core \
   aria2 transmission-cli iproute2
 
