@@ -30,8 +30,11 @@ export interface QtRuntimeStats {
 
 /** The native contract of `swarmpress_qt_runtime.node`. */
 interface QtRuntimeNative {
-  /** Starts driving Qt from libuv; `onLastWindowClosed` runs when Qt's last window closes. */
-  start(onLastWindowClosed?: () => void): void;
+  /**
+   * Starts driving Qt from libuv; `onLastWindowClosed` runs when Qt's last window closes.
+   * With `integrateLoop` false only the window watch runs and the caller drives Qt.
+   */
+  start(onLastWindowClosed?: () => void, integrateLoop?: boolean): void;
   /** Stops driving Qt; idempotent. */
   stop(): void;
   stats(): QtRuntimeStats;
@@ -93,19 +96,19 @@ export function loadQt(options: QtOptions = {}): LoadedQt {
   };
   const loop = options.loop ?? 'integrated';
   let stop: () => void;
+  runtime.start(fire, loop === 'integrated');
   if (loop === 'integrated') {
-    runtime.start(fire);
     stop = () => {
       runtime.stop();
     };
   } else {
     const app = qt.QApplication.instance();
-    app.addEventListener('lastWindowClosed', fire);
     const timer = setInterval(() => {
       app.processEvents();
     }, NAIVE_INTERVAL_MS);
     stop = () => {
       clearInterval(timer);
+      runtime.stop();
     };
   }
   loaded = {

@@ -104,6 +104,7 @@ struct Runtime {
   uv_loop_t* loop = nullptr;
   GMainContext* context = nullptr;
   bool running = false;
+  bool integrate = true;  // false: only watch windows (the naive reference loop runs Qt)
   bool prepared = false;
   gint max_priority = 0;
   std::vector<GPollFD> fds;
@@ -204,7 +205,7 @@ void sync_watches(Runtime* rt) {
 
 void on_prepare(uv_prepare_t* handle) {
   Runtime* rt = static_cast<Runtime*>(handle->data);
-  if (!rt->running || rt->prepared) return;
+  if (!rt->running || !rt->integrate || rt->prepared) return;
   g_main_context_prepare(rt->context, &rt->max_priority);
   gint timeout_ms = -1;
   for (;;) {
@@ -280,6 +281,10 @@ void dispatch(Runtime* rt) {
 
 void on_check(uv_check_t* handle) {
   Runtime* rt = static_cast<Runtime*>(handle->data);
+  if (rt->running && !rt->integrate) {
+    check_windows(rt);
+    return;
+  }
   if (!rt->running || !rt->prepared) return;
   rt->prepared = false;
   rt->iterations++;
@@ -339,7 +344,7 @@ void stop_runtime(Runtime* rt) {
   close_handle(rt, reinterpret_cast<uv_handle_t*>(&rt->check));
   close_handle(rt, reinterpret_cast<uv_handle_t*>(&rt->timer));
   close_handle(rt, reinterpret_cast<uv_handle_t*>(&rt->idle));
-  g_main_context_release(rt->context);
+  if (rt->integrate) g_main_context_release(rt->context);
   if (rt->on_last_window_closed != nullptr) {
     napi_delete_reference(rt->env, rt->on_last_window_closed);
     rt->on_last_window_closed = nullptr;
@@ -351,10 +356,11 @@ napi_value throw_error(napi_env env, const char* code, const char* message) {
   return nullptr;
 }
 
-// start(onLastWindowClosed?: () => void): void
+// start(onLastWindowClosed?: () => void, integrateLoop = true): void
+// With integrateLoop false, only the window watch runs: whoever calls this drives Qt.
 napi_value Start(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
   napi_value callback = nullptr;
   if (argc >= 1) {
@@ -367,6 +373,16 @@ napi_value Start(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
+  bool integrate = true;
+  if (argc >= 2) {
+    napi_valuetype type;
+    napi_typeof(env, argv[1], &type);
+    if (type != napi_boolean && type != napi_undefined) {
+      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "integrateLoop must be a boolean or undefined");
+      return nullptr;
+    }
+    if (type == napi_boolean) napi_get_value_bool(env, argv[1], &integrate);
+  }
   if (runtime->running) return throw_error(env, "ERR_QT_RUNTIME_RUNNING", "the Qt runtime is already running");
   if (runtime->open_handles > 0) {
     return throw_error(env, "ERR_QT_RUNTIME_CLOSING", "the Qt runtime is still closing; start it on a later tick");
@@ -378,7 +394,8 @@ napi_value Start(napi_env env, napi_callback_info info) {
   rt->env = env;
   if (napi_get_uv_event_loop(env, &rt->loop) != napi_ok) return nullptr;
   rt->context = g_main_context_default();
-  if (!g_main_context_acquire(rt->context)) {
+  rt->integrate = integrate;
+  if (integrate && !g_main_context_acquire(rt->context)) {
     return throw_error(env, "ERR_QT_RUNTIME_CONTEXT", "GLib's main context is owned by another thread");
   }
   if (rt->resource == nullptr) {
@@ -404,6 +421,7 @@ napi_value Start(napi_env env, napi_callback_info info) {
   rt->had_windows = count_quitting_windows() > 0;
   QCoreApplication::instance()->installEventFilter(rt->watcher);
   rt->running = true;
+  if (!integrate) return nullptr;
   // Let libuv wake up once now even if nothing else is pending, so the first prepare runs.
   uv_idle_start(&rt->idle, noop_idle);
   return nullptr;
@@ -456,7 +474,7 @@ void cleanup(void*) {
   // Process exit or worker teardown: stop watching; libuv closes what is left.
   if (runtime != nullptr && runtime->running) {
     runtime->running = false;
-    g_main_context_release(runtime->context);
+    if (runtime->integrate) g_main_context_release(runtime->context);
   }
 }
 
