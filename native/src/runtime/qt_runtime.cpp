@@ -63,6 +63,7 @@ struct FdWatch {
   uv_poll_t handle;
   int fd = -1;
   int uv_events = 0;
+  int pending_events = 0;
   bool wanted = false;
   bool usable = true;  // uv_poll_init fails for fds epoll cannot watch (regular files)
 };
@@ -110,6 +111,7 @@ struct Runtime {
   std::vector<GPollFD> fds;
   gint nfds = 0;
   std::map<int, FdWatch*> watches;
+  bool has_unwatchable_fd = false;
   uv_prepare_t prepare;
   uv_check_t check;
   uv_timer_t timer;
@@ -161,12 +163,16 @@ int to_uv_events(gushort events) {
   return out;
 }
 
-// Makes libuv watch exactly the fds GLib asked for in the last query.
+// Makes libuv watch exactly the fds GLib asked for in the last query. Runs once per libuv
+// iteration, so it allocates only when the set of fds changes (GLib's is small and stable:
+// its wake-up eventfd and, depending on the platform plugin, the X connection).
 void sync_watches(Runtime* rt) {
-  for (auto& entry : rt->watches) entry.second->wanted = false;
-  std::map<int, int> wanted;
-  for (gint i = 0; i < rt->nfds; i++) wanted[rt->fds[i].fd] |= to_uv_events(rt->fds[i].events);
-  for (auto& [fd, events] : wanted) {
+  for (auto& entry : rt->watches) {
+    entry.second->wanted = false;
+    entry.second->pending_events = 0;
+  }
+  for (gint i = 0; i < rt->nfds; i++) {
+    int fd = rt->fds[i].fd;
     auto found = rt->watches.find(fd);
     FdWatch* watch;
     if (found == rt->watches.end()) {
@@ -182,9 +188,18 @@ void sync_watches(Runtime* rt) {
       watch = found->second;
     }
     watch->wanted = true;
-    if (watch->usable && watch->uv_events != events) {
-      uv_poll_start(&watch->handle, events, noop_poll);
-      watch->uv_events = events;
+    watch->pending_events |= to_uv_events(rt->fds[i].events);
+  }
+  rt->has_unwatchable_fd = false;
+  for (auto& [fd, watch] : rt->watches) {
+    if (!watch->wanted) continue;
+    if (!watch->usable) {
+      rt->has_unwatchable_fd = true;
+      continue;
+    }
+    if (watch->uv_events != watch->pending_events) {
+      uv_poll_start(&watch->handle, watch->pending_events, noop_poll);
+      watch->uv_events = watch->pending_events;
     }
   }
   for (auto it = rt->watches.begin(); it != rt->watches.end();) {
@@ -219,6 +234,9 @@ void on_prepare(uv_prepare_t* handle) {
   }
   rt->prepared = true;
   sync_watches(rt);
+  // An fd epoll cannot watch (a regular file) is checked on a short timer instead.
+  const gint kUnwatchableRecheckMs = 50;
+  if (rt->has_unwatchable_fd && (timeout_ms < 0 || timeout_ms > kUnwatchableRecheckMs)) timeout_ms = kUnwatchableRecheckMs;
   if (timeout_ms == 0) {
     uv_timer_stop(&rt->timer);
     uv_idle_start(&rt->idle, noop_idle);
