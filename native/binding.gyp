@@ -14,7 +14,8 @@
     },
     {
       "target_name": "swarmpress_torrent",
-      "sources": ["src/torrent/addon.cpp", "src/torrent/version.cpp"],
+      "sources": ["src/torrent/addon.cpp", "src/torrent/alerts.cpp", "src/torrent/common.cpp", "src/torrent/extension.cpp",
+                  "src/torrent/session.cpp", "src/torrent/settings.cpp", "src/torrent/torrent_files.cpp", "src/torrent/version.cpp"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
       "cflags_cc": ["<!@(pkg-config --cflags libtorrent-rasterbar)"],

@@ -1,7 +1,12 @@
 /**
  * The typed contract of swarmpress's libtorrent binding (`swarmpress_torrent.node`,
- * native/src/torrent/). Nothing else imports the raw module. The full binding (sessions,
- * torrents, alerts, DHT records, extension messages) is issue #3.
+ * native/src/torrent/). Nothing else imports the raw module: src/net/session.ts wraps it.
+ *
+ * Threading: every function runs on the JS thread; libtorrent's own threads only wake it
+ * (the `onWake` callback), after which `popAlerts()` returns what happened.
+ * Errors: wrong argument types/ranges throw TypeError/RangeError naming the argument
+ * (code ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE); libtorrent's failures throw a
+ * `NativeError` (code ERR_LIBTORRENT) with its category, value and operation.
  */
 import { createRequire } from 'node:module';
 import { AppError } from '../core/errors.js';
@@ -18,8 +23,146 @@ export interface LibtorrentVersion {
   readonly tiny: number;
 }
 
-interface TorrentNative {
+/** A torrent's identity: `id` is the v1 infohash in hex when it has one, else the v2. */
+export interface InfoHashes {
+  readonly id: string;
+  readonly v1: string | null;
+  readonly v2: string | null;
+}
+
+export interface TorrentFile {
+  readonly index: number;
+  /** Relative to the save folder, as libtorrent writes it (sanitized). */
+  readonly path: string;
+  readonly size: number;
+  readonly offset: number;
+}
+
+export interface TorrentDescription {
+  readonly infoHashes: InfoHashes;
+  readonly name: string;
+  readonly pieceLength: number;
+  readonly numPieces: number;
+  readonly totalSize: number;
+  readonly files: readonly TorrentFile[];
+}
+
+export interface CreatedTorrent extends TorrentDescription {
+  /** The bencoded .torrent file (hybrid v1+v2). */
+  readonly torrent: Buffer;
+}
+
+export interface TorrentStatus {
+  readonly id: string;
+  readonly name: string;
+  readonly state: 'checking' | 'metadata' | 'downloading' | 'finished' | 'seeding' | 'checking-resume' | 'unknown';
+  readonly progress: number;
+  /** Payload bytes per second. */
+  readonly downloadRate: number;
+  readonly uploadRate: number;
+  readonly peers: number;
+  readonly seeds: number;
+  readonly totalDone: number;
+  readonly totalWanted: number;
+  readonly totalUpload: number;
+  readonly hasMetadata: boolean;
+  readonly isSeeding: boolean;
+  readonly isFinished: boolean;
+  readonly paused: boolean;
+  readonly savePath: string;
+  readonly error?: NativeErrorShape;
+}
+
+export interface TorrentFilesProgress {
+  readonly name: string;
+  readonly pieceLength: number;
+  readonly numPieces: number;
+  readonly files: readonly (TorrentFile & { readonly done: number })[];
+}
+
+/** What libtorrent's error_code becomes. */
+export interface NativeErrorShape extends Error {
+  readonly code: 'ERR_LIBTORRENT';
+  readonly category: string;
+  readonly value: number;
+  readonly operation: string;
+}
+
+/**
+ * One libtorrent alert. `type` is libtorrent's alert name (`alert::what()`); the fields
+ * present depend on it. Frozen.
+ */
+export interface RawAlert {
+  readonly type: string;
+  readonly category: number;
+  readonly message: string;
+  readonly torrent?: string;
+  readonly address?: string;
+  readonly port?: number;
+  readonly error?: NativeErrorShape;
+  readonly [field: string]: unknown;
+}
+
+export interface ExtensionEvent {
+  readonly type: 'message' | 'peer' | 'sent';
+  readonly torrent: string;
+  readonly address: string;
+  readonly port: number;
+  readonly payload?: Buffer;
+  readonly count?: number;
+}
+
+export interface AddTorrentParams {
+  readonly savePath?: string;
+  readonly torrent?: Uint8Array;
+  readonly magnet?: string;
+  readonly infoHash?: string;
+  readonly resumeData?: Uint8Array;
+  readonly paused?: boolean;
+  readonly seedMode?: boolean;
+}
+
+/** Values by libtorrent's own setting names (settings_pack); unknown names throw. */
+export type SettingsPack = Readonly<Record<string, string | number | boolean>>;
+
+export declare class NativeSession {
+  constructor(settings: SettingsPack, onWake: () => void, options?: { extension?: string; state?: Uint8Array });
+  applySettings(settings: SettingsPack): void;
+  popAlerts(): RawAlert[];
+  drainExtensionEvents(): { events: ExtensionEvent[]; dropped: number };
+  addTorrent(params: AddTorrentParams): InfoHashes;
+  removeTorrent(id: string, deleteFiles?: boolean): void;
+  pauseTorrent(id: string): void;
+  resumeTorrent(id: string): void;
+  saveResumeData(id: string): void;
+  torrentStatus(id: string): TorrentStatus;
+  torrentFiles(id: string): TorrentFilesProgress | null;
+  torrentIds(): string[];
+  postTorrentUpdates(): void;
+  havePiece(id: string, piece: number): boolean;
+  setPieceDeadline(id: string, piece: number, deadlineMs: number, alertWhenAvailable: boolean): void;
+  readPiece(id: string, piece: number): void;
+  mapFile(id: string, fileIndex: number, offset: number, size: number): { piece: number; start: number; length: number };
+  connectPeer(id: string, address: string, port: number): void;
+  addDhtNode(host: string, port: number): void;
+  dhtPutImmutable(value: Uint8Array): string;
+  dhtGetImmutable(target: string): void;
+  dhtGetMutable(publicKey: string, salt?: Uint8Array): void;
+  dhtPutMutable(publicKey: string, salt: Uint8Array, seq: bigint | number, value: Uint8Array, signature: string, cas?: bigint | number): void;
+  dhtAnnounce(target: string, port: number, seed?: boolean): void;
+  dhtGetPeers(target: string): void;
+  sendExtension(id: string, payload: Uint8Array, address?: string, port?: number): void;
+  saveState(): Buffer;
+  listenPort(): number;
+  isDhtRunning(): boolean;
+  close(): Promise<void>;
+}
+
+export interface TorrentNative {
   readonly libtorrentVersion: LibtorrentVersion;
+  readonly Session: typeof NativeSession;
+  createTorrent(folder: string, options?: { pieceSize?: number; skipHidden?: boolean; creator?: string }): Promise<CreatedTorrent>;
+  parseTorrent(bytes: Uint8Array): TorrentDescription;
 }
 
 const MODULE_PATH = '../../../native/build/Release/swarmpress_torrent.node';

@@ -6,6 +6,8 @@
 namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   swarmpress::bind_version(env, exports);
+  swarmpress::bind_session(env, exports);
+  swarmpress::bind_torrent_files(env, exports);
   return exports;
 }
 }  // namespace

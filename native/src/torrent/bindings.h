@@ -2,6 +2,14 @@
 #pragma once
 #include <napi.h>
 
+#include <libtorrent/settings_pack.hpp>
+
 namespace swarmpress {
 void bind_version(Napi::Env env, Napi::Object exports);
+void bind_session(Napi::Env env, Napi::Object exports);
+void bind_torrent_files(Napi::Env env, Napi::Object exports);
+
+// settings.cpp: a settings_pack from a JS object keyed by libtorrent's setting names.
+lt::settings_pack settings_from_object(Napi::Object object);
+void apply_settings_object(lt::settings_pack& pack, Napi::Object object);
 }  // namespace swarmpress
