@@ -10,28 +10,36 @@ import { EXIT_OK } from '../messages.js';
 import type { Output } from '../output.js';
 
 export async function serve(common: CommonOptions, out: Output): Promise<number> {
-  const dataDir = ensureDataDir(resolveDataDir(common.dataDir));
-  const version = libtorrentVersion();
-  out.print(
-    { event: 'started', dataDir, libtorrent: version.runtime, pid: process.pid },
-    `swarmpress node started (pid ${process.pid}): data in ${dataDir}, libtorrent ${version.runtime}; Ctrl-C stops it`,
-  );
-  out.print(
-    { event: 'notice', message: 'seeding and following arrive with issues #3 and #7' },
-    'nothing to seed or follow yet: seeding and following arrive with issues #3 and #7',
-  );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Signals first: a Ctrl-C right after "started" must stop the node, not kill it.
+  let stop: (signal: NodeJS.Signals) => void = () => undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
     // An interval with nothing to do keeps libuv alive; the signals end the wait.
     const keepAlive = setInterval(() => undefined, 2 ** 30);
-    const stop = (name: NodeJS.Signals): void => {
+    stop = (signal) => {
       clearInterval(keepAlive);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      resolve(name);
+      resolve(signal);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  try {
+    const dataDir = ensureDataDir(resolveDataDir(common.dataDir));
+    const version = libtorrentVersion();
+    out.print(
+      { event: 'started', dataDir, libtorrent: version.runtime, pid: process.pid },
+      `swarmpress node started (pid ${process.pid}): data in ${dataDir}, libtorrent ${version.runtime}; Ctrl-C stops it`,
+    );
+    out.print(
+      { event: 'notice', message: 'seeding and following arrive with issues #3 and #7' },
+      'nothing to seed or follow yet: seeding and following arrive with issues #3 and #7',
+    );
+  } catch (error) {
+    stop('SIGTERM');
+    throw error;
+  }
+  const signal = await stopped;
   out.print({ event: 'stopped', signal }, `swarmpress node stopped (${signal})`);
   return EXIT_OK;
 }

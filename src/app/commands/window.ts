@@ -43,11 +43,41 @@ export async function openWindow(command: Extract<Command, { name: 'window' }>, 
     return serve(common, out);
   }
   checkDisplay();
+  // Signals first: Ctrl-C or SIGTERM while Qt loads must still end the app cleanly.
+  let window: MainWindow | undefined;
+  let stopRequested = false;
+  const closeWindow = (): void => {
+    stopRequested = true;
+    window?.close();
+  };
+  process.on('SIGINT', closeWindow);
+  process.on('SIGTERM', closeWindow);
+  const forgetSignals = (): void => {
+    process.off('SIGINT', closeWindow);
+    process.off('SIGTERM', closeWindow);
+  };
+  try {
+    return await showWindow(command, common, out, (created) => {
+      window = created;
+      return stopRequested;
+    });
+  } finally {
+    forgetSignals();
+  }
+}
+
+async function showWindow(
+  command: Extract<Command, { name: 'window' }>,
+  common: CommonOptions,
+  out: Output,
+  /** Hands the window over before it is shown; true when the app should close at once. */
+  onCreated: (window: MainWindow) => boolean,
+): Promise<number> {
   ensureDataDir(resolveDataDir(common.dataDir));
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const loaded = loadQt({ loop });
   let plan: LayoutPlan = layoutDoc(parseMarkdown(readAssetPage('welcome.md') ?? '# swarmpress\n\nThe welcome page is missing from this installation.'));
-  const window: MainWindow = new MainWindow(
+  const window = new MainWindow(
     loaded.qt,
     { kiosk: command.kiosk },
     {
@@ -88,6 +118,7 @@ export async function openWindow(command: Extract<Command, { name: 'window' }>, 
       },
     },
   );
+  const stopAtOnce = onCreated(window);
   window.showPage(plan, WELCOME_ADDRESS);
   if (command.url !== undefined) window.setStatus(`Opening ${command.url}: reading sites from the swarm arrives with issue #7.`);
   const automation = isAutomationEnabled() ? startAutomation(window, () => loaded.stats()) : undefined;
@@ -99,20 +130,14 @@ export async function openWindow(command: Extract<Command, { name: 'window' }>, 
 
   return new Promise<number>((resolve) => {
     const finish = (): void => {
-      process.off('SIGINT', closeWindow);
-      process.off('SIGTERM', closeWindow);
       automation?.();
       loaded.stop();
       resolve(EXIT_OK);
     };
-    const closeWindow = (): void => {
-      window.close();
-    };
     loaded.onLastWindowClosed(finish);
-    // Ctrl-C and SIGTERM close the window like the user would, which ends the app.
-    process.on('SIGINT', closeWindow);
-    process.on('SIGTERM', closeWindow);
     window.show();
-    if (out.json) out.print({ event: 'window', pid: process.pid }, '');
+    if (out.json) out.print({ event: 'window', pid: process.pid }, 'window open');
+    // Ctrl-C and SIGTERM close the window like the user would, which ends the app.
+    if (stopAtOnce) window.close();
   });
 }

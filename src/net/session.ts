@@ -1,0 +1,487 @@
+/**
+ * A libtorrent session for swarmpress: the one place where the native binding is used.
+ *
+ * Alerts are the only asynchronous output of libtorrent: the binding wakes the JS thread,
+ * this class pops them, emits each as an `alert` event, and resolves the promises of the
+ * requests waiting for them (added torrents, DHT records, pieces, resume data).
+ *
+ * Ownership: whoever creates a TorrentSession closes it (`close()`, idempotent).
+ */
+import { EventEmitter } from 'node:events';
+import { AppError } from '../core/errors.js';
+import {
+  loadTorrentNative,
+  type AddTorrentParams,
+  type CreatedTorrent,
+  type ExtensionEvent,
+  type InfoHashes,
+  type NativeErrorShape,
+  type NativeSession,
+  type RawAlert,
+  type SettingsPack,
+  type TorrentDescription,
+  type TorrentFilesProgress,
+  type TorrentStatus,
+} from './native.js';
+
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface SessionOptions {
+  /** Where to listen, e.g. `127.0.0.1:0` (default: every interface, any free port). */
+  readonly listen?: string;
+  /** Mainline DHT (BEP 5/44) on, with these bootstrap nodes; off when false. */
+  readonly dht?: boolean;
+  readonly dhtBootstrap?: readonly Endpoint[];
+  /** Local Service Discovery (BEP 14). */
+  readonly lsd?: boolean;
+  /** UPnP and NAT-PMP port mapping (on by default; tests switch it off). */
+  readonly portMapping?: boolean;
+  /**
+   * Every peer and DHT node is on one host (loopback tests, namespaces sharing an address):
+   * allows several connections per IP and relaxes the DHT's one-node-per-IP rules (FACTS.md).
+   */
+  readonly sameHostPeers?: boolean;
+  /** The BEP 10 extension message name this session speaks (empty: none). */
+  readonly extension?: string;
+  /** A saved session state (saveState()), to keep the DHT node id and routing table. */
+  readonly state?: Uint8Array;
+  /** More libtorrent settings by their own names; they win over the defaults. */
+  readonly settings?: SettingsPack;
+}
+
+/** BEP 10 extension message name of swarmpress's update gossip. */
+export const EXTENSION_NAME = 'swarmpress_update';
+/** How long a DHT request may take before it is given up, by default. */
+export const DHT_TIMEOUT_MS = 30_000;
+
+// libtorrent alert categories (alert_category_t bits).
+const ALERT_ERROR = 1 << 0;
+const ALERT_PEER = 1 << 1;
+const ALERT_STORAGE = 1 << 3;
+const ALERT_CONNECT = 1 << 5;
+const ALERT_STATUS = 1 << 6;
+const ALERT_DHT = 1 << 10;
+const ALERT_DHT_OPERATION = 1 << 18;
+const ALERT_PIECE_PROGRESS = 1 << 22;
+
+/**
+ * Defaults for small machines: the POSIX disk backend is chosen by the binding (no
+ * memory-mapped files); queues, buffers and connection counts are kept small.
+ */
+const LOW_MEMORY_SETTINGS: SettingsPack = {
+  alert_mask: ALERT_ERROR | ALERT_PEER | ALERT_STORAGE | ALERT_CONNECT | ALERT_STATUS | ALERT_DHT | ALERT_DHT_OPERATION | ALERT_PIECE_PROGRESS,
+  alert_queue_size: 4000,
+  user_agent: 'swarmpress/0.1',
+  peer_fingerprint: '-SP0010-',
+  connections_limit: 200,
+  aio_threads: 2,
+  hashing_threads: 1,
+  max_queued_disk_bytes: 1024 * 1024,
+  send_buffer_watermark: 512 * 1024,
+  stop_tracker_timeout: 1,
+  enable_outgoing_utp: true,
+  enable_incoming_utp: true,
+};
+
+/**
+ * When every peer and DHT node shares one address: libtorrent otherwise keeps one routing
+ * entry per IP (FACTS.md), and blacklists for 5 minutes an IP that sends more than 5 DHT
+ * packets a second (`dht_block_ratelimit`) — which a handful of local nodes do at once.
+ */
+const SAME_HOST_SETTINGS: SettingsPack = {
+  allow_multiple_connections_per_ip: true,
+  dht_restrict_routing_ips: false,
+  dht_restrict_search_ips: false,
+  dht_prefer_verified_node_ids: false,
+  dht_block_ratelimit: 1_000_000,
+  dht_upload_rate_limit: 1_000_000,
+};
+
+/** What libtorrent reports for a lookup that found nothing: the bencoding of nothing. */
+const EMPTY_VALUE = Buffer.from('0:');
+
+export class NativeError extends AppError {
+  readonly category: string;
+  readonly value: number;
+  readonly operation: string;
+
+  constructor(shape: NativeErrorShape) {
+    super('ERR_LIBTORRENT', shape.message);
+    this.category = shape.category;
+    this.value = shape.value;
+    this.operation = shape.operation;
+  }
+}
+
+export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: NativeError };
+
+/** Reads an untrusted .torrent file; returns the error rather than throwing it. */
+export function parseTorrent(bytes: Uint8Array): ParseResult<TorrentDescription> {
+  try {
+    return { ok: true, value: loadTorrentNative().parseTorrent(bytes) };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_LIBTORRENT') return { ok: false, error: new NativeError(error as NativeErrorShape) };
+    throw error;
+  }
+}
+
+/** Makes a hybrid v1+v2 torrent of a folder (hashing runs off the JS thread). */
+export function createTorrent(folder: string, options: { pieceSize?: number; skipHidden?: boolean } = {}): Promise<CreatedTorrent> {
+  return loadTorrentNative().createTorrent(folder, options);
+}
+
+/** A BEP 44 mutable record as found in the DHT. `seq` is a bigint: it may exceed 2^53. */
+export interface MutableItem {
+  readonly publicKey: string;
+  readonly salt: Buffer;
+  readonly seq: bigint;
+  /** The bencoded value `v`. */
+  readonly value: Buffer;
+  readonly signature: string;
+  readonly authoritative: boolean;
+}
+
+/** A record signed by src/core, ready to put. */
+export interface SignedRecord {
+  readonly publicKey: string;
+  readonly salt: Uint8Array;
+  readonly seq: bigint;
+  readonly value: Uint8Array;
+  readonly signature: string;
+  /** Only replace the network's record if its seq is this (BEP 44 compare-and-swap). */
+  readonly cas?: bigint;
+}
+
+export interface SessionEvents {
+  alert: [RawAlert];
+  status: [readonly TorrentStatus[]];
+  'extension-message': [ExtensionEvent & { readonly payload: Buffer }];
+  'extension-peer': [ExtensionEvent];
+  /** Extension messages dropped because JS did not keep up (a flooding peer). */
+  'extension-dropped': [number];
+}
+
+interface Waiter {
+  readonly match: (alert: RawAlert) => boolean;
+  readonly resolve: (alert: RawAlert) => void;
+}
+
+function timeoutError(what: string, ms: number): AppError {
+  return new AppError('ERR_TIMEOUT', `${what} did not finish within ${ms} ms`);
+}
+
+export class TorrentSession extends EventEmitter<SessionEvents> {
+  readonly #native: NativeSession;
+  readonly #waiters = new Set<Waiter>();
+  readonly #sentWaiters: ((event: ExtensionEvent) => boolean)[] = [];
+  #statusTimer: NodeJS.Timeout | undefined;
+  #extensionDropped = 0;
+  #closed = false;
+
+  constructor(options: SessionOptions = {}) {
+    super();
+    const dht = options.dht ?? true;
+    const sameHost = options.sameHostPeers ?? false;
+    const settings: Record<string, string | number | boolean> = {
+      ...LOW_MEMORY_SETTINGS,
+      listen_interfaces: options.listen ?? '0.0.0.0:0,[::]:0',
+      enable_dht: dht,
+      dht_bootstrap_nodes: (options.dhtBootstrap ?? []).map((e) => (e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`)).join(','),
+      enable_lsd: options.lsd ?? true,
+      enable_upnp: options.portMapping ?? true,
+      enable_natpmp: options.portMapping ?? true,
+      ...(sameHost ? SAME_HOST_SETTINGS : {}),
+      ...options.settings,
+    };
+    const { Session } = loadTorrentNative();
+    const nativeOptions: { extension?: string; state?: Uint8Array } = { extension: options.extension ?? EXTENSION_NAME };
+    if (options.state !== undefined) nativeOptions.state = options.state;
+    this.#native = new Session(settings, () => {
+      this.#handleWake();
+    }, nativeOptions);
+  }
+
+  /** The port the session accepts peers on (0 before it listens). */
+  get listenPort(): number {
+    return this.#native.listenPort();
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  applySettings(settings: SettingsPack): void {
+    this.#native.applySettings(settings);
+  }
+
+  /** Adds a torrent; resolves with its identity once libtorrent has it. */
+  addTorrent(params: AddTorrentParams): InfoHashes {
+    return this.#native.addTorrent(params);
+  }
+
+  /** Removes a torrent (and its files with deleteFiles); resolves when it is gone. */
+  async removeTorrent(id: string, options: { deleteFiles?: boolean } = {}): Promise<void> {
+    const deleted = options.deleteFiles === true;
+    const done = this.#waitForAlert((a) => a.torrent === id && (deleted ? a.type === 'torrent_deleted' || a.type === 'torrent_delete_failed' : a.type === 'torrent_removed'), 'removing the torrent', 30_000);
+    this.#native.removeTorrent(id, deleted);
+    const alert = await done;
+    if (alert.error !== undefined) throw new NativeError(alert.error);
+  }
+
+  pause(id: string): void {
+    this.#native.pauseTorrent(id);
+  }
+
+  resume(id: string): void {
+    this.#native.resumeTorrent(id);
+  }
+
+  status(id: string): TorrentStatus {
+    return this.#native.torrentStatus(id);
+  }
+
+  files(id: string): TorrentFilesProgress | null {
+    return this.#native.torrentFiles(id);
+  }
+
+  torrentIds(): string[] {
+    return this.#native.torrentIds();
+  }
+
+  connectPeer(id: string, peer: Endpoint): void {
+    this.#native.connectPeer(id, peer.host, peer.port);
+  }
+
+  /** Emits `status` with the torrents that changed, every `intervalMs`, until stopped. */
+  startStatusUpdates(intervalMs = 1000): void {
+    this.stopStatusUpdates();
+    this.#statusTimer = setInterval(() => {
+      if (!this.#closed) this.#native.postTorrentUpdates();
+    }, intervalMs);
+    this.#statusTimer.unref();
+  }
+
+  stopStatusUpdates(): void {
+    if (this.#statusTimer !== undefined) clearInterval(this.#statusTimer);
+    this.#statusTimer = undefined;
+  }
+
+  /** Resolves when the torrent has all it wants (finished or seeding). */
+  async waitFinished(id: string, timeoutMs: number): Promise<void> {
+    // No alert can slip between the check and the wait: alerts reach JS only in #handleWake.
+    if (this.status(id).isFinished) return;
+    await this.#waitForAlert((a) => a.torrent === id && a.type === 'torrent_finished', 'the download', timeoutMs);
+  }
+
+  /** The resume data of a torrent (bencoded), for a fast restart without rechecking. */
+  async saveResumeData(id: string): Promise<Buffer> {
+    const done = this.#waitForAlert((a) => a.torrent === id && (a.type === 'save_resume_data' || a.type === 'save_resume_data_failed'), 'saving resume data', 30_000);
+    this.#native.saveResumeData(id);
+    const alert = await done;
+    if (alert.error !== undefined) throw new NativeError(alert.error);
+    return alert['data'] as Buffer;
+  }
+
+  /**
+   * Reads `length` bytes at `offset` of file `fileIndex`, while the torrent downloads:
+   * the pieces needed are fetched first, in order (piece deadlines), and their data is
+   * returned as soon as each has passed its hash check.
+   */
+  async readFile(id: string, fileIndex: number, offset: number, length: number, options: { timeoutMs?: number } = {}): Promise<Buffer> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const files = this.#native.torrentFiles(id);
+    if (files === null) throw new AppError('ERR_NO_METADATA', "the torrent's metadata is not known yet");
+    if (length === 0) return Buffer.alloc(0);
+    const first = this.#native.mapFile(id, fileIndex, offset, length);
+    const pieceLength = files.pieceLength;
+    const startInTorrent = first.piece * pieceLength + first.start;
+    const lastPiece = Math.floor((startInTorrent + length - 1) / pieceLength);
+    const pieces: Promise<Buffer>[] = [];
+    for (let piece = first.piece; piece <= lastPiece; piece++) {
+      const arrived = this.#waitForAlert((a) => a.type === 'read_piece' && a.torrent === id && a['piece'] === piece, `piece ${piece}`, timeoutMs).then((alert) => {
+        if (alert.error !== undefined) throw new NativeError(alert.error);
+        return alert['data'] as Buffer;
+      });
+      pieces.push(arrived);
+      if (this.#native.havePiece(id, piece)) this.#native.readPiece(id, piece);
+      else this.#native.setPieceDeadline(id, piece, (piece - first.piece) * 50, true);
+    }
+    const data = Buffer.concat(await Promise.all(pieces));
+    return data.subarray(first.start, first.start + length);
+  }
+
+  /** Puts an immutable BEP 44 item (bencoded, ≤ 1000 bytes); resolves with its target. */
+  async dhtPutImmutable(value: Uint8Array, timeoutMs = DHT_TIMEOUT_MS): Promise<{ target: string; successes: number }> {
+    const target = this.#native.dhtPutImmutable(value);
+    const alert = await this.#waitForAlert((a) => a.type === 'dht_put' && a['target'] === target, 'the DHT put', timeoutMs);
+    return { target, successes: alert['successes'] as number };
+  }
+
+  /** Gets an immutable BEP 44 item by target; undefined when nobody has it. */
+  async dhtGetImmutable(target: string, timeoutMs = DHT_TIMEOUT_MS): Promise<Buffer | undefined> {
+    const done = this.#waitForAlert((a) => a.type === 'dht_immutable_item' && a['target'] === target, 'the DHT get', timeoutMs);
+    this.#native.dhtGetImmutable(target);
+    try {
+      return (await done)['value'] as Buffer;
+    } catch (error) {
+      if ((error as AppError).code === 'ERR_TIMEOUT') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Looks up a mutable BEP 44 record. `onResponse` sees every better record as it arrives;
+   * the promise resolves with the authoritative one (undefined when nobody has a record).
+   * Records are as libtorrent accepted them (signature and target checked by its DHT);
+   * src/core verifies them again before anything trusts them.
+   */
+  async dhtGetMutable(publicKey: string, salt: Uint8Array, options: { timeoutMs?: number; onResponse?: (item: MutableItem) => void } = {}): Promise<MutableItem | undefined> {
+    const saltBuffer = Buffer.from(salt);
+    const matches = (a: RawAlert): boolean => a.type === 'dht_mutable_item' && a['publicKey'] === publicKey && saltBuffer.equals(a['salt'] as Buffer);
+    const onAlert = (a: RawAlert): void => {
+      if (matches(a) && a['authoritative'] !== true) options.onResponse?.(toItem(a));
+    };
+    this.on('alert', onAlert);
+    try {
+      const done = this.#waitForAlert((a) => matches(a) && a['authoritative'] === true, 'the DHT lookup', options.timeoutMs ?? DHT_TIMEOUT_MS);
+      this.#native.dhtGetMutable(publicKey, salt);
+      const item = toItem(await done);
+      // Nothing found: libtorrent reports an item with no value (bencoded as '0:') at seq 0.
+      return item.seq === 0n && item.value.equals(EMPTY_VALUE) ? undefined : item;
+    } finally {
+      this.off('alert', onAlert);
+    }
+  }
+
+  /**
+   * Puts a signed mutable record. Rejects with ERR_CAS_MISMATCH when `cas` is set and the
+   * network's seq is another, and with ERR_SEQ_OUTDATED when the network already holds this
+   * seq or a higher one; the network's own record is then left (and re-put) unchanged.
+   */
+  async dhtPutMutable(record: SignedRecord, timeoutMs = DHT_TIMEOUT_MS): Promise<{ successes: number }> {
+    const salt = Buffer.from(record.salt);
+    const done = this.#waitForAlert(
+      (a) => a.type === 'dht_put' && a['publicKey'] === record.publicKey && salt.equals(a['salt'] as Buffer),
+      'the DHT put',
+      timeoutMs,
+    );
+    this.#native.dhtPutMutable(record.publicKey, record.salt, record.seq, record.value, record.signature, record.cas);
+    const alert = await done;
+    const seq = alert['seq'] as bigint;
+    if (seq !== record.seq) {
+      if (record.cas !== undefined && seq !== record.seq) {
+        throw new AppError('ERR_CAS_MISMATCH', `the network's record has seq ${seq}, not ${record.cas}: it changed since it was read`);
+      }
+      throw new AppError('ERR_SEQ_OUTDATED', `the network already has seq ${seq} (≥ ${record.seq})`);
+    }
+    return { successes: alert['successes'] as number };
+  }
+
+  /** Announces this node as a peer of `target` (20-byte hex) in the DHT. */
+  dhtAnnounce(target: string, port = 0, seed = false): void {
+    this.#native.dhtAnnounce(target, port, seed);
+  }
+
+  /** Peers the DHT knows for `target`. */
+  async dhtGetPeers(target: string, timeoutMs = DHT_TIMEOUT_MS): Promise<Endpoint[]> {
+    const done = this.#waitForAlert((a) => a.type === 'dht_get_peers_reply' && a['target'] === target, 'the DHT peer lookup', timeoutMs);
+    this.#native.dhtGetPeers(target);
+    const peers = (await done)['peers'] as { address: string; port: number }[];
+    return peers.map((p) => ({ host: p.address, port: p.port }));
+  }
+
+  addDhtNode(node: Endpoint): void {
+    this.#native.addDhtNode(node.host, node.port);
+  }
+
+  /**
+   * Sends a BEP 10 message to the peers of torrent `id` that speak our extension (all, or
+   * one); resolves with how many were sent to.
+   */
+  sendExtension(id: string, payload: Uint8Array, peer?: Endpoint): Promise<number> {
+    return new Promise((resolve) => {
+      this.#sentWaiters.push((event) => {
+        if (event.torrent !== id) return false;
+        resolve(event.count ?? 0);
+        return true;
+      });
+      if (peer === undefined) this.#native.sendExtension(id, payload);
+      else this.#native.sendExtension(id, payload, peer.host, peer.port);
+    });
+  }
+
+  /** The session's state (settings, DHT node id and routing table), for the next start. */
+  saveState(): Buffer {
+    return this.#native.saveState();
+  }
+
+  /** Stops every torrent and libtorrent's threads; idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return this.#native.close();
+    this.#closed = true;
+    this.stopStatusUpdates();
+    const closing = this.#native.close();
+    for (const waiter of [...this.#waiters]) waiter.resolve({ type: 'session_closed', category: 0, message: 'the session was closed' });
+    await closing;
+  }
+
+  #handleWake(): void {
+    for (const alert of this.#native.popAlerts()) {
+      if (alert.type === 'state_update') this.emit('status', alert['statuses'] as TorrentStatus[]);
+      this.emit('alert', alert);
+      for (const waiter of [...this.#waiters]) {
+        if (waiter.match(alert)) waiter.resolve(alert);
+      }
+    }
+    const { events, dropped } = this.#native.drainExtensionEvents();
+    for (const event of events) {
+      if (event.type === 'message' && event.payload !== undefined) this.emit('extension-message', { ...event, payload: event.payload });
+      else if (event.type === 'peer') this.emit('extension-peer', event);
+      else {
+        const index = this.#sentWaiters.findIndex((waiter) => waiter(event));
+        if (index >= 0) this.#sentWaiters.splice(index, 1);
+      }
+    }
+    if (dropped > this.#extensionDropped) {
+      this.emit('extension-dropped', dropped - this.#extensionDropped);
+      this.#extensionDropped = dropped;
+    }
+  }
+
+  #waitForAlert(match: (alert: RawAlert) => boolean, what: string, timeoutMs: number): Promise<RawAlert> {
+    return new Promise((resolve, reject) => {
+      if (this.#closed) {
+        reject(new AppError('ERR_SESSION_CLOSED', 'the session is closed'));
+        return;
+      }
+      const waiter: Waiter = {
+        match,
+        resolve: (alert) => {
+          clearTimeout(timer);
+          this.#waiters.delete(waiter);
+          if (alert.type === 'session_closed') reject(new AppError('ERR_SESSION_CLOSED', `the session was closed before ${what} finished`));
+          else resolve(alert);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        reject(timeoutError(what, timeoutMs));
+      }, timeoutMs);
+      this.#waiters.add(waiter);
+    });
+  }
+}
+
+function toItem(alert: RawAlert): MutableItem {
+  return {
+    publicKey: alert['publicKey'] as string,
+    salt: alert['salt'] as Buffer,
+    seq: alert['seq'] as bigint,
+    value: alert['value'] as Buffer,
+    signature: alert['signature'] as string,
+    authoritative: alert['authoritative'] as boolean,
+  };
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { createTorrent, TorrentSession } from '../../src/net/session.js';
+import { makeFolder, sameTree } from '../helpers/sites.js';
+import { makeTempDir, removeDir } from '../helpers/temp.js';
+
+const LOOPBACK = { listen: '127.0.0.1:0', dht: false, lsd: false, portMapping: false, sameHostPeers: true } as const;
+let dir: string;
+before(() => {
+  dir = makeTempDir();
+});
+after(() => {
+  removeDir(dir);
+});
+
+test('two sessions transfer a multi-file site; the copy is identical byte for byte', async () => {
+  const site = path.join(dir, 'transfer', 'site');
+  makeFolder(site, { 'index.md': 2000, 'posts/a.md': 40_000, 'posts/b.md': 1, 'media/clip.bin': 3_000_000 });
+  const created = await createTorrent(site);
+  assert.ok(created.infoHashes.v1 !== null && created.infoHashes.v2 !== null, 'hybrid v1+v2');
+  assert.deepEqual(created.files.map((f) => f.path).sort(), ['site/index.md', 'site/media/clip.bin', 'site/posts/a.md', 'site/posts/b.md']);
+  const seeder = new TorrentSession(LOOPBACK);
+  const leecher = new TorrentSession(LOOPBACK);
+  try {
+    const seeded = seeder.addTorrent({ torrent: created.torrent, savePath: path.dirname(site) });
+    const out = path.join(dir, 'transfer', 'out');
+    const fetched = leecher.addTorrent({ torrent: created.torrent, savePath: out });
+    assert.equal(fetched.id, seeded.id);
+    await seeder.waitFinished(seeded.id, 20_000);
+    leecher.connectPeer(fetched.id, { host: '127.0.0.1', port: seeder.listenPort });
+    await leecher.waitFinished(fetched.id, 60_000);
+    assert.ok(sameTree(site, path.join(out, 'site')));
+    const status = leecher.status(fetched.id);
+    assert.equal(status.progress, 1);
+    assert.equal(status.totalDone, 3_042_001);
+  } finally {
+    await Promise.all([seeder.close(), leecher.close()]);
+  }
+});
+
+test('reading the last file first returns its bytes before the rest has arrived', async () => {
+  const site = path.join(dir, 'stream', 'site');
+  makeFolder(site, { 'a-first.bin': 6_000_000, 'z-last.bin': 200_000 });
+  const created = await createTorrent(site, { pieceSize: 16 * 1024 });
+  // A slow seeder (1 MB/s) makes the order in which pieces arrive observable.
+  const seeder = new TorrentSession({ ...LOOPBACK, settings: { upload_rate_limit: 1_000_000 } });
+  const leecher = new TorrentSession(LOOPBACK);
+  try {
+    const id = seeder.addTorrent({ torrent: created.torrent, savePath: path.dirname(site) }).id;
+    await seeder.waitFinished(id, 20_000);
+    leecher.addTorrent({ torrent: created.torrent, savePath: path.join(dir, 'stream', 'out') });
+    leecher.connectPeer(id, { host: '127.0.0.1', port: seeder.listenPort });
+    const last = created.files.find((f) => f.path.endsWith('z-last.bin'));
+    assert.ok(last);
+    const bytes = await leecher.readFile(id, last.index, 1000, 150_000, { timeoutMs: 30_000 });
+    const progress = leecher.status(id).progress;
+    assert.ok(bytes.equals(fs.readFileSync(path.join(site, 'z-last.bin')).subarray(1000, 151_000)));
+    assert.ok(progress < 0.5, `the rest should still be downloading, progress ${progress}`);
+  } finally {
+    await Promise.all([seeder.close(), leecher.close()]);
+  }
+});
+
+test('resume data restores a finished torrent without downloading again', async () => {
+  const site = path.join(dir, 'resume', 'site');
+  makeFolder(site, { 'index.md': 5000 });
+  const created = await createTorrent(site);
+  const first = new TorrentSession(LOOPBACK);
+  let resume: Buffer;
+  try {
+    const id = first.addTorrent({ torrent: created.torrent, savePath: path.dirname(site) }).id;
+    await first.waitFinished(id, 20_000);
+    resume = await first.saveResumeData(id);
+    await first.removeTorrent(id);
+    assert.deepEqual(first.torrentIds(), []);
+  } finally {
+    await first.close();
+  }
+  const second = new TorrentSession(LOOPBACK);
+  try {
+    const id = second.addTorrent({ resumeData: resume }).id;
+    assert.equal(id, created.infoHashes.id);
+    await second.waitFinished(id, 20_000);
+    assert.equal(second.status(id).progress, 1);
+  } finally {
+    await second.close();
+  }
+});
+
+test('closing twice, and using a closed session, are clear', async () => {
+  const session = new TorrentSession(LOOPBACK);
+  await session.close();
+  await session.close();
+  assert.throws(() => session.addTorrent({ infoHash: 'a'.repeat(40), savePath: dir }), { code: 'ERR_SESSION_CLOSED' });
+});
