@@ -11,6 +11,7 @@
 import type { BencodeDict, BencodeValue } from './bencode.js';
 import { binaryFromText, decodeUtf8, fromBinaryString, textFromBinary, toHex } from './bytes.js';
 import { fail, ok, type Result } from './result.js';
+import { checkSitePath } from './site-path.js';
 
 /** Why a field of a record is rejected. Messages name the field, e.g. `item.related[2].rel`. */
 export type FieldErrorCode =
@@ -138,6 +139,17 @@ export class FieldReader {
   optionalText(key: string, rule: TextRule): string | undefined {
     const value = this.optionalValue(key);
     return value === undefined ? undefined : checkedText(value, this.name(key), { ...rule, allowEmpty: false });
+  }
+
+  /** A site path (site-path.ts); a bad one is rejected with its `ERR_PATH_*` code. */
+  sitePath(key: string): string {
+    const value = this.value(key);
+    if (!(value instanceof Uint8Array)) reject('ERR_FIELD_TYPE', `${this.name(key)} is not a string`);
+    const text = decodeUtf8(value);
+    if (text === undefined) reject('ERR_FIELD_INVALID', `${this.name(key)} is not UTF-8`);
+    const path = checkSitePath(text);
+    if (!path.ok) reject(path.error.code, `${this.name(key)}: ${path.error.message}`);
+    return path.value;
   }
 
   /** An integer from `min` to `max` (both safe integers), as a number. */

@@ -29,7 +29,7 @@ import { checkedText, FieldReader, readFields, reject, type FieldErrorCode, type
 import { sha256, SHA256_BYTES } from './hash.js';
 import { Identity, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, verifySignature } from './identity.js';
 import { fail, ok, type Result } from './result.js';
-import { checkSitePath, MAX_SITE_PATH_BYTES, type SitePathErrorCode } from './site-path.js';
+import type { SitePathErrorCode } from './site-path.js';
 
 /** The item format this code writes and reads. */
 export const ITEM_FORMAT = 1;
@@ -74,6 +74,11 @@ const REL: TextRule = { maxBytes: MAX_REL_BYTES, kind: 'line' };
 const HREF: TextRule = { maxBytes: MAX_HREF_BYTES, kind: 'line' };
 const META_KEY: TextRule = { maxBytes: MAX_META_KEY_BYTES, kind: 'line' };
 const META_VALUE: TextRule = { maxBytes: MAX_META_VALUE_BYTES, kind: 'multiline' };
+
+/** Whether `mime` is a media type as items spell it: lower-case `type/subtype` (RFC 6838 restricted names), no parameters. */
+export function isMediaType(mime: string): boolean {
+  return MIME.test(mime);
+}
 
 /** The content of an item: inline text, or a file of the site named by path and SHA-256. */
 export type ItemBody =
@@ -151,11 +156,10 @@ function readBody(reader: FieldReader, mime: string): ItemBody {
     return { kind: 'text', text: checkedText(value, 'item.body', BODY) };
   }
   const file = new FieldReader(value, 'item.body');
-  const path = checkSitePath(file.text('path', { maxBytes: MAX_SITE_PATH_BYTES, kind: 'line' }));
-  if (!path.ok) reject(path.error.code, `item.body.path: ${path.error.message}`);
+  const path = file.sitePath('path');
   const digest = file.fixedBytes('sha256', SHA256_BYTES);
   file.finish();
-  return { kind: 'file', path: path.value, sha256: digest };
+  return { kind: 'file', path, sha256: digest };
 }
 
 /** Reads a `{id?, href?}` link (`next` of an item or of a manifest entry); `where` names it in messages. */
