@@ -13,7 +13,7 @@
  * `ERR_MAGNET_*` or `ERR_PATH_*` code. Nothing here throws for a string input.
  */
 import { MAX_SALT_BYTES } from './bep44.js';
-import { decodeUtf8, fromBase32, fromHex, toHex, utf8 } from './bytes.js';
+import { decodeUtf8, fromBase32, fromHex, isWellFormedText, toHex, utf8 } from './bytes.js';
 import { textProblem } from './fields.js';
 import { SHA256_BYTES } from './hash.js';
 import { PUBLIC_KEY_BYTES } from './identity.js';
@@ -97,6 +97,7 @@ function checkText(text: unknown, what: string): Failure | undefined {
     const unit = text.charCodeAt(i);
     if (unit < 0x20 || unit === 0x7f) return fail('ERR_ADDRESS_CONTROL', `the ${what} contains a control character`);
   }
+  if (!isWellFormedText(text)) return fail('ERR_ADDRESS_ENCODING', `the ${what} holds a lone surrogate (it is not Unicode text)`);
   return undefined;
 }
 

@@ -4,7 +4,7 @@
  * {@link checkSitePath} cannot leave the site folder, name a device, or alias another
  * file of the same site on Windows or macOS (see {@link findPathCollision}).
  */
-import { utf8 } from './bytes.js';
+import { isWellFormedText, utf8 } from './bytes.js';
 import { fail, ok, type Result } from './result.js';
 
 /** Why a site path is rejected. */
@@ -16,6 +16,7 @@ export type SitePathErrorCode =
   | 'ERR_PATH_DRIVE'
   | 'ERR_PATH_BACKSLASH'
   | 'ERR_PATH_CONTROL'
+  | 'ERR_PATH_ENCODING'
   | 'ERR_PATH_EMPTY_SEGMENT'
   | 'ERR_PATH_DOT_SEGMENT'
   | 'ERR_PATH_SEGMENT_TOO_LONG'
@@ -52,6 +53,7 @@ export function checkSitePath(path: string): Result<string, SitePathErrorCode> {
   for (let i = 0; i < path.length; i++) {
     if (isControl(path.charCodeAt(i))) return fail('ERR_PATH_CONTROL', `the path contains the control character U+${path.charCodeAt(i).toString(16).padStart(4, '0')}`);
   }
+  if (!isWellFormedText(path)) return fail('ERR_PATH_ENCODING', 'the path holds a lone surrogate (it is not Unicode text)');
   if (path.includes('\\')) return fail('ERR_PATH_BACKSLASH', 'the path contains a backslash');
   if (path.startsWith('/')) return fail('ERR_PATH_ABSOLUTE', 'the path is absolute');
   if (DRIVE.test(path)) return fail('ERR_PATH_DRIVE', 'the path starts with a drive letter');

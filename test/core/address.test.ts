@@ -100,6 +100,7 @@ test('everything else is rejected with a specific code', () => {
     [`bittorrent://${KEY}/a%2Fb`, 'ERR_ADDRESS_ENCODED_SEPARATOR'],
     [`bittorrent://${KEY}/a%zz`, 'ERR_ADDRESS_ENCODING'],
     [`bittorrent://${KEY}/a%ff`, 'ERR_ADDRESS_ENCODING'],
+    [`bittorrent://${KEY}/a\ud800`, 'ERR_ADDRESS_ENCODING'],
     [`bittorrent://${KEY}/a%00`, 'ERR_PATH_CONTROL'],
     [`bittorrent://${KEY}/a%5Cb`, 'ERR_PATH_BACKSLASH'],
     [`bittorrent://${KEY}/a\nb`, 'ERR_ADDRESS_CONTROL'],

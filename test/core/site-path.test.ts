@@ -26,6 +26,7 @@ test('paths that leave the site or alias something else are rejected with a code
     ['a\u0000b', 'ERR_PATH_CONTROL'],
     ['a\nb', 'ERR_PATH_CONTROL'],
     ['a\u009bb', 'ERR_PATH_CONTROL'],
+    ['a\ud800b', 'ERR_PATH_ENCODING'],
     ['C:/Windows', 'ERR_PATH_DRIVE'],
     ['c:x', 'ERR_PATH_DRIVE'],
     ['a//b', 'ERR_PATH_EMPTY_SEGMENT'],
