@@ -1,6 +1,7 @@
 /**
  * Which links a page may follow, and how (DESIGN.md "Rendering"):
- * - `bittorrent:` and `magnet:` open in the app (`swarm`);
+ * - `bittorrent:` and `magnet:` open in the app (`swarm`) when they are valid swarm
+ *   addresses by the rules of core/address.ts; malformed ones are inert;
  * - links relative to the page open in the same site (`relative`), `#x` within the page;
  * - `http:`/`https:` open outside the app only after the user confirmed the full URL
  *   (`external`; `display` carries the punycode host so look-alike hosts show);
@@ -9,8 +10,11 @@
  * Pure: decides from the string alone.
  */
 
+import { formatAddress, parseAddress, type SwarmAddress } from './address.js';
+
 export type LinkTarget =
-  | { readonly kind: 'swarm'; readonly href: string }
+  /** `href` is the canonical spelling of `address` (core/address.ts). */
+  | { readonly kind: 'swarm'; readonly href: string; readonly address: SwarmAddress }
   | { readonly kind: 'relative'; readonly path: string; readonly fragment: string }
   | { readonly kind: 'fragment'; readonly fragment: string }
   | { readonly kind: 'external'; readonly href: string; readonly display: string }
@@ -45,8 +49,11 @@ export function classifyLink(raw: string): LinkTarget {
   }
   switch (scheme) {
     case 'bittorrent':
-    case 'magnet':
-      return { kind: 'swarm', href };
+    case 'magnet': {
+      const address = parseAddress(href);
+      if (!address.ok) return inert(address.error.message);
+      return { kind: 'swarm', href: formatAddress(address.value), address: address.value };
+    }
     case 'http':
     case 'https': {
       let url: URL;
