@@ -385,12 +385,24 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     this.#native.dhtAnnounce(target, port, seed);
   }
 
-  /** Peers the DHT knows for `target`. */
-  async dhtGetPeers(target: string, timeoutMs = DHT_TIMEOUT_MS): Promise<Endpoint[]> {
-    const done = this.#waitForAlert((a) => a.type === 'dht_get_peers_reply' && a['target'] === target, 'the DHT peer lookup', timeoutMs);
+  /**
+   * Peers the DHT knows for `target`: the first ones found, or none when the lookup finds
+   * none within `timeoutMs` (libtorrent reports replies that carry peers, and no end).
+   */
+  async dhtGetPeers(target: string, timeoutMs = 10_000): Promise<Endpoint[]> {
+    const done = this.#waitForAlert(
+      (a) => a.type === 'dht_get_peers_reply' && a['target'] === target && (a['peers'] as unknown[]).length > 0,
+      'the DHT peer lookup',
+      timeoutMs,
+    );
     this.#native.dhtGetPeers(target);
-    const peers = (await done)['peers'] as { address: string; port: number }[];
-    return peers.map((p) => ({ host: p.address, port: p.port }));
+    try {
+      const peers = (await done)['peers'] as { address: string; port: number }[];
+      return peers.map((p) => ({ host: p.address, port: p.port }));
+    } catch (error) {
+      if ((error as AppError).code === 'ERR_TIMEOUT') return [];
+      throw error;
+    }
   }
 
   addDhtNode(node: Endpoint): void {
