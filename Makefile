@@ -30,6 +30,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 export JOBS ?= 2
 
 NODEGUI_ADDON := node_modules/@nodegui/nodegui/build/Release/nodegui_core.node
+SQLITE_ADDON := node_modules/better-sqlite3/build/Release/better_sqlite3.node
 NATIVE_ADDONS := native/build/Release/swarmpress_qt_runtime.node native/build/Release/swarmpress_torrent.node
 NATIVE_SOURCES := native/binding.gyp $(shell find native/src -name '*.cpp' -o -name '*.h' 2>/dev/null)
 TS_SOURCES := tsconfig.json $(shell find src test -name '*.ts' 2>/dev/null)
@@ -40,7 +41,7 @@ TEST_FILES = $(shell find dist/test -name '*.test.js' | sort)
 run: build
 	node bin/swarmpress.js
 
-build: $(STAMPS)/system $(NODEGUI_ADDON) $(NATIVE_ADDONS) $(STAMPS)/dist
+build: $(STAMPS)/system $(NODEGUI_ADDON) $(SQLITE_ADDON) $(NATIVE_ADDONS) $(STAMPS)/dist
 
 setup: build
 
@@ -71,6 +72,12 @@ $(STAMPS)/npm: package.json package-lock.json native/qode/package.json $(STAMPS)
 
 $(NODEGUI_ADDON): $(STAMPS)/npm
 	cd node_modules/@nodegui/nodegui && node ../../cmake-js/bin/cmake-js compile --log-level error
+	@touch $@
+
+# better-sqlite3's own install script would try a prebuilt download first; build it from
+# its bundled SQLite source instead (about a minute, seconds with ccache).
+$(SQLITE_ADDON): $(STAMPS)/npm
+	cd node_modules/better-sqlite3 && CC="ccache gcc" CXX="ccache g++" ../.bin/node-gyp rebuild --release --jobs $(JOBS) --loglevel=warn
 	@touch $@
 
 # --- swarmpress's own native modules -------------------------------------------------
