@@ -158,10 +158,25 @@ export declare class NativeSession {
   close(): Promise<void>;
 }
 
+export interface CreateTorrentOptions {
+  /** 0 (default) lets libtorrent choose; else a power of two ≥ 16 KiB. */
+  readonly pieceSize?: number;
+  /** Leave out files and folders whose names start with a dot (default true). */
+  readonly skipHidden?: boolean;
+  readonly creator?: string;
+  /**
+   * `hybrid` (default, BEP 52): v1 and v2 in one torrent. `v1` for clients that cannot read
+   * hybrid torrents: aria2 1.36 drops the empty-string keys of BEP 52's file tree when it
+   * re-encodes the info dictionary, and so computes a wrong info hash; Transmission 3.00
+   * refuses to parse them (both measured). `v2` for v2-only swarms.
+   */
+  readonly format?: 'hybrid' | 'v1' | 'v2';
+}
+
 export interface TorrentNative {
   readonly libtorrentVersion: LibtorrentVersion;
   readonly Session: typeof NativeSession;
-  createTorrent(folder: string, options?: { pieceSize?: number; skipHidden?: boolean; creator?: string }): Promise<CreatedTorrent>;
+  createTorrent(folder: string, options?: CreateTorrentOptions): Promise<CreatedTorrent>;
   parseTorrent(bytes: Uint8Array): TorrentDescription;
 }
 

@@ -13,6 +13,7 @@ import {
   loadTorrentNative,
   type AddTorrentParams,
   type CreatedTorrent,
+  type CreateTorrentOptions,
   type ExtensionEvent,
   type InfoHashes,
   type NativeErrorShape,
@@ -129,7 +130,7 @@ export function parseTorrent(bytes: Uint8Array): ParseResult<TorrentDescription>
 }
 
 /** Makes a hybrid v1+v2 torrent of a folder (hashing runs off the JS thread). */
-export function createTorrent(folder: string, options: { pieceSize?: number; skipHidden?: boolean } = {}): Promise<CreatedTorrent> {
+export function createTorrent(folder: string, options: CreateTorrentOptions = {}): Promise<CreatedTorrent> {
   return loadTorrentNative().createTorrent(folder, options);
 }
 

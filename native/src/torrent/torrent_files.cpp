@@ -80,13 +80,14 @@ Napi::Object describe(Napi::Env env, const lt::torrent_info& ti) {
 
 class CreateTorrentWorker : public Napi::AsyncWorker {
  public:
-  CreateTorrentWorker(Napi::Env env, std::string folder, int piece_size, bool skip_hidden, std::string creator)
+  CreateTorrentWorker(Napi::Env env, std::string folder, int piece_size, bool skip_hidden, std::string creator, lt::create_flags_t flags)
       : Napi::AsyncWorker(env, "swarmpress:createTorrent"),
         deferred_(Napi::Promise::Deferred::New(env)),
         folder_(std::move(folder)),
         piece_size_(piece_size),
         skip_hidden_(skip_hidden),
-        creator_(std::move(creator)) {}
+        creator_(std::move(creator)),
+        flags_(flags) {}
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
@@ -125,7 +126,7 @@ class CreateTorrentWorker : public Napi::AsyncWorker {
       SetError(folder_ + " has no files to publish");
       return;
     }
-    lt::create_torrent torrent(storage, piece_size_);
+    lt::create_torrent torrent(storage, piece_size_, flags_);
     torrent.set_creator(creator_.c_str());
     lt::error_code ec;
     lt::set_piece_hashes(torrent, root.parent_path().string(), ec);
@@ -165,13 +166,14 @@ class CreateTorrentWorker : public Napi::AsyncWorker {
   int piece_size_;
   bool skip_hidden_;
   std::string creator_;
+  lt::create_flags_t flags_;
   std::string code_ = "ERR_CREATE_TORRENT";
   lt::error_code error_;
   std::vector<char> bytes_;
   std::shared_ptr<lt::torrent_info> info_;
 };
 
-// createTorrent(folder: string, options: {pieceSize?: number, skipHidden?: boolean, creator?: string}): Promise<...>
+// createTorrent(folder, options: {pieceSize?, skipHidden?, creator?, format?: 'hybrid' | 'v1' | 'v2'}): Promise<...>
 Napi::Value CreateTorrent(const Napi::CallbackInfo& info) {
   std::string folder = arg_string(info, 0, "folder", 4096);
   Napi::Object options = info.Length() > 1 && !info[1].IsUndefined() ? arg_object(info, 1, "options") : Napi::Object::New(info.Env());
@@ -181,7 +183,16 @@ Napi::Value CreateTorrent(const Napi::CallbackInfo& info) {
   }
   bool skip_hidden = opt_bool(options, "skipHidden", true);
   std::string creator = opt_string(options, "creator", "swarmpress", 128);
-  auto* worker = new CreateTorrentWorker(info.Env(), folder, piece_size, skip_hidden, creator);
+  std::string format = opt_string(options, "format", "hybrid", 16);
+  lt::create_flags_t flags{};
+  if (format == "v1") {
+    flags = lt::create_torrent::v1_only;
+  } else if (format == "v2") {
+    flags = lt::create_torrent::v2_only;
+  } else if (format != "hybrid") {
+    throw_range_error(info.Env(), "options.format", "'hybrid', 'v1' or 'v2'");
+  }
+  auto* worker = new CreateTorrentWorker(info.Env(), folder, piece_size, skip_hidden, creator, flags);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
