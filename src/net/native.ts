@@ -178,6 +178,8 @@ export interface TorrentNative {
   readonly Session: typeof NativeSession;
   createTorrent(folder: string, options?: CreateTorrentOptions): Promise<CreatedTorrent>;
   parseTorrent(bytes: Uint8Array): TorrentDescription;
+  /** Sessions neither closed nor garbage collected yet (for lifetime tests). */
+  liveSessions(): number;
 }
 
 const MODULE_PATH = '../../../native/build/Release/swarmpress_torrent.node';

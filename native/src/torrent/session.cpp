@@ -50,6 +50,9 @@ constexpr size_t kMaxSaltBytes = 64;          // BEP 44
 constexpr size_t kMaxDhtValueBytes = 1000;    // BEP 44: bencoded v
 constexpr int64_t kMaxDeadlineMs = 24 * 3600 * 1000;
 
+// Sessions whose libtorrent session has not been torn down yet (JS thread only).
+int live_sessions = 0;
+
 // What the async handle's callback reaches; `session` is cleared when the Session dies.
 struct AsyncTarget {
   Session* session = nullptr;
@@ -172,6 +175,7 @@ class Session : public Napi::ObjectWrap<Session> {
       params.extensions.push_back(plugin_);
     }
     session_ = std::make_unique<lt::session>(std::move(params));
+    live_sessions++;
     session_->set_alert_notify([async]() { uv_async_send(async); });
   }
 
@@ -210,6 +214,7 @@ class Session : public Napi::ObjectWrap<Session> {
       session_->set_alert_notify([] {});
       if (hub_) hub_->set_wake({});
       session_.reset();  // blocks until libtorrent's threads have stopped
+      live_sessions--;
     }
     CloseAsync();
   }
@@ -643,6 +648,7 @@ class Session : public Napi::ObjectWrap<Session> {
     if (hub_) hub_->set_wake({});
     lt::session_proxy proxy = session_->abort();
     session_.reset();
+    live_sessions--;
     torrents_.clear();
     auto* worker = new CloseWorker(env, std::move(proxy), this);
     Napi::Promise promise = worker->Promise();
@@ -662,6 +668,10 @@ class Session : public Napi::ObjectWrap<Session> {
   Napi::ObjectReference closing_;
 };
 
-void bind_session(Napi::Env env, Napi::Object exports) { exports.Set("Session", Session::Define(env)); }
+void bind_session(Napi::Env env, Napi::Object exports) {
+  exports.Set("Session", Session::Define(env));
+  // liveSessions(): sessions created and neither closed nor garbage collected (tests).
+  exports.Set("liveSessions", Napi::Function::New(env, [](const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), live_sessions); }));
+}
 
 }  // namespace swarmpress
