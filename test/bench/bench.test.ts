@@ -19,7 +19,7 @@ test('every benchmark runs once at tiny size and reports every figure', async ()
   const exit = await bench.waitExit(180_000);
   assert.deepEqual(exit, { code: 0, signal: null }, bench.stderr);
   const report = JSON.parse(fs.readFileSync(path.join(dir, 'bench-results.json'), 'utf8')) as { figures: { id: string; subject: { values: number[] } }[] };
-  assert.deepEqual(report.figures.map((f) => f.id), ['idle-cpu', 'window-pss', 'window-rss', 'start-to-paint']);
+  assert.deepEqual(report.figures.map((f) => f.id), ['idle-cpu', 'window-pss', 'window-rss', 'start-to-paint', 'transfer-vs-aria2', 'transfer-vs-tcp', 'seed-100-rss']);
   for (const figure of report.figures) assert.ok(figure.subject.values.every((v) => Number.isFinite(v) && v >= 0), figure.id);
   assert.match(fs.readFileSync(path.join(dir, 'bench-results.md'), 'utf8'), /SMOKE RUN/);
 });

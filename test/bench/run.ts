@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../helpers/process.js';
 import { startXvfb } from '../helpers/xvfb.js';
 import { writeReport, type Figure } from './report.js';
+import { benchTransfer } from './transfer.js';
 import { benchWindow } from './window.js';
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, 'out-dir': { type: 'string' } } });
@@ -23,6 +24,8 @@ try {
 } finally {
   await x.stop();
 }
+process.stderr.write('bench: transfer (1 GiB over loopback beside aria2c and raw TCP, seeding memory)...\n');
+figures.push(...(await benchTransfer({ smoke })));
 const note = smoke ? 'SMOKE RUN: one tiny iteration each; these figures mean nothing.' : 'Reproduce with `make bench`.';
 writeReport(figures, path.join(outDir, 'bench-results.json'), path.join(outDir, 'bench-results.md'), note);
 process.stderr.write(`bench: wrote ${path.join(outDir, 'bench-results.md')}\n`);
