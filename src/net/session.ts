@@ -88,6 +88,10 @@ const LOW_MEMORY_SETTINGS: SettingsPack = {
   // from other peers is still accepted.
   enable_outgoing_utp: false,
   enable_incoming_utp: true,
+  // Keep connections between peers that both have everything: new versions are pushed to
+  // readers over the connections of the version they already hold (BEP 10 messages), and
+  // libtorrent otherwise drops a connection once both sides are seeds.
+  close_redundant_connections: false,
 };
 
 /**

@@ -42,9 +42,9 @@ void set_endpoint(Napi::Env env, Napi::Object out, lt::tcp::endpoint const& endp
 
 }  // namespace
 
-Napi::Object status_to_object(Napi::Env env, lt::torrent_status const& s) {
+Napi::Object status_to_object(Napi::Env env, lt::torrent_status const& s, const IdResolver& id_of) {
   Napi::Object out = Napi::Object::New(env);
-  out.Set("id", Napi::String::New(env, torrent_id(s.info_hashes)));
+  out.Set("id", Napi::String::New(env, id_of(s.info_hashes)));
   out.Set("name", Napi::String::New(env, s.name));
   out.Set("state", Napi::String::New(env, state_name(s.state)));
   out.Set("progress", Napi::Number::New(env, s.progress));
@@ -65,13 +65,13 @@ Napi::Object status_to_object(Napi::Env env, lt::torrent_status const& s) {
   return out;
 }
 
-Napi::Object alert_to_object(Napi::Env env, lt::alert const* a) {
+Napi::Object alert_to_object(Napi::Env env, lt::alert const* a, const IdResolver& id_of) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("type", Napi::String::New(env, a->what()));
   out.Set("category", Napi::Number::New(env, static_cast<double>(static_cast<std::uint32_t>(a->category()))));
   out.Set("message", Napi::String::New(env, a->message()));
   if (auto const* t = dynamic_cast<lt::torrent_alert const*>(a)) {
-    if (t->handle.is_valid()) out.Set("torrent", Napi::String::New(env, torrent_id(t->handle.info_hashes())));
+    if (t->handle.is_valid()) out.Set("torrent", Napi::String::New(env, id_of(t->handle.info_hashes())));
   }
   if (auto const* p = dynamic_cast<lt::peer_alert const*>(a)) set_endpoint(env, out, p->endpoint);
 
@@ -84,24 +84,24 @@ Napi::Object alert_to_object(Napi::Env env, lt::alert const* a) {
     }
     case lt::torrent_removed_alert::alert_type: {
       auto const* x = lt::alert_cast<lt::torrent_removed_alert>(a);
-      out.Set("torrent", Napi::String::New(env, torrent_id(x->info_hashes)));
+      out.Set("torrent", Napi::String::New(env, id_of(x->info_hashes)));
       break;
     }
     case lt::torrent_deleted_alert::alert_type: {
       auto const* x = lt::alert_cast<lt::torrent_deleted_alert>(a);
-      out.Set("torrent", Napi::String::New(env, torrent_id(x->info_hashes)));
+      out.Set("torrent", Napi::String::New(env, id_of(x->info_hashes)));
       break;
     }
     case lt::torrent_delete_failed_alert::alert_type: {
       auto const* x = lt::alert_cast<lt::torrent_delete_failed_alert>(a);
-      out.Set("torrent", Napi::String::New(env, torrent_id(x->info_hashes)));
+      out.Set("torrent", Napi::String::New(env, id_of(x->info_hashes)));
       set_error(env, out, x->error, "delete_files");
       break;
     }
     case lt::state_update_alert::alert_type: {
       auto const* x = lt::alert_cast<lt::state_update_alert>(a);
       Napi::Array statuses = Napi::Array::New(env, x->status.size());
-      for (size_t i = 0; i < x->status.size(); i++) statuses.Set(static_cast<uint32_t>(i), status_to_object(env, x->status[i]));
+      for (size_t i = 0; i < x->status.size(); i++) statuses.Set(static_cast<uint32_t>(i), status_to_object(env, x->status[i], id_of));
       statuses.Freeze();
       out.Set("statuses", statuses);
       break;

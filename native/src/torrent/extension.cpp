@@ -16,10 +16,13 @@ constexpr char kBitTorrentExtended = 20;  // BEP 10 message type
 
 void ExtensionHub::push(ExtensionEvent event) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (inbox_.size() >= kMaxInbox) {
+  // Only what peers send is capped (a flooding peer); reports of our own sends and of new
+  // peers are bounded by our calls and by the connection limit.
+  if (event.kind == ExtensionEvent::Kind::message && messages_ >= kMaxInbox) {
     dropped_++;
     return;
   }
+  if (event.kind == ExtensionEvent::Kind::message) messages_++;
   inbox_.push_back(std::move(event));
   // Under the lock: set_wake({}) then guarantees that no wake-up reaches a closed handle.
   // uv_async_send does not block.
@@ -30,6 +33,7 @@ std::vector<ExtensionEvent> ExtensionHub::drain(uint64_t* dropped) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<ExtensionEvent> out;
   out.swap(inbox_);
+  messages_ = 0;
   *dropped = dropped_;
   return out;
 }

@@ -19,7 +19,7 @@ namespace swarmpress {
 
 /** Largest payload of one extension message, in bytes (a signed BEP 44 record is < 1.2 KB). */
 constexpr size_t kMaxExtensionPayload = 16 * 1024;
-/** Messages held for JS at most; more are dropped and counted (a flooding peer). */
+/** Peer messages held for JS at most; more are dropped and counted (a flooding peer). */
 constexpr size_t kMaxInbox = 1024;
 
 struct ExtensionEvent {
@@ -45,6 +45,7 @@ class ExtensionHub {
   std::string name_;
   std::mutex mutex_;
   std::vector<ExtensionEvent> inbox_;
+  size_t messages_ = 0;  // peer messages in inbox_
   uint64_t dropped_ = 0;
   std::function<void()> wake_;
 };

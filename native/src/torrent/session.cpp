@@ -252,13 +252,27 @@ class Session : public Napi::ObjectWrap<Session> {
     std::vector<lt::alert*> alerts;
     session_->pop_alerts(&alerts);
     Napi::Array out = Napi::Array::New(env, alerts.size());
+    IdResolver id_of = [this](lt::info_hash_t const& hashes) { return IdOf(hashes); };
+    std::vector<std::string> removed;
     for (size_t i = 0; i < alerts.size(); i++) {
-      if (auto const* removed = lt::alert_cast<lt::torrent_removed_alert>(alerts[i])) {
-        torrents_.erase(torrent_id(removed->info_hashes));
-      }
-      out.Set(static_cast<uint32_t>(i), alert_to_object(env, alerts[i]));
+      if (auto const* gone = lt::alert_cast<lt::torrent_removed_alert>(alerts[i])) removed.push_back(IdOf(gone->info_hashes));
+      out.Set(static_cast<uint32_t>(i), alert_to_object(env, alerts[i], id_of));
     }
+    for (const std::string& id : removed) torrents_.erase(id);
     return out;
+  }
+
+  // The id a torrent was added under (see alerts.h).
+  std::string IdOf(lt::info_hash_t const& hashes) const {
+    if (hashes.has_v1()) {
+      std::string v1 = to_hex(hashes.v1.data(), hashes.v1.size());
+      if (torrents_.count(v1) > 0) return v1;
+    }
+    if (hashes.has_v2()) {
+      std::string v2 = to_hex(hashes.v2.data(), hashes.v2.size());
+      if (torrents_.count(v2) > 0) return v2;
+    }
+    return torrent_id(hashes);
   }
 
   Napi::Value DrainExtensionEvents(const Napi::CallbackInfo& info) {
@@ -337,7 +351,7 @@ class Session : public Napi::ObjectWrap<Session> {
     if (ec) throw_native_error(env, ec, "add_torrent");
     lt::info_hash_t hashes = handle.info_hashes();
     torrents_[torrent_id(hashes)] = handle;
-    return info_hashes_object(env, hashes);
+    return info_hashes_object(env, hashes);  // its id is the one used from now on
   }
 
   std::string BytesProperty(Napi::Env env, Napi::Object p, const char* key, size_t max) {
@@ -374,7 +388,10 @@ class Session : public Napi::ObjectWrap<Session> {
     return info.Env().Undefined();
   }
 
-  Napi::Value TorrentStatus(const Napi::CallbackInfo& info) { return status_to_object(info.Env(), Torrent(info, 0).status()); }
+  Napi::Value TorrentStatus(const Napi::CallbackInfo& info) {
+    IdResolver id_of = [this](lt::info_hash_t const& hashes) { return IdOf(hashes); };
+    return status_to_object(info.Env(), Torrent(info, 0).status(), id_of);
+  }
 
   Napi::Value TorrentIds(const Napi::CallbackInfo& info) {
     Live(info.Env());
