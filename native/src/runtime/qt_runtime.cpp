@@ -33,6 +33,7 @@
 #include <QApplication>
 #include <QEvent>
 #include <QObject>
+#include <QPointer>
 #include <QWidget>
 
 #include <cstdlib>
@@ -461,8 +462,13 @@ napi_value Stop(napi_env env, napi_callback_info) {
 napi_value DestroyWidgets(napi_env env, napi_callback_info) {
   stop_runtime(runtime);
   if (QCoreApplication::instance() == nullptr) return nullptr;
-  const QWidgetList widgets = QApplication::topLevelWidgets();
-  for (QWidget* widget : widgets) delete widget;
+  // Deleting one top-level widget can delete others (a dialog with a parent window goes
+  // with its window), so every pointer is guarded and checked before its delete.
+  QList<QPointer<QWidget>> widgets;
+  for (QWidget* widget : QApplication::topLevelWidgets()) widgets.append(QPointer<QWidget>(widget));
+  for (const QPointer<QWidget>& widget : widgets) {
+    if (!widget.isNull()) delete widget.data();
+  }
   report_pending_exception(env);
   return nullptr;
 }
