@@ -1,0 +1,378 @@
+/**
+ * One layout block -> the native widgets that show it (NodeGui passed in). Text blocks are
+ * QLabels taken from a pool and given back when they scroll away; tables, code, pictures
+ * and media blocks are built when shown and deleted when they leave.
+ *
+ * Every label is told its text format: plain text for literal text, rich text only from
+ * rich-text.ts (QLabel would otherwise guess — FACTS.md).
+ */
+import type * as NodeGui from '@nodegui/nodegui';
+import { assertNever } from '../core/assert-never.js';
+import { fitToColumn } from './image-check.js';
+import { blockText, type LayoutBlock, type LayoutPlan, type Run } from './layout.js';
+import { escapeRichText, linkIndexOf, runsToRichText } from './rich-text.js';
+import type { SiteFiles } from './site-files.js';
+import { linkColour, type ThemeName } from './theme.js';
+
+export type Qt = typeof NodeGui;
+
+/** What the reader asked for from inside a block. */
+export type BlockAction =
+  | { readonly kind: 'link'; readonly index: number }
+  | { readonly kind: 'play'; readonly path: string; readonly file: string }
+  | { readonly kind: 'copy'; readonly text: string };
+
+export interface BlockContext {
+  readonly qt: Qt;
+  readonly plan: LayoutPlan;
+  readonly files: SiteFiles;
+  readonly theme: ThemeName;
+  readonly parent: NodeGui.QWidget;
+  readonly act: (action: BlockAction) => void;
+}
+
+/** One entry of the widget tree dump (`swarmpress render --dump`, GUI tests). */
+export interface DumpNode {
+  readonly type: string;
+  readonly role: string;
+  readonly text: string;
+  readonly links: readonly string[];
+  readonly indent: number;
+  readonly quote: number;
+  /** Style keys as the widget carries them (format, alignment, font, direction...). */
+  readonly style: Readonly<Record<string, string | number | boolean>>;
+  /** Table cells, row by row (header first), read back from their labels. */
+  readonly cells?: readonly (readonly string[])[];
+}
+
+/** A block shown as widgets. */
+export interface BlockWidget {
+  readonly widget: NodeGui.QWidget;
+  /** Pool key when the widget is a reusable label; undefined when it is deleted on release. */
+  readonly pool: string | undefined;
+  /** The label whose text find-in-page selects, when there is one. */
+  readonly label: NodeGui.QLabel | undefined;
+  /** Height at `width` pixels, as Qt lays it out. */
+  measure(width: number): number;
+  dump(): Omit<DumpNode, 'indent' | 'quote' | 'links'>;
+}
+
+/** Qt::AlignAbsolute (qnamespace.h), missing from NodeGui's enum. */
+const ALIGN_ABSOLUTE = 0x0010;
+
+const RICH_ROLES = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'paragraph']);
+
+/** The role (style sheet selector) of a block. */
+export function roleOf(block: LayoutBlock): string {
+  return block.kind === 'heading' ? `h${block.level}` : block.kind;
+}
+
+/** Pool key of the label that shows `block`, or undefined when it is not a pooled label. */
+export function poolKeyOf(block: LayoutBlock): string | undefined {
+  const quoted = block.quote > 0 ? 'q' : '';
+  switch (block.kind) {
+    case 'heading':
+    case 'paragraph':
+    case 'literal':
+    case 'rule':
+      return `${roleOf(block)}${quoted}`;
+    default:
+      return undefined;
+  }
+}
+
+/** A fresh label for pool `key`, wired to report link activations. */
+export function createPooledLabel(context: BlockContext, key: string): NodeGui.QLabel {
+  const { qt } = context;
+  const label = new qt.QLabel(context.parent);
+  const role = key.replace(/q$/, '');
+  label.setProperty('role', role);
+  label.setProperty('quoted', key.endsWith('q') ? 'true' : 'false');
+  if (RICH_ROLES.has(role)) {
+    // Rich text only from our serializer; Qt is told so explicitly rather than guessing.
+    label.setTextFormat(qt.TextFormat.RichText);
+    label.setWordWrap(true);
+    label.setOpenExternalLinks(false);
+    label.setTextInteractionFlags(qt.TextInteractionFlag.TextBrowserInteraction);
+    label.addEventListener('linkActivated', (href: string) => {
+      const index = linkIndexOf(href);
+      if (index !== undefined) context.act({ kind: 'link', index });
+    });
+  } else {
+    label.setTextFormat(qt.TextFormat.PlainText);
+    label.setWordWrap(role !== 'literal');
+    if (role !== 'rule') label.setTextInteractionFlags(qt.TextInteractionFlag.TextSelectableByMouse);
+  }
+  return label;
+}
+
+/** Puts `block` into a pooled label (from createPooledLabel with poolKeyOf(block)). */
+export function fillLabel(context: BlockContext, label: NodeGui.QLabel, block: LayoutBlock): BlockWidget {
+  const { qt } = context;
+  const colour = linkColour(context.theme);
+  let rtl = false;
+  switch (block.kind) {
+    case 'heading':
+      rtl = block.rtl;
+      label.setText(runsToRichText(block.runs, colour));
+      break;
+    case 'paragraph':
+      rtl = block.rtl;
+      label.setText((block.marker === '' ? '' : `${escapeRichText(block.marker)}&nbsp;&nbsp;`) + runsToRichText(block.runs, colour));
+      break;
+    case 'literal':
+      label.setText(block.text);
+      break;
+    case 'rule':
+      label.setText('');
+      label.setFixedHeight(1);
+      break;
+    default:
+      throw new TypeError(`a ${block.kind} block is not shown in a pooled label`);
+  }
+  // Right-to-left paragraphs: Qt's text layout orders the characters (bidi); the block is aligned right.
+  // AlignAbsolute: Qt mirrors Left/Right inside a right-to-left block unless told they are absolute.
+  label.setAlignment((rtl ? qt.AlignmentFlag.AlignRight : qt.AlignmentFlag.AlignLeft) | ALIGN_ABSOLUTE | qt.AlignmentFlag.AlignTop);
+  label.setSelection(0, 0);
+  const role = roleOf(block);
+  return {
+    widget: label,
+    pool: poolKeyOf(block),
+    label,
+    measure: (width) => (block.kind === 'rule' ? 1 : block.kind === 'literal' ? label.sizeHint().height() : label.heightForWidth(width)),
+    dump: () => ({
+      type: 'QLabel',
+      role,
+      text: label.textFormat() === qt.TextFormat.PlainText ? label.text() : plainFromRich(label.text()),
+      style: { format: label.textFormat() === qt.TextFormat.PlainText ? 'plain' : 'rich', rtl, align: rtl ? 'right' : 'left', fontPx: label.font().pixelSize() },
+    }),
+  };
+}
+
+/** Builds the widgets of a block that is not a pooled label. */
+export function createBlockWidget(context: BlockContext, block: LayoutBlock): BlockWidget {
+  switch (block.kind) {
+    case 'code':
+      return createCode(context, block);
+    case 'table':
+      return createTable(context, block);
+    case 'image':
+      return createImage(context, block);
+    case 'media':
+      return createMedia(context, block);
+    case 'placeholder':
+      return createPlaceholder(context, imageNotice(block.alt, block.reason));
+    case 'heading':
+    case 'paragraph':
+    case 'literal':
+    case 'rule':
+      throw new TypeError(`a ${block.kind} block is shown in a pooled label`);
+    default:
+      return assertNever(block, 'layout block');
+  }
+}
+
+function imageNotice(description: string, reason: string): string {
+  return `Image${description === '' ? '' : ` “${description}”`} not shown: ${reason}`;
+}
+
+function createPlaceholder(context: BlockContext, text: string): BlockWidget {
+  const { qt } = context;
+  const label = new qt.QLabel(context.parent);
+  label.setProperty('role', 'placeholder');
+  label.setTextFormat(qt.TextFormat.PlainText);
+  label.setWordWrap(true);
+  label.setText(text);
+  label.setTextInteractionFlags(qt.TextInteractionFlag.TextSelectableByMouse);
+  return {
+    widget: label,
+    pool: undefined,
+    label,
+    measure: (width) => label.heightForWidth(width),
+    dump: () => ({ type: 'QLabel', role: 'placeholder', text: label.text(), style: { format: 'plain' } }),
+  };
+}
+
+function createCode(context: BlockContext, block: Extract<LayoutBlock, { kind: 'code' }>): BlockWidget {
+  const { qt } = context;
+  const frame = new qt.QScrollArea(context.parent);
+  frame.setProperty('role', 'code-frame');
+  frame.setVerticalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAlwaysOff);
+  frame.setHorizontalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAsNeeded);
+  frame.setWidgetResizable(true);
+  const label = new qt.QLabel();
+  label.setProperty('role', 'code');
+  label.setTextFormat(qt.TextFormat.PlainText);
+  label.setWordWrap(false);
+  label.setText(block.text);
+  label.setTextInteractionFlags(qt.TextInteractionFlag.TextSelectableByMouse);
+  label.setAlignment(qt.AlignmentFlag.AlignLeft | qt.AlignmentFlag.AlignTop);
+  frame.setWidget(label);
+  const copy = new qt.QPushButton(frame);
+  copy.setText('Copy');
+  copy.setToolTip('Copy this code');
+  copy.addEventListener('clicked', () => {
+    const parts = context.plan.blocks.filter((other) => other.kind === 'code' && other.group === block.group);
+    context.act({ kind: 'copy', text: parts.map((part) => (part.kind === 'code' ? part.text : '')).join('\n') });
+  });
+  return {
+    widget: frame,
+    pool: undefined,
+    label,
+    measure: (width) => {
+      const hint = label.sizeHint();
+      const scrollBar = hint.width() > width ? frame.horizontalScrollBar().sizeHint().height() : 0;
+      const buttonWidth = copy.sizeHint().width();
+      copy.setGeometry(width - buttonWidth - 4, 4, buttonWidth, copy.sizeHint().height());
+      copy.raise();
+      return hint.height() + scrollBar + 2;
+    },
+    dump: () => ({ type: 'QScrollArea>QLabel', role: 'code', text: label.text(), style: { format: 'plain', lang: block.lang, wrap: false, copy: copy.text() } }),
+  };
+}
+
+function cellLabel(context: BlockContext, grid: NodeGui.QWidget, runs: readonly Run[], header: boolean, align: string | null): NodeGui.QLabel {
+  const { qt } = context;
+  const label = new qt.QLabel(grid);
+  label.setProperty('role', header ? 'header-cell' : 'cell');
+  label.setTextFormat(qt.TextFormat.RichText);
+  label.setWordWrap(true);
+  label.setOpenExternalLinks(false);
+  label.setTextInteractionFlags(qt.TextInteractionFlag.TextBrowserInteraction);
+  label.setText(runsToRichText(runs, linkColour(context.theme)));
+  const horizontal = align === 'center' ? qt.AlignmentFlag.AlignHCenter : align === 'right' ? qt.AlignmentFlag.AlignRight : qt.AlignmentFlag.AlignLeft;
+  label.setAlignment(horizontal | qt.AlignmentFlag.AlignTop);
+  label.addEventListener('linkActivated', (href: string) => {
+    const index = linkIndexOf(href);
+    if (index !== undefined) context.act({ kind: 'link', index });
+  });
+  return label;
+}
+
+function createTable(context: BlockContext, block: Extract<LayoutBlock, { kind: 'table' }>): BlockWidget {
+  const { qt } = context;
+  const grid = new qt.QWidget(context.parent);
+  grid.setProperty('role', 'table');
+  const layout = new qt.QGridLayout();
+  layout.setSpacing(0);
+  layout.setContentsMargins(0, 0, 0, 0);
+  grid.setLayout(layout);
+  const columns = Math.max(block.header.length, ...block.rows.map((row) => row.length));
+  const labels: NodeGui.QLabel[][] = [];
+  [block.header, ...block.rows].forEach((row, r) => {
+    const line: NodeGui.QLabel[] = [];
+    for (let c = 0; c < columns; c++) {
+      const label = cellLabel(context, grid, row[c] ?? [], r === 0, block.align[c] ?? null);
+      layout.addWidget(label, r, c);
+      line.push(label);
+    }
+    labels.push(line);
+  });
+  return {
+    widget: grid,
+    pool: undefined,
+    label: undefined,
+    measure: (width) => {
+      grid.setFixedWidth(width);
+      const height = grid.heightForWidth(width);
+      return height > 0 ? height : grid.sizeHint().height();
+    },
+    dump: () => {
+      const cells = labels.map((line) => line.map((label) => plainFromRich(label.text())));
+      return {
+        type: 'QGridLayout',
+        role: 'table',
+        text: cells.map((line) => line.join('\t')).join('\n'),
+        style: { columns, rows: labels.length, align: block.align.map((a) => a ?? 'none').join(',') },
+        cells,
+      };
+    },
+  };
+}
+
+function createImage(context: BlockContext, block: Extract<LayoutBlock, { kind: 'image' }>): BlockWidget {
+  const { qt } = context;
+  const { verdict, data } = context.files.readImage(block.path);
+  if (!verdict.ok || data === undefined) {
+    return createPlaceholder(context, imageNotice(block.alt === '' ? block.path : block.alt, verdict.ok ? 'the image could not be read' : verdict.reason));
+  }
+  const pixmap = new qt.QPixmap();
+  if (!pixmap.loadFromData(data, verdict.format) || pixmap.width() !== verdict.width) {
+    return createPlaceholder(context, imageNotice(block.alt === '' ? block.path : block.alt, 'the image is damaged'));
+  }
+  const label = new qt.QLabel(context.parent);
+  label.setProperty('role', 'image');
+  label.setToolTip(block.alt);
+  let shownWidth = -1;
+  return {
+    widget: label,
+    pool: undefined,
+    label: undefined,
+    measure: (width) => {
+      const size = fitToColumn(verdict.width, verdict.height, width);
+      if (size.width !== shownWidth) {
+        label.setPixmap(size.width === verdict.width ? pixmap : pixmap.scaled(size.width, size.height, qt.AspectRatioMode.KeepAspectRatio, qt.TransformationMode.SmoothTransformation));
+        shownWidth = size.width;
+      }
+      return size.height;
+    },
+    dump: () => ({ type: 'QLabel(QPixmap)', role: 'image', text: block.alt, style: { format: verdict.format, width: verdict.width, height: verdict.height, shownWidth } }),
+  };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+function createMedia(context: BlockContext, block: Extract<LayoutBlock, { kind: 'media' }>): BlockWidget {
+  const { qt } = context;
+  const found = context.files.find(block.path);
+  const box = new qt.QWidget(context.parent);
+  box.setProperty('role', 'media');
+  const row = new qt.QBoxLayout(qt.Direction.LeftToRight);
+  row.setContentsMargins(10, 6, 10, 6);
+  box.setLayout(row);
+  const name = new qt.QLabel();
+  name.setProperty('role', 'media-name');
+  name.setTextFormat(qt.TextFormat.PlainText);
+  name.setWordWrap(true);
+  const title = `${block.alt === '' ? '' : `${block.alt} — `}${block.path}`;
+  name.setText(found.ok ? `▶ ${title} (${formatBytes(found.bytes)})` : `▶ ${title} — ${found.reason}`);
+  row.addWidget(name, 1);
+  const play = new qt.QPushButton();
+  play.setText('Play');
+  play.setEnabled(found.ok);
+  if (found.ok) play.addEventListener('clicked', () => {
+    context.act({ kind: 'play', path: block.path, file: found.file });
+  });
+  row.addWidget(play);
+  return {
+    widget: box,
+    pool: undefined,
+    label: name,
+    measure: (width) => {
+      const height = box.heightForWidth(width);
+      return height > 0 ? height : box.sizeHint().height();
+    },
+    dump: () => ({ type: 'QWidget(media)', role: 'media', text: name.text(), style: { play: play.text(), enabled: found.ok, bytes: found.ok ? found.bytes : -1 } }),
+  };
+}
+
+/** The visible text of a rich-text label (our own markup only: tags and a few entities). */
+export function plainFromRich(html: string): string {
+  return html
+    .replace(/<br>/g, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, '\u00a0')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** The plan's text of a block (for tests that compare widgets with the plan). */
+export { blockText };

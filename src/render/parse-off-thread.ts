@@ -1,0 +1,127 @@
+/**
+ * Markdown -> layout plan off the UI thread. marked is a backtracking lexer: a hostile post
+ * can keep it busy for seconds (14 KB of nested emphasis ~0.85 s, 224 KB 17.6 s — FACTS.md),
+ * so lexing runs in a worker thread with a time limit. When the limit passes the worker is
+ * terminated and the page is shown as plain text with a notice; the next page gets a fresh
+ * worker.
+ *
+ * Ownership: whoever creates a `PlanWorker` calls `close()`; an idle worker is unref'd and
+ * does not keep the process alive.
+ */
+import { Worker } from 'node:worker_threads';
+import type { LayoutPlan } from './layout.js';
+import { MAX_SOURCE_CHARS } from './markdown.js';
+
+/** Default time a page may take to lex and lay out before it is shown as plain text. */
+export const PARSE_TIME_LIMIT_MS = 2000;
+/** Characters per block of the plain-text fallback (a block is one widget at most). */
+const PLAIN_BLOCK_CHARS = 4000;
+
+const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
+
+/** The whole source as literal text blocks, with `notice` first. Pure; never throws. */
+export function plainTextPlan(source: string, notice: string): LayoutPlan {
+  const notices = [notice];
+  let text = source;
+  if (text.length > MAX_SOURCE_CHARS) {
+    text = text.slice(0, MAX_SOURCE_CHARS);
+    notices.push(`The document is longer than ${MAX_SOURCE_CHARS} characters; only the beginning is shown.`);
+  }
+  const blocks: LayoutPlan['blocks'][number][] = [];
+  for (const part of text.split(/\n[ \t]*\n/)) {
+    for (let at = 0; at < part.length; at += PLAIN_BLOCK_CHARS) {
+      blocks.push({ kind: 'literal', text: part.slice(at, at + PLAIN_BLOCK_CHARS), indent: 0, quote: 0 });
+    }
+  }
+  return { title: '', blocks, links: [], notices };
+}
+
+interface Pending {
+  readonly resolve: (plan: LayoutPlan) => void;
+  readonly source: string;
+  readonly timer: NodeJS.Timeout;
+}
+
+export interface PlanWorkerOptions {
+  readonly timeLimitMs?: number;
+}
+
+/** Lays out Markdown in a worker thread; see the file comment. */
+export class PlanWorker {
+  readonly #timeLimitMs: number;
+  #worker: Worker | undefined;
+  #nextId = 0;
+  readonly #pending = new Map<number, Pending>();
+  #closed = false;
+
+  constructor(options: PlanWorkerOptions = {}) {
+    const limit = options.timeLimitMs ?? PARSE_TIME_LIMIT_MS;
+    if (!Number.isFinite(limit) || limit <= 0) throw new RangeError(`timeLimitMs must be a positive number, not ${limit}`);
+    this.#timeLimitMs = limit;
+  }
+
+  /**
+   * Resolves with the plan of `source`, or with a plain-text plan and a notice when lexing
+   * takes longer than the time limit or fails. Never rejects except after `close()`.
+   */
+  layout(source: string): Promise<LayoutPlan> {
+    if (this.#closed) return Promise.reject(new Error('PlanWorker.layout() after close()'));
+    const worker = this.#ensureWorker();
+    const id = this.#nextId++;
+    return new Promise<LayoutPlan>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#fallback(id, `This page took longer than ${this.#timeLimitMs / 1000} s to read as Markdown; it is shown as plain text.`);
+        // Only terminating stops a lexer stuck in a long backtrack; pending requests get the same notice.
+        this.#restart();
+      }, this.#timeLimitMs);
+      this.#pending.set(id, { resolve, source, timer });
+      worker.ref();
+      worker.postMessage({ id, source });
+    });
+  }
+
+  /** Ends the worker; pending requests resolve with their plain-text fallback. Idempotent. */
+  close(): void {
+    this.#closed = true;
+    this.#restart();
+  }
+
+  #ensureWorker(): Worker {
+    if (this.#worker !== undefined) return this.#worker;
+    const worker = new Worker(WORKER_URL, { resourceLimits: { stackSizeMb: 8, maxOldGenerationSizeMb: 512 } });
+    worker.on('message', (reply: { id: number; plan?: LayoutPlan; error?: string }) => {
+      const pending = this.#pending.get(reply.id);
+      if (pending === undefined) return;
+      if (reply.plan === undefined) {
+        this.#fallback(reply.id, `This page could not be read as Markdown (${reply.error ?? 'unknown error'}); it is shown as plain text.`);
+      } else {
+        clearTimeout(pending.timer);
+        this.#pending.delete(reply.id);
+        pending.resolve(reply.plan);
+      }
+      if (this.#pending.size === 0) worker.unref();
+    });
+    worker.on('error', (error) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const id of [...this.#pending.keys()]) this.#fallback(id, `This page could not be read as Markdown (${String(error)}); it is shown as plain text.`);
+    });
+    worker.unref();
+    this.#worker = worker;
+    return worker;
+  }
+
+  #fallback(id: number, notice: string): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return;
+    clearTimeout(pending.timer);
+    this.#pending.delete(id);
+    pending.resolve(plainTextPlan(pending.source, notice));
+  }
+
+  #restart(): void {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    for (const id of [...this.#pending.keys()]) this.#fallback(id, 'This page was not read as Markdown in time; it is shown as plain text.');
+    if (worker !== undefined) void worker.terminate();
+  }
+}
