@@ -12,8 +12,19 @@ import { Worker } from 'node:worker_threads';
 import type { LayoutPlan } from './layout.js';
 import { MAX_SOURCE_CHARS } from './markdown.js';
 
-/** Default time a page may take to lex and lay out before it is shown as plain text. */
+/** Time any page may take to lex and lay out before it is shown as plain text. */
 export const PARSE_TIME_LIMIT_MS = 2000;
+/**
+ * Extra time per MiB of source: an ordinary 1 MB page takes ~0.8 s on the UI thread of a
+ * 2-core dev machine (0.65 s lexing, 0.15 s layout), more in a cold worker; hostile pages
+ * are slow out of all proportion to their size (14 KB of nested emphasis: 0.85 s).
+ */
+export const PARSE_TIME_PER_MIB_MS = 3000;
+
+/** The time limit for a source of `chars` UTF-16 units, given the base limit. */
+export function parseTimeLimitMs(chars: number, baseMs = PARSE_TIME_LIMIT_MS): number {
+  return Math.round(baseMs + (PARSE_TIME_PER_MIB_MS * Math.min(chars, MAX_SOURCE_CHARS)) / 1_048_576);
+}
 /** Characters per block of the plain-text fallback (a block is one widget at most). */
 const PLAIN_BLOCK_CHARS = 4000;
 
@@ -43,6 +54,7 @@ interface Pending {
 }
 
 export interface PlanWorkerOptions {
+  /** The base time limit (PARSE_TIME_LIMIT_MS); a larger page gets PARSE_TIME_PER_MIB_MS more per MiB. */
   readonly timeLimitMs?: number;
 }
 
@@ -68,12 +80,13 @@ export class PlanWorker {
     if (this.#closed) return Promise.reject(new Error('PlanWorker.layout() after close()'));
     const worker = this.#ensureWorker();
     const id = this.#nextId++;
+    const limitMs = parseTimeLimitMs(source.length, this.#timeLimitMs);
     return new Promise<LayoutPlan>((resolve) => {
       const timer = setTimeout(() => {
-        this.#fallback(id, `This page took longer than ${this.#timeLimitMs / 1000} s to read as Markdown; it is shown as plain text.`);
+        this.#fallback(id, `This page took longer than ${limitMs / 1000} s to read as Markdown; it is shown as plain text.`);
         // Only terminating stops a lexer stuck in a long backtrack; pending requests get the same notice.
         this.#restart();
-      }, this.#timeLimitMs);
+      }, limitMs);
       this.#pending.set(id, { resolve, source, timer });
       worker.ref();
       worker.postMessage({ id, source });
