@@ -58,7 +58,8 @@ export interface BlockWidget {
 }
 
 /** Qt::AlignAbsolute (qnamespace.h), missing from NodeGui's enum. */
-const ALIGN_ABSOLUTE = 0x0010;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- a real Qt flag NodeGui's enum lacks
+const ALIGN_ABSOLUTE = 0x0010 as NodeGui.AlignmentFlag;
 
 const RICH_ROLES = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'paragraph']);
 
@@ -144,7 +145,13 @@ export function fillLabel(context: BlockContext, label: NodeGui.QLabel, block: L
       type: 'QLabel',
       role,
       text: label.textFormat() === qt.TextFormat.PlainText ? label.text() : plainFromRich(label.text()),
-      style: { format: label.textFormat() === qt.TextFormat.PlainText ? 'plain' : 'rich', rtl, align: rtl ? 'right' : 'left', fontPx: label.font().pixelSize() },
+      style: {
+        format: label.textFormat() === qt.TextFormat.PlainText ? 'plain' : 'rich',
+        rtl,
+        align: rtl ? 'right' : 'left',
+        fontPx: label.font().pixelSize(),
+        ...(label.hasSelectedText() ? { selected: label.selectedText() } : {}),
+      },
     }),
   };
 }

@@ -173,6 +173,37 @@ export class PageView {
     this.#scheduleMeasure();
   }
 
+  /**
+   * Makes the view as tall as the page (at most `maxHeight`) at `width`, so that every block
+   * is shown: for pictures of a whole page (`render --png`, screenshot tests). The view
+   * must be shown; the vertical scroll bar is switched off.
+   */
+  fitToPage(width: number, maxHeight: number): void {
+    this.widget.setVerticalScrollBarPolicy(this.#qt.ScrollBarPolicy.ScrollBarAlwaysOff);
+    this.widget.resize(width, Math.min(maxHeight, 600));
+    this.update();
+    // Heights settle as blocks are shown and measured: grow until they stop changing.
+    let height = 0;
+    for (let round = 0; round < 8; round++) {
+      const wanted = Math.min(maxHeight, Math.ceil(this.pageHeight));
+      if (wanted === height) break;
+      height = wanted;
+      this.widget.resize(width, height);
+      this.update();
+    }
+  }
+
+  /** Acts on link `index` of the plan as if the reader had clicked it (keyboard, automation, tests). */
+  activateLink(index: number): void {
+    if (Number.isInteger(index) && index >= 0 && index < this.#plan.links.length) this.#options.onLink(index);
+  }
+
+  /** Scrolls to `y` pixels from the top of the page and lays out what becomes visible. */
+  scrollTo(y: number): void {
+    this.#scrollBar.setValue(Math.max(0, Math.round(y)));
+    this.update();
+  }
+
   /** Scrolls so that block `index` is at the top of the viewport. */
   scrollToBlock(index: number): void {
     this.#ensureTops();

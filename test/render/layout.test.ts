@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { blockText, layoutDoc, MAX_BLOCK_CHARS, MAX_TABLE_COLUMNS } from '../../src/render/layout.js';
+import { blockText, layoutDoc, type LayoutBlock, MAX_BLOCK_CHARS, MAX_TABLE_COLUMNS } from '../../src/render/layout.js';
 import { parseMarkdown } from '../../src/render/markdown.js';
 
 test('lists, quotes and links become a flat plan with nesting and a link table', () => {
@@ -30,11 +30,11 @@ test('long paragraphs, code and raw HTML are cut into blocks a label can lay out
   const code = Array.from({ length: 450 }, (_, i) => `line ${i}`).join('\n');
   const plan = layoutDoc(parseMarkdown(`${words}\n\n\`\`\`\n${code}\n\`\`\`\n\n${'x'.repeat(MAX_BLOCK_CHARS * 2 + 5)}\n`));
   const paragraphs = plan.blocks.filter((b) => b.kind === 'paragraph');
-  const codes = plan.blocks.filter((b) => b.kind === 'code');
+  const codes = plan.blocks.filter((b): b is Extract<LayoutBlock, { kind: 'code' }> => b.kind === 'code');
   assert.ok(paragraphs.length >= 5);
   for (const block of plan.blocks) assert.ok(blockText(block).length <= MAX_BLOCK_CHARS, `${block.kind} of ${blockText(block).length}`);
   assert.equal(codes.length, 3);
-  assert.deepEqual(new Set(codes.map((b) => (b.kind === 'code' ? b.group : -1))).size, 1, 'one code block, three parts');
+  assert.deepEqual(new Set(codes.map((b) => b.group)).size, 1, 'one code block, three parts');
   assert.equal(codes.map((b) => blockText(b)).join('\n'), code);
   const text = paragraphs.map((b) => blockText(b)).join('');
   assert.equal(text, words + 'x'.repeat(MAX_BLOCK_CHARS * 2 + 5));
@@ -51,7 +51,6 @@ test('tables wider than the grid keep every cell, the rest in the last column', 
   const plan = layoutDoc(parseMarkdown(source));
   const table = plan.blocks[0];
   assert.equal(table?.kind, 'table');
-  if (table?.kind !== 'table') return;
   assert.equal(table.header.length, MAX_TABLE_COLUMNS);
   assert.ok(blockText(table).includes(`c${columns - 1}`));
 });

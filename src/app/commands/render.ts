@@ -46,7 +46,6 @@ export async function render(command: Extract<Command, { name: 'render' }>, out:
   const files = folderSiteFiles(path.dirname(path.resolve(command.file)), path.basename(command.file));
   const view = new PageView(qt, plan, { onLink: () => undefined, files, measureInBackground: false });
   try {
-    view.widget.setVerticalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAlwaysOff);
     view.widget.show();
     view.widget.resize(command.width, 600);
     view.update();
@@ -55,15 +54,7 @@ export async function render(command: Extract<Command, { name: 'render' }>, out:
       out.print({ title: plan.title, notices: plan.notices, widgets }, JSON.stringify({ title: plan.title, notices: plan.notices, widgets }, null, 2));
       return EXIT_OK;
     }
-    // Grow the view to the page until every block is shown and measured (heights settle).
-    let height = 0;
-    for (let round = 0; round < 8; round++) {
-      const wanted = Math.min(MAX_PNG_HEIGHT, Math.ceil(view.pageHeight));
-      if (wanted === height) break;
-      height = wanted;
-      view.widget.resize(command.width, height);
-      view.update();
-    }
+    view.fitToPage(command.width, MAX_PNG_HEIGHT);
     const target = command.png ?? '';
     if (!view.widget.grab().save(target, 'PNG')) {
       throw new AppError('ERR_FILE', `could not write ${target}`);
