@@ -268,7 +268,12 @@ export class PageView {
       if (block === undefined) continue;
       const live = this.#live.get(index);
       if (live === undefined && !all) continue;
-      const shown = live?.shown ?? this.#build(block);
+      let shown = live?.shown;
+      if (shown === undefined) {
+        shown = this.#build(block);
+        // Measured so that the style sheet applies and the dump reads what would be shown.
+        this.#measure(shown, this.#blockGeometry(block).width);
+      }
       out.push({
         ...shown.dump(),
         links: linksOf(block).map((link) => this.#plan.links[link]?.href ?? ''),

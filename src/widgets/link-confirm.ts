@@ -1,7 +1,7 @@
 /**
  * The confirmation shown before a web link leaves the app: the full URL, with the host in
  * punycode (core/link.ts puts it in `display`), so that a look-alike host shows. Non-blocking:
- * the dialog is window-modal and opened with `open()`, never `exec()` (a nested Qt loop
+ * the dialog is modal and opened with `open()`, never `exec()` (a nested Qt loop
  * would block the JS thread — qt-runtime.ts); the answer arrives as a callback.
  */
 import type * as NodeGui from '@nodegui/nodegui';
@@ -10,6 +10,8 @@ export interface LinkConfirmation {
   readonly dialog: NodeGui.QDialog;
   /** Answers as the reader would (tests, automation). */
   answer(open: boolean): void;
+  /** The URL as the dialog shows it, read back from its label. */
+  shownUrl(): string;
 }
 
 /** Asks whether to open `display` in the web browser; calls `onAnswer` once. */
@@ -19,7 +21,11 @@ export function confirmExternalLink(
   display: string,
   onAnswer: (open: boolean) => void,
 ): LinkConfirmation {
-  const dialog = new qt.QDialog(parent);
+  // No Qt parent: the runtime's exit clean-up deletes every top-level widget in turn, and a
+  // dialog owned by the window would be deleted twice (qt_runtime.cpp DestroyWidgets).
+  const dialog = new qt.QDialog();
+  const at = parent.geometry();
+  dialog.move(at.left() + 60, at.top() + 80);
   dialog.setObjectName('link-confirm');
   dialog.setWindowTitle('Open a web page?');
   const column = new qt.QBoxLayout(qt.Direction.TopToBottom);
@@ -52,6 +58,7 @@ export function confirmExternalLink(
     if (answered) return;
     answered = true;
     dialog.close();
+    dialog.deleteLater();
     onAnswer(yes);
   };
   cancel.addEventListener('clicked', () => {
@@ -65,5 +72,5 @@ export function confirmExternalLink(
   });
   dialog.setModal(true);
   dialog.open();
-  return { dialog, answer };
+  return { dialog, answer, shownUrl: () => url.text().replace(/\u200b/g, '') };
 }
