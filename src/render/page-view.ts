@@ -34,6 +34,8 @@ export interface PageViewOptions {
   readonly zoom?: number;
   /** Called once when every block has its measured height (the full layout). */
   readonly onLaidOut?: () => void;
+  /** Called once, after the page was first painted (the first screenful is on screen). */
+  readonly onFirstPaint?: () => void;
   /** Measure the blocks not shown yet in the background (default true). */
   readonly measureInBackground?: boolean;
 }
@@ -117,6 +119,16 @@ export class PageView {
     scrollBar.addEventListener('valueChanged', () => {
       this.#scheduleUpdate();
     });
+    const onFirstPaint = options.onFirstPaint;
+    if (onFirstPaint !== undefined) {
+      let painted = false;
+      content.addEventListener(qt.WidgetEventTypes.Paint, () => {
+        if (painted) return;
+        painted = true;
+        // After the paint event returns, so that the frame is complete.
+        setImmediate(onFirstPaint);
+      });
+    }
     scroll.addEventListener(qt.WidgetEventTypes.Resize, () => {
       this.#scheduleUpdate();
     });
@@ -196,6 +208,11 @@ export class PageView {
   /** Acts on link `index` of the plan as if the reader had clicked it (keyboard, automation, tests). */
   activateLink(index: number): void {
     if (Number.isInteger(index) && index >= 0 && index < this.#plan.links.length) this.#options.onLink(index);
+  }
+
+  /** How far the page is scrolled, in pixels. */
+  get scrollY(): number {
+    return this.#scrollBar.value();
   }
 
   /** Scrolls to `y` pixels from the top of the page and lays out what becomes visible. */

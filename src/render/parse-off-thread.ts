@@ -47,6 +47,23 @@ export function plainTextPlan(source: string, notice: string): LayoutPlan {
   return { title: '', blocks, links: [], notices };
 }
 
+/** A long page is first laid out from about this many characters of its start (the first screens). */
+export const FIRST_SCREENS_CHARS = 16_384;
+
+/**
+ * The start of a long `source`, cut at a blank line outside fenced code, for showing the
+ * first screens while the rest is lexed; undefined when the page is short or no such cut is
+ * near. Reference-style links defined further down show as text until the whole page arrives.
+ */
+export function firstScreensSource(source: string): string | undefined {
+  if (source.length < FIRST_SCREENS_CHARS * 4) return undefined;
+  const cut = source.indexOf('\n\n', FIRST_SCREENS_CHARS);
+  if (cut < 0 || cut > FIRST_SCREENS_CHARS * 2) return undefined;
+  const head = source.slice(0, cut + 1);
+  const fences = head.match(/^ {0,3}(?:```|~~~)/gm)?.length ?? 0;
+  return fences % 2 === 0 ? head : undefined;
+}
+
 interface Pending {
   readonly resolve: (plan: LayoutPlan) => void;
   readonly source: string;
@@ -91,6 +108,21 @@ export class PlanWorker {
       worker.ref();
       worker.postMessage({ id, source });
     });
+  }
+
+  /**
+   * Like `layout`, but for a long page first calls `onFirstScreens` with the plan of its
+   * beginning (firstScreensSource), so the reader sees the top of the page long before all
+   * of it is lexed. Resolves with the plan of the whole page.
+   */
+  async layoutInStages(source: string, onFirstScreens: (plan: LayoutPlan) => void): Promise<LayoutPlan> {
+    const head = firstScreensSource(source);
+    if (head === undefined) return this.layout(source);
+    // Both are queued at once; the worker answers in order, so the head arrives first.
+    const first = this.layout(head);
+    const whole = this.layout(source);
+    onFirstScreens(await first);
+    return whole;
   }
 
   /** Ends the worker; pending requests resolve with their plain-text fallback. Idempotent. */

@@ -27,6 +27,15 @@ export interface MainWindowCommands {
   readonly onPlay?: (path: string, file: string) => void;
 }
 
+export interface ShowPageOptions {
+  /** The site's files, for pictures and media. */
+  readonly files?: SiteFiles;
+  /** Called once every block of the page has its measured height. */
+  readonly onLaidOut?: () => void;
+  /** Called once, after the page was first painted. */
+  readonly onFirstPaint?: () => void;
+}
+
 export interface MainWindowOptions {
   /** Fullscreen and read-only: no address editing. */
   readonly kiosk: boolean;
@@ -106,9 +115,14 @@ export class MainWindow {
     if (options.kiosk) window.showFullScreen();
   }
 
-  /** Shows a laid-out page under `address`; `files` are the site's files (pictures, media). */
-  showPage(plan: LayoutPlan, address: string, files?: SiteFiles): void {
+  /**
+   * Shows a laid-out page under `address`. Showing a new plan of the page already shown
+   * (the whole page after its first screens, a newer version) keeps the reader's place.
+   */
+  showPage(plan: LayoutPlan, address: string, options: ShowPageOptions = {}): void {
+    const { files, onLaidOut, onFirstPaint } = options;
     const old = this.#page;
+    const keepAt = old !== undefined && this.#address.text() === address ? old.scrollY : 0;
     const page = new PageView(this.#qt, plan, {
       onLink: (index) => {
         this.#handleLink(plan, index);
@@ -119,6 +133,8 @@ export class MainWindow {
       theme: this.#theme,
       zoom: this.#zoom,
       ...(files === undefined ? {} : { files }),
+      ...(onLaidOut === undefined ? {} : { onLaidOut }),
+      ...(onFirstPaint === undefined ? {} : { onFirstPaint }),
     });
     if (old !== undefined) {
       old.close();
@@ -127,6 +143,7 @@ export class MainWindow {
     }
     this.#pageSlot.addWidget(page.widget);
     this.#page = page;
+    if (keepAt > 0) page.scrollTo(keepAt);
     this.#address.setText(address);
     this.#window.setWindowTitle(plan.title === '' ? 'swarmpress' : `${plan.title} — swarmpress`);
   }

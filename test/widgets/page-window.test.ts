@@ -57,7 +57,7 @@ test('a web link opens only after the reader confirmed the full URL with its pun
   });
   try {
     const plan = layoutDoc(parseMarkdown(SOURCE));
-    window.showPage(plan, 'test:links', folderSiteFiles(path.join(REPO_ROOT, 'assets', 'sample'), 'links.md'));
+    window.showPage(plan, 'test:links', { files: folderSiteFiles(path.join(REPO_ROOT, 'assets', 'sample'), 'links.md') });
     let painted = false;
     window.onNextPaint(() => (painted = true));
     window.show();
