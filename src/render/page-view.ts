@@ -72,6 +72,8 @@ export class PageView {
   #tops: Float64Array;
   #topsValid = false;
   readonly #live = new Map<number, Live>();
+  /** Widgets Qt has styled (shown once): they can be measured hidden. */
+  readonly #polished = new WeakSet<NodeGui.QWidget>();
   readonly #pool = new Map<string, NodeGui.QLabel[]>();
   #context: BlockContext;
   #theme: ThemeName;
@@ -82,6 +84,7 @@ export class PageView {
   #measureNext = 0;
   #laidOut = false;
   #closed = false;
+  #painted = false;
   #find: { query: string; matches: FindMatch[]; current: number } | undefined;
 
   constructor(qt: Qt, plan: LayoutPlan, options: PageViewOptions) {
@@ -119,16 +122,15 @@ export class PageView {
     scrollBar.addEventListener('valueChanged', () => {
       this.#scheduleUpdate();
     });
-    const onFirstPaint = options.onFirstPaint;
-    if (onFirstPaint !== undefined) {
-      let painted = false;
-      content.addEventListener(qt.WidgetEventTypes.Paint, () => {
-        if (painted) return;
-        painted = true;
-        // After the paint event returns, so that the frame is complete.
-        setImmediate(onFirstPaint);
+    content.addEventListener(qt.WidgetEventTypes.Paint, () => {
+      if (this.#painted) return;
+      this.#painted = true;
+      // After the paint event returns, so that the frame is complete; then the blocks around it.
+      setImmediate(() => {
+        options.onFirstPaint?.();
+        this.#scheduleUpdate();
       });
-    }
+    });
     scroll.addEventListener(qt.WidgetEventTypes.Resize, () => {
       this.#scheduleUpdate();
     });
@@ -169,7 +171,9 @@ export class PageView {
     const scrollBar = this.#scrollBar;
     const top = scrollBar.value();
     const bottom = top + Math.max(viewport.height(), 1);
-    const [first, last] = this.#range(top - OVERSCAN_PX, bottom + OVERSCAN_PX);
+    // Until the first paint only the viewport itself: the first screenful comes first.
+    const overscan = this.#painted ? OVERSCAN_PX : 0;
+    const [first, last] = this.#range(top - overscan, bottom + overscan);
     for (const index of [...this.#live.keys()]) if (index < first || index > last) this.#release(index);
     // Height changes of blocks above the first visible one move the page: keep what the reader sees in place.
     const [firstVisible] = this.#range(top, top + 1);
@@ -289,7 +293,7 @@ export class PageView {
       if (shown === undefined) {
         shown = this.#build(block);
         // Measured so that the style sheet applies and the dump reads what would be shown.
-        this.#measure(shown, this.#blockGeometry(block).width);
+        this.#measure(shown, this.#blockGeometry(block).width, false);
       }
       out.push({
         ...shown.dump(),
@@ -437,10 +441,16 @@ export class PageView {
    * Qt applies the style sheet (fonts, padding) when a widget is first shown; a height asked
    * for before that is the height of the default font. So: shown first, out of sight.
    */
-  #measure(shown: BlockWidget, width: number): number {
-    shown.widget.setGeometry(-2 * width - 100, 0, width, 10);
-    shown.widget.show();
-    return shown.measure(width);
+  #measure(shown: BlockWidget, width: number, display = true): number {
+    const widget = shown.widget;
+    if (display || !this.#polished.has(widget)) {
+      widget.setGeometry(-2 * width - 100, 0, width, 10);
+      widget.show();
+      this.#polished.add(widget);
+    }
+    const height = shown.measure(width);
+    if (!display) widget.hide();
+    return height;
   }
 
   #release(index: number): void {
@@ -496,7 +506,7 @@ export class PageView {
       if (block === undefined || this.#measured[index] === 1) continue;
       const shown = this.#build(block);
       const before = this.#heights[index];
-      this.#setHeight(index, this.#measure(shown, this.#blockGeometry(block).width));
+      this.#setHeight(index, this.#measure(shown, this.#blockGeometry(block).width, false));
       changed ||= before !== this.#heights[index];
       this.#recycle(shown);
     }
