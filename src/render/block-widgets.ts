@@ -1,7 +1,7 @@
 /**
- * One layout block -> the native widgets that show it (NodeGui passed in). Text blocks are
- * QLabels taken from a pool and given back when they scroll away; tables, code, pictures
- * and media blocks are built when shown and deleted when they leave.
+ * One layout block -> the native widgets that show it (NodeGui passed in). Text and code
+ * blocks are shown by reusable widgets taken from a pool and given back when they scroll
+ * away; tables, pictures and media blocks are built when shown and deleted when they leave.
  *
  * Every label is told its text format: plain text for literal text, rich text only from
  * rich-text.ts (QLabel would otherwise guess — FACTS.md).
@@ -48,8 +48,8 @@ export interface DumpNode {
 /** A block shown as widgets. */
 export interface BlockWidget {
   readonly widget: NodeGui.QWidget;
-  /** Pool key when the widget is a reusable label; undefined when it is deleted on release. */
-  readonly pool: string | undefined;
+  /** The pooled widget showing the block, given back on release; undefined when the widget is deleted. */
+  readonly reusable: Reusable | undefined;
   /** The label whose text find-in-page selects, when there is one. */
   readonly label: NodeGui.QLabel | undefined;
   /** Height at `width` pixels, as Qt lays it out. */
@@ -61,6 +61,13 @@ export interface BlockWidget {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- a real Qt flag NodeGui's enum lacks
 const ALIGN_ABSOLUTE = 0x0010 as NodeGui.AlignmentFlag;
 
+/** A widget that shows one block at a time and is refilled with the next block of its pool. */
+export interface Reusable {
+  readonly key: string;
+  readonly widget: NodeGui.QWidget;
+  fill(block: LayoutBlock): BlockWidget;
+}
+
 const RICH_ROLES = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'paragraph']);
 
 /** The role (style sheet selector) of a block. */
@@ -68,7 +75,7 @@ export function roleOf(block: LayoutBlock): string {
   return block.kind === 'heading' ? `h${block.level}` : block.kind;
 }
 
-/** Pool key of the label that shows `block`, or undefined when it is not a pooled label. */
+/** Pool key of the reusable widget that shows `block`, or undefined when its widgets are built each time. */
 export function poolKeyOf(block: LayoutBlock): string | undefined {
   const quoted = block.quote > 0 ? 'q' : '';
   switch (block.kind) {
@@ -76,14 +83,23 @@ export function poolKeyOf(block: LayoutBlock): string | undefined {
     case 'paragraph':
     case 'literal':
     case 'rule':
+    case 'code':
       return `${roleOf(block)}${quoted}`;
     default:
       return undefined;
   }
 }
 
+/** A fresh reusable widget for pool `key` (poolKeyOf). */
+export function createReusable(context: BlockContext, key: string): Reusable {
+  if (key.replace(/q$/, '') === 'code') return createCodeFrame(context, key);
+  const label = createPooledLabel(context, key);
+  const reusable: Reusable = { key, widget: label, fill: (block) => fillLabel(context, label, block, reusable) };
+  return reusable;
+}
+
 /** A fresh label for pool `key`, wired to report link activations. */
-export function createPooledLabel(context: BlockContext, key: string): NodeGui.QLabel {
+function createPooledLabel(context: BlockContext, key: string): NodeGui.QLabel {
   const { qt } = context;
   const label = new qt.QLabel(context.parent);
   const role = key.replace(/q$/, '');
@@ -108,7 +124,7 @@ export function createPooledLabel(context: BlockContext, key: string): NodeGui.Q
 }
 
 /** Puts `block` into a pooled label (from createPooledLabel with poolKeyOf(block)). */
-export function fillLabel(context: BlockContext, label: NodeGui.QLabel, block: LayoutBlock): BlockWidget {
+function fillLabel(context: BlockContext, label: NodeGui.QLabel, block: LayoutBlock, reusable: Reusable): BlockWidget {
   const { qt } = context;
   const colour = linkColour(context.theme);
   let rtl = false;
@@ -138,7 +154,7 @@ export function fillLabel(context: BlockContext, label: NodeGui.QLabel, block: L
   const role = roleOf(block);
   return {
     widget: label,
-    pool: poolKeyOf(block),
+    reusable,
     label,
     measure: (width) => (block.kind === 'rule' ? 1 : block.kind === 'literal' ? label.sizeHint().height() : label.heightForWidth(width)),
     dump: () => ({
@@ -159,8 +175,6 @@ export function fillLabel(context: BlockContext, label: NodeGui.QLabel, block: L
 /** Builds the widgets of a block that is not a pooled label. */
 export function createBlockWidget(context: BlockContext, block: LayoutBlock): BlockWidget {
   switch (block.kind) {
-    case 'code':
-      return createCode(context, block);
     case 'table':
       return createTable(context, block);
     case 'image':
@@ -173,7 +187,8 @@ export function createBlockWidget(context: BlockContext, block: LayoutBlock): Bl
     case 'paragraph':
     case 'literal':
     case 'rule':
-      throw new TypeError(`a ${block.kind} block is shown in a pooled label`);
+    case 'code':
+      throw new TypeError(`a ${block.kind} block is shown in a reusable widget`);
     default:
       return assertNever(block, 'layout block');
   }
@@ -193,14 +208,14 @@ function createPlaceholder(context: BlockContext, text: string): BlockWidget {
   label.setTextInteractionFlags(qt.TextInteractionFlag.TextSelectableByMouse);
   return {
     widget: label,
-    pool: undefined,
+    reusable: undefined,
     label,
     measure: (width) => label.heightForWidth(width),
     dump: () => ({ type: 'QLabel', role: 'placeholder', text: label.text(), style: { format: 'plain' } }),
   };
 }
 
-function createCode(context: BlockContext, block: Extract<LayoutBlock, { kind: 'code' }>): BlockWidget {
+function createCodeFrame(context: BlockContext, key: string): Reusable {
   const { qt } = context;
   const frame = new qt.QScrollArea(context.parent);
   frame.setProperty('role', 'code-frame');
@@ -211,31 +226,44 @@ function createCode(context: BlockContext, block: Extract<LayoutBlock, { kind: '
   label.setProperty('role', 'code');
   label.setTextFormat(qt.TextFormat.PlainText);
   label.setWordWrap(false);
-  label.setText(block.text);
   label.setTextInteractionFlags(qt.TextInteractionFlag.TextSelectableByMouse);
   label.setAlignment(qt.AlignmentFlag.AlignLeft | qt.AlignmentFlag.AlignTop);
   frame.setWidget(label);
   const copy = new qt.QPushButton(frame);
   copy.setText('Copy');
   copy.setToolTip('Copy this code');
+  let shown: Extract<LayoutBlock, { kind: 'code' }> | undefined;
   copy.addEventListener('clicked', () => {
-    const parts = context.plan.blocks.filter((other) => other.kind === 'code' && other.group === block.group);
+    const group = shown?.group;
+    const parts = context.plan.blocks.filter((other) => other.kind === 'code' && other.group === group);
     context.act({ kind: 'copy', text: parts.map((part) => (part.kind === 'code' ? part.text : '')).join('\n') });
   });
-  return {
+  const reusable: Reusable = {
+    key,
     widget: frame,
-    pool: undefined,
-    label,
-    measure: (width) => {
-      const hint = label.sizeHint();
-      const scrollBar = hint.width() > width ? frame.horizontalScrollBar().sizeHint().height() : 0;
-      const buttonWidth = copy.sizeHint().width();
-      copy.setGeometry(width - buttonWidth - 4, 4, buttonWidth, copy.sizeHint().height());
-      copy.raise();
-      return hint.height() + scrollBar + 2;
+    fill: (block) => {
+      if (block.kind !== 'code') throw new TypeError(`a ${block.kind} block is not shown in a code frame`);
+      shown = block;
+      label.setText(block.text);
+      label.setSelection(0, 0);
+      frame.horizontalScrollBar().setValue(0);
+      return {
+        widget: frame,
+        reusable,
+        label,
+        measure: (width) => {
+          const hint = label.sizeHint();
+          const scrollBar = hint.width() > width ? frame.horizontalScrollBar().sizeHint().height() : 0;
+          const buttonWidth = copy.sizeHint().width();
+          copy.setGeometry(width - buttonWidth - 4, 4, buttonWidth, copy.sizeHint().height());
+          copy.raise();
+          return hint.height() + scrollBar + 2;
+        },
+        dump: () => ({ type: 'QScrollArea>QLabel', role: 'code', text: label.text(), style: { format: 'plain', lang: block.lang, wrap: false, copy: copy.text() } }),
+      };
     },
-    dump: () => ({ type: 'QScrollArea>QLabel', role: 'code', text: label.text(), style: { format: 'plain', lang: block.lang, wrap: false, copy: copy.text() } }),
   };
+  return reusable;
 }
 
 function cellLabel(context: BlockContext, grid: NodeGui.QWidget, runs: readonly Run[], header: boolean, align: string | null): NodeGui.QLabel {
@@ -277,7 +305,7 @@ function createTable(context: BlockContext, block: Extract<LayoutBlock, { kind: 
   });
   return {
     widget: grid,
-    pool: undefined,
+    reusable: undefined,
     label: undefined,
     measure: (width) => {
       grid.setFixedWidth(width);
@@ -313,7 +341,7 @@ function createImage(context: BlockContext, block: Extract<LayoutBlock, { kind: 
   let shownWidth = -1;
   return {
     widget: label,
-    pool: undefined,
+    reusable: undefined,
     label: undefined,
     measure: (width) => {
       const size = fitToColumn(verdict.width, verdict.height, width);
@@ -358,7 +386,7 @@ function createMedia(context: BlockContext, block: Extract<LayoutBlock, { kind: 
   row.addWidget(play);
   return {
     widget: box,
-    pool: undefined,
+    reusable: undefined,
     label: name,
     measure: (width) => {
       const height = box.heightForWidth(width);

@@ -1,7 +1,7 @@
 /**
  * A document shown as native widgets, virtualised: the view owns a scroll area over a page
  * as tall as the whole document, and only the blocks that intersect the viewport (plus a
- * margin) exist as widgets; labels that scroll away go back to a pool (Lagrange's
+ * margin) exist as widgets; widgets that scroll away go back to a pool (Lagrange's
  * `render_GmDocument(visRangeY)`). Heights start as estimates (estimate.ts) and are
  * replaced by Qt's own as blocks are shown, or by a background pass that measures the rest
  * in slices of a few milliseconds (`onLaidOut` reports when it is done).
@@ -13,8 +13,8 @@
 import type * as NodeGui from '@nodegui/nodegui';
 import { blockText, type LayoutBlock, type LayoutPlan } from './layout.js';
 import {
-  createBlockWidget, createPooledLabel, fillLabel, poolKeyOf, roleOf,
-  type BlockAction, type BlockContext, type BlockWidget, type DumpNode, type Qt,
+  createBlockWidget, createReusable, poolKeyOf, roleOf,
+  type BlockAction, type BlockContext, type BlockWidget, type DumpNode, type Qt, type Reusable,
 } from './block-widgets.js';
 import { BLOCK_GAP_PX, estimateHeight } from './estimate.js';
 import { findInPlan, type FindMatch } from './find.js';
@@ -48,7 +48,7 @@ const QUOTE_PX = 14;
 const OVERSCAN_PX = 600;
 /** Longest slice of background measuring before the loop gets control back. */
 const MEASURE_SLICE_MS = 8;
-/** Most idle labels kept per pool. */
+/** Most idle widgets kept per pool. */
 const POOL_LIMIT = 48;
 
 interface Live {
@@ -74,7 +74,7 @@ export class PageView {
   readonly #live = new Map<number, Live>();
   /** Widgets Qt has styled (shown once): they can be measured hidden. */
   readonly #polished = new WeakSet<NodeGui.QWidget>();
-  readonly #pool = new Map<string, NodeGui.QLabel[]>();
+  readonly #pool = new Map<string, Reusable[]>();
   #context: BlockContext;
   #theme: ThemeName;
   #zoom: number;
@@ -341,7 +341,7 @@ export class PageView {
 
   #restyle(): void {
     for (const index of [...this.#live.keys()]) this.#release(index);
-    for (const labels of this.#pool.values()) for (const label of labels) label.delete();
+    for (const pool of this.#pool.values()) for (const reusable of pool) reusable.widget.delete();
     this.#pool.clear();
     this.#content.setStyleSheet(pageStyleSheet(this.#theme, this.#zoom));
     this.#context = this.#makeContext();
@@ -410,17 +410,18 @@ export class PageView {
   #build(block: LayoutBlock): BlockWidget {
     const key = poolKeyOf(block);
     if (key === undefined) return createBlockWidget(this.#context, block);
-    const label = this.#pool.get(key)?.pop() ?? createPooledLabel(this.#context, key);
-    return fillLabel(this.#context, label, block);
+    const reusable = this.#pool.get(key)?.pop() ?? createReusable(this.#context, key);
+    return reusable.fill(block);
   }
 
   #recycle(shown: BlockWidget): void {
     shown.widget.hide();
-    if (shown.pool !== undefined && shown.label !== undefined) {
-      const pool = this.#pool.get(shown.pool) ?? [];
+    const reusable = shown.reusable;
+    if (reusable !== undefined) {
+      const pool = this.#pool.get(reusable.key) ?? [];
       if (pool.length < POOL_LIMIT) {
-        pool.push(shown.label);
-        this.#pool.set(shown.pool, pool);
+        pool.push(reusable);
+        this.#pool.set(reusable.key, pool);
         return;
       }
     }
