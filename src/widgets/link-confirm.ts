@@ -28,6 +28,7 @@ export function confirmExternalLink(
   dialog.move(at.left() + 60, at.top() + 80);
   dialog.setObjectName('link-confirm');
   dialog.setWindowTitle('Open a web page?');
+  dialog.setMinimumWidth(520);
   const column = new qt.QBoxLayout(qt.Direction.TopToBottom);
   dialog.setLayout(column);
   const question = new qt.QLabel();
