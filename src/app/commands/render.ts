@@ -52,6 +52,11 @@ export async function render(command: Extract<Command, { name: 'render' }>, out:
     if (command.dump) {
       const widgets = view.dump();
       out.print({ title: plan.title, notices: plan.notices, widgets }, JSON.stringify({ title: plan.title, notices: plan.notices, widgets }, null, 2));
+      // A dump can be megabytes: bin/swarmpress.js calls process.exit(), which would cut off
+      // what a pipe has not taken yet.
+      await new Promise<void>((resolve) => process.stdout.write('', () => {
+        resolve();
+      }));
       return EXIT_OK;
     }
     view.fitToPage(command.width, MAX_PNG_HEIGHT);
