@@ -41,8 +41,9 @@ test('--dump of the sample: every element, style keys, link targets, table cells
   const paragraph = widgets.find((w) => w.links.length === 4);
   assert.deepEqual(paragraph?.links, ['about.md', `bittorrent://${'a'.repeat(64)}`, 'https://example.org/a?b=c', 'javascript:alert(1)']);
   const table = widgets.find((w) => w.role === 'table');
-  assert.deepEqual(table?.cells?.[0], ['Left', 'Centre', 'Right']);
-  assert.equal(table?.style['align'], 'left,center,right');
+  assert.ok(table !== undefined);
+  assert.deepEqual(table.cells?.[0], ['Left', 'Centre', 'Right']);
+  assert.equal(table.style['align'], 'left,center,right');
   assert.equal(widgets.find((w) => w.role === 'image')?.style['format'], 'PNG');
   assert.match(widgets.find((w) => w.role === 'media')?.text ?? '', /clip\.ogg \(39 bytes\)/);
   assert.ok(widgets.some((w) => w.role === 'placeholder' && /not a PNG, JPEG or GIF/.test(w.text)));
