@@ -5,6 +5,7 @@
  * the app shows a page. JSON lines on stdout, times in ms from just before the file is read:
  *   {"phase":"first-screen","ms"}  the first screenful painted (from the page's first screens)
  *   {"phase":"plan","ms","blocks"} the whole page lexed and laid out in the worker
+ *   {"phase":"positioned","ms"}    the whole page in the view, every block placed (estimated heights)
  *   {"phase":"laid-out","ms"}      every block measured by Qt (full layout)
  *   {"phase":"scrolled","ms","liveMax"}  after scrolling through the whole page, screen by screen
  * Then it waits for "quit".
@@ -49,6 +50,7 @@ const plan = await worker.layoutInStages(source, (head) => {
 say({ phase: 'plan', ms: ms(), blocks: plan.blocks.length });
 await new Promise<void>((resolve) => {
   window.showPage(plan, address, { onLaidOut: resolve, onFirstPaint: firstScreen });
+  say({ phase: 'positioned', ms: ms() });
 });
 say({ phase: 'laid-out', ms: ms(), heapTotalMiB: process.memoryUsage().heapTotal / 1048576 });
 await next();

@@ -15,7 +15,7 @@ after(async () => {
 test('the render benchmark runs once on a small page and reports every figure with its references', async () => {
   const figures = await benchRender(x, { smoke: true });
   assert.deepEqual(figures.map((f) => f.id), [
-    'render-first-screen', 'render-full-layout', 'render-pss', 'render-pss-growth', 'render-live-widgets', 'render-browser-time', 'render-browser-pss',
+    'render-first-screen', 'render-whole-page', 'render-full-layout', 'render-pss', 'render-pss-growth', 'render-live-widgets', 'render-browser-time', 'render-browser-pss',
   ]);
   for (const figure of figures) {
     assert.ok(figure.subject.values.every((v) => Number.isFinite(v)), `${figure.id}: ${JSON.stringify(figure.subject.values)}`);
