@@ -129,16 +129,19 @@ export class PlanWorker {
   /**
    * Like `layout`, but for a long page first calls `onFirstScreens` with the plan of its
    * beginning (firstScreensSource), so the reader sees the top of the page long before all
-   * of it is lexed. Resolves with the plan of the whole page.
+   * of it is lexed. The whole page is lexed once the promise `onFirstScreens` returns has
+   * settled (the first screens are painted), so that showing them does not share the
+   * CPU with lexing the rest. Resolves with the plan of the whole page.
    */
-  async layoutInStages(source: string, onFirstScreens: (plan: LayoutPlan) => void): Promise<LayoutPlan> {
+  async layoutInStages(source: string, onFirstScreens: (plan: LayoutPlan) => Promise<void> | void): Promise<LayoutPlan> {
     const head = firstScreensSource(source);
     if (head === undefined) return this.layout(source);
-    // Both are queued at once; the worker answers in order, so the head arrives first.
-    const first = this.layout(head);
-    const whole = this.layout(source);
-    onFirstScreens(await first);
-    return whole;
+    try {
+      await onFirstScreens(await this.layout(head));
+    } catch {
+      // The caller's own failure to show the head does not stop the whole page.
+    }
+    return this.layout(source);
   }
 
   /** Ends the worker; pending requests resolve with their plain-text fallback. Idempotent. */

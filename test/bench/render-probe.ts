@@ -44,9 +44,18 @@ const firstScreen = (): void => {
   firstScreenShown = true;
   say({ phase: 'first-screen', ms: ms() });
 };
-const plan = await worker.layoutInStages(source, (head) => {
-  window.showPage(head, address, { onFirstPaint: firstScreen });
-});
+const plan = await worker.layoutInStages(
+  source,
+  (head) =>
+    new Promise<void>((resolve) => {
+      window.showPage(head, address, {
+        onFirstPaint: () => {
+          firstScreen();
+          resolve();
+        },
+      });
+    }),
+);
 say({ phase: 'plan', ms: ms(), blocks: plan.blocks.length });
 await new Promise<void>((resolve) => {
   window.showPage(plan, address, { onLaidOut: resolve, onFirstPaint: firstScreen });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { MAX_SOURCE_CHARS } from '../../src/render/markdown.js';
-import { parseTimeLimitMs, plainTextPlan, PlanWorker } from '../../src/render/parse-off-thread.js';
+import { FIRST_SCREENS_CHARS, firstScreensSource, parseTimeLimitMs, plainTextPlan, PlanWorker } from '../../src/render/parse-off-thread.js';
 import { pathologicalInputs } from './pathological.js';
 
 const worker = new PlanWorker();
@@ -51,3 +51,24 @@ for (const [name, source] of pathologicalInputs()) {
     assert.ok(plan.blocks.length > 0);
   });
 }
+
+test('a long page shows its first screens first; the whole page is lexed after they were shown', async () => {
+  const section = (i: number): string => `## Part ${i}\n\nText of part ${i}, long enough to be a paragraph of its own.\n\n`;
+  const source = Array.from({ length: 3000 }, (_, i) => section(i)).join('');
+  const head = firstScreensSource(source);
+  assert.ok(head !== undefined && head.length >= FIRST_SCREENS_CHARS && head.length < FIRST_SCREENS_CHARS * 2);
+  assert.ok(source.startsWith(head));
+  const events: string[] = [];
+  const whole = await worker.layoutInStages(source, async (plan) => {
+    events.push(`head ${plan.blocks.length}`);
+    await Promise.resolve();
+    events.push('shown');
+  });
+  events.push(`whole ${whole.blocks.length}`);
+  assert.equal(events.length, 3);
+  assert.match(events[0] ?? '', /^head \d+$/);
+  assert.ok(Number(events[0]?.slice(5)) < 600);
+  assert.deepEqual(events.slice(1), ['shown', 'whole 6000']);
+  assert.equal(firstScreensSource('short'), undefined);
+  assert.equal(firstScreensSource(`\`\`\`\n${'code\n\n'.repeat(20_000)}`), undefined, 'never cut inside fenced code');
+});
