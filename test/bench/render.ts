@@ -189,7 +189,7 @@ export async function benchRender(x: XServer, options: { smoke: boolean }): Prom
       },
       {
         id: 'render-pss-growth',
-        title: `${size} page: memory growth over the empty window, after scrolling through it all`,
+        title: `${size} page: memory growth over the window showing the welcome page, after scrolling through it all`,
         subject: { label: 'swarmpress', unit: 'MiB', values: own.map((r) => mib(r.scrolledPssKiB - r.baselinePssKiB)) },
         target: '≤ 20 MB',
       },
