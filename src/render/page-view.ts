@@ -368,9 +368,21 @@ export class PageView {
     this.#resizeContent();
   }
 
+  /**
+   * Forgets every measured height (new width, zoom or theme) while keeping the reader's
+   * place: the block at the top of the viewport stays there, at the same share of its height.
+   */
   #remeasure(): void {
+    const top = this.#scrollBar.value();
+    const [anchor] = this.#range(top, top + 1);
+    const anchorTop = TOP_PX + (this.#tops[anchor] ?? 0);
+    const share = Math.min(1, Math.max(0, (top - anchorTop) / Math.max(1, this.#heights[anchor] ?? 1)));
     for (const index of [...this.#live.keys()]) this.#release(index);
     this.#resetHeights();
+    if (top > 0) {
+      this.#ensureTops();
+      this.#scrollBar.setValue(Math.round(TOP_PX + (this.#tops[anchor] ?? 0) + share * (this.#heights[anchor] ?? 0)));
+    }
   }
 
   #ensureTops(): void {
@@ -386,7 +398,12 @@ export class PageView {
   }
 
   #resizeContent(): void {
-    this.#content.setMinimumHeight(Math.ceil(this.pageHeight));
+    const height = Math.ceil(this.pageHeight);
+    this.#content.setMinimumHeight(height);
+    // Resized now, not when Qt gets to the layout request: the scroll range must cover the
+    // page before the view scrolls (QScrollArea updates its scroll bars on the resize).
+    const viewport = this.widget.viewport();
+    if (this.#content.height() < height) this.#content.resize(viewport.width(), Math.max(height, viewport.height()));
   }
 
   /** Indexes of the first and last block that intersect [from, to) in page coordinates. */

@@ -117,6 +117,11 @@ test('find, zoom and theme from the window', async () => {
     assert.equal(dump.zoom, 1.5);
     assert.equal(dump.theme, 'dark');
     assert.equal(dump.page.find((node) => node.role === 'h2')?.style['fontPx'], 36);
+    const page = window.page;
+    assert.ok(page !== undefined);
+    page.update();
+    const onScreen = page.dump(false).filter((node) => node.role === 'h2').map((node) => node.text);
+    assert.ok(onScreen.includes('Part 399'), `the reader's place is kept through zoom and theme: ${onScreen.join(', ')}`);
     const file = artifactPath('window-dark-zoomed.png');
     painted = false;
     window.onNextPaint(() => (painted = true));
