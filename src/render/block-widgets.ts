@@ -9,7 +9,7 @@
 import type * as NodeGui from '@nodegui/nodegui';
 import { assertNever } from '../core/assert-never.js';
 import { fitToColumn } from './image-check.js';
-import { blockText, type LayoutBlock, type LayoutPlan, type Run } from './layout.js';
+import type { LayoutBlock, LayoutPlan, Run } from './layout.js';
 import { escapeRichText, linkIndexOf, runsToRichText } from './rich-text.js';
 import type { SiteFiles } from './site-files.js';
 import { linkColour, type ThemeName } from './theme.js';
@@ -408,6 +408,3 @@ export function plainFromRich(html: string): string {
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, '&');
 }
-
-/** The plan's text of a block (for tests that compare widgets with the plan). */
-export { blockText };

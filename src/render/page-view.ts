@@ -13,7 +13,7 @@
 import type * as NodeGui from '@nodegui/nodegui';
 import { blockText, type LayoutBlock, type LayoutPlan } from './layout.js';
 import {
-  createBlockWidget, createReusable, poolKeyOf, roleOf,
+  createBlockWidget, createReusable, poolKeyOf,
   type BlockAction, type BlockContext, type BlockWidget, type DumpNode, type Qt, type Reusable,
 } from './block-widgets.js';
 import { BLOCK_GAP_PX, estimateHeight } from './estimate.js';
@@ -560,5 +560,3 @@ function linksOf(block: LayoutBlock): number[] {
   for (const run of runs) if (run.link !== undefined && !out.includes(run.link)) out.push(run.link);
   return out;
 }
-
-export { roleOf };
