@@ -1,7 +1,7 @@
 /**
- * One layout block -> the native widgets that show it (NodeGui passed in). Text and code
- * blocks are shown by reusable widgets taken from a pool and given back when they scroll
- * away; tables, pictures and media blocks are built when shown and deleted when they leave.
+ * One layout block -> the native widgets that show it (NodeGui passed in). Text, code and
+ * table blocks are shown by reusable widgets taken from a pool and given back when they
+ * scroll away; pictures and media blocks are built when shown and deleted when they leave.
  *
  * Every label is told its text format: plain text for literal text, rich text only from
  * rich-text.ts (QLabel would otherwise guess — FACTS.md).
@@ -9,7 +9,7 @@
 import type * as NodeGui from '@nodegui/nodegui';
 import { assertNever } from '../core/assert-never.js';
 import { fitToColumn } from './image-check.js';
-import type { LayoutBlock, LayoutPlan, Run } from './layout.js';
+import type { LayoutBlock, LayoutPlan } from './layout.js';
 import { escapeRichText, linkIndexOf, runsToRichText } from './rich-text.js';
 import type { SiteFiles } from './site-files.js';
 import { linkColour, type ThemeName } from './theme.js';
@@ -85,6 +85,8 @@ export function poolKeyOf(block: LayoutBlock): string | undefined {
     case 'rule':
     case 'code':
       return `${roleOf(block)}${quoted}`;
+    case 'table':
+      return `table:${columnsOf(block)}`;
     default:
       return undefined;
   }
@@ -93,6 +95,8 @@ export function poolKeyOf(block: LayoutBlock): string | undefined {
 /** A fresh reusable widget for pool `key` (poolKeyOf). */
 export function createReusable(context: BlockContext, key: string): Reusable {
   if (key.replace(/q$/, '') === 'code') return createCodeFrame(context, key);
+  const table = /^table:([0-9]+)$/.exec(key);
+  if (table !== null) return createTableGrid(context, key, Number(table[1]));
   const label = createPooledLabel(context, key);
   const reusable: Reusable = { key, widget: label, fill: (block) => fillLabel(context, label, block, reusable) };
   return reusable;
@@ -175,8 +179,6 @@ function fillLabel(context: BlockContext, label: NodeGui.QLabel, block: LayoutBl
 /** Builds the widgets of a block that is not a pooled label. */
 export function createBlockWidget(context: BlockContext, block: LayoutBlock): BlockWidget {
   switch (block.kind) {
-    case 'table':
-      return createTable(context, block);
     case 'image':
       return createImage(context, block);
     case 'media':
@@ -188,6 +190,7 @@ export function createBlockWidget(context: BlockContext, block: LayoutBlock): Bl
     case 'literal':
     case 'rule':
     case 'code':
+    case 'table':
       throw new TypeError(`a ${block.kind} block is shown in a reusable widget`);
     default:
       return assertNever(block, 'layout block');
@@ -266,7 +269,7 @@ function createCodeFrame(context: BlockContext, key: string): Reusable {
   return reusable;
 }
 
-function cellLabel(context: BlockContext, grid: NodeGui.QWidget, runs: readonly Run[], header: boolean, align: string | null): NodeGui.QLabel {
+function cellLabel(context: BlockContext, grid: NodeGui.QWidget, header: boolean): NodeGui.QLabel {
   const { qt } = context;
   const label = new qt.QLabel(grid);
   label.setProperty('role', header ? 'header-cell' : 'cell');
@@ -274,9 +277,6 @@ function cellLabel(context: BlockContext, grid: NodeGui.QWidget, runs: readonly 
   label.setWordWrap(true);
   label.setOpenExternalLinks(false);
   label.setTextInteractionFlags(qt.TextInteractionFlag.TextBrowserInteraction);
-  label.setText(runsToRichText(runs, linkColour(context.theme)));
-  const horizontal = align === 'center' ? qt.AlignmentFlag.AlignHCenter : align === 'right' ? qt.AlignmentFlag.AlignRight : qt.AlignmentFlag.AlignLeft;
-  label.setAlignment(horizontal | qt.AlignmentFlag.AlignTop);
   label.addEventListener('linkActivated', (href: string) => {
     const index = linkIndexOf(href);
     if (index !== undefined) context.act({ kind: 'link', index });
@@ -284,7 +284,19 @@ function cellLabel(context: BlockContext, grid: NodeGui.QWidget, runs: readonly 
   return label;
 }
 
-function createTable(context: BlockContext, block: Extract<LayoutBlock, { kind: 'table' }>): BlockWidget {
+/** Columns of a table block (rows may be ragged: the widest row counts). */
+function columnsOf(block: Extract<LayoutBlock, { kind: 'table' }>): number {
+  let columns = block.header.length;
+  for (const row of block.rows) columns = Math.max(columns, row.length);
+  return columns;
+}
+
+/**
+ * A grid for tables of one column count, reused from table to table: rows are added as a
+ * longer table needs them and hidden when a shorter one is shown (a hidden widget takes no
+ * room in a grid layout).
+ */
+function createTableGrid(context: BlockContext, key: string, columns: number): Reusable {
   const { qt } = context;
   const grid = new qt.QWidget(context.parent);
   grid.setProperty('role', 'table');
@@ -292,37 +304,61 @@ function createTable(context: BlockContext, block: Extract<LayoutBlock, { kind: 
   layout.setSpacing(0);
   layout.setContentsMargins(0, 0, 0, 0);
   grid.setLayout(layout);
-  const columns = Math.max(block.header.length, ...block.rows.map((row) => row.length));
   const labels: NodeGui.QLabel[][] = [];
-  [block.header, ...block.rows].forEach((row, r) => {
-    const line: NodeGui.QLabel[] = [];
-    for (let c = 0; c < columns; c++) {
-      const label = cellLabel(context, grid, row[c] ?? [], r === 0, block.align[c] ?? null);
-      layout.addWidget(label, r, c);
-      line.push(label);
-    }
-    labels.push(line);
-  });
-  return {
+  const reusable: Reusable = {
+    key,
     widget: grid,
-    reusable: undefined,
-    label: undefined,
-    measure: (width) => {
-      grid.setFixedWidth(width);
-      const height = grid.heightForWidth(width);
-      return height > 0 ? height : grid.sizeHint().height();
-    },
-    dump: () => {
-      const cells = labels.map((line) => line.map((label) => plainFromRich(label.text())));
+    fill: (block) => {
+      if (block.kind !== 'table') throw new TypeError(`a ${block.kind} block is not shown in a table grid`);
+      const rows = [block.header, ...block.rows];
+      while (labels.length < rows.length) {
+        const r = labels.length;
+        const line: NodeGui.QLabel[] = [];
+        for (let c = 0; c < columns; c++) {
+          const label = cellLabel(context, grid, r === 0);
+          layout.addWidget(label, r, c);
+          line.push(label);
+        }
+        labels.push(line);
+      }
+      const colour = linkColour(context.theme);
+      labels.forEach((line, r) => {
+        const row = rows[r];
+        line.forEach((label, c) => {
+          if (row === undefined) {
+            label.hide();
+            return;
+          }
+          const align = block.align[c] ?? null;
+          const horizontal = align === 'center' ? qt.AlignmentFlag.AlignHCenter : align === 'right' ? qt.AlignmentFlag.AlignRight : qt.AlignmentFlag.AlignLeft;
+          label.setAlignment(horizontal | qt.AlignmentFlag.AlignTop);
+          label.setText(runsToRichText(row[c] ?? [], colour));
+          label.show();
+        });
+      });
       return {
-        type: 'QGridLayout',
-        role: 'table',
-        text: cells.map((line) => line.join('\t')).join('\n'),
-        style: { columns, rows: labels.length, align: block.align.map((a) => a ?? 'none').join(',') },
-        cells,
+        widget: grid,
+        reusable,
+        label: undefined,
+        measure: (width) => {
+          grid.setFixedWidth(width);
+          const height = grid.heightForWidth(width);
+          return height > 0 ? height : grid.sizeHint().height();
+        },
+        dump: () => {
+          const cells = labels.slice(0, rows.length).map((line) => line.map((label) => plainFromRich(label.text())));
+          return {
+            type: 'QGridLayout',
+            role: 'table',
+            text: cells.map((line) => line.join('\t')).join('\n'),
+            style: { columns, rows: rows.length, align: block.align.map((a) => a ?? 'none').join(',') },
+            cells,
+          };
+        },
       };
     },
   };
+  return reusable;
 }
 
 function createImage(context: BlockContext, block: Extract<LayoutBlock, { kind: 'image' }>): BlockWidget {
