@@ -7,6 +7,8 @@ import { assertNever } from '../core/assert-never.js';
 import type { Align, Block, Doc, Inline } from '../core/doc.js';
 import { inlineText } from '../core/doc.js';
 import { classifyLink, type LinkTarget } from '../core/link.js';
+import { isRightToLeft } from './direction.js';
+import { classifyResource } from './resource.js';
 
 /** A run of text with one style. `link` indexes `LayoutPlan.links`. */
 export interface Run {
@@ -27,11 +29,12 @@ interface Placement {
 
 export type LayoutBlock = Placement &
   (
-    | { readonly kind: 'heading'; readonly level: 1 | 2 | 3 | 4 | 5 | 6; readonly runs: readonly Run[] }
+    | { readonly kind: 'heading'; readonly level: 1 | 2 | 3 | 4 | 5 | 6; readonly runs: readonly Run[]; readonly rtl: boolean }
     /** `marker` is the list bullet or number of the item's first paragraph. */
-    | { readonly kind: 'paragraph'; readonly runs: readonly Run[]; readonly marker: string }
-    | { readonly kind: 'code'; readonly lang: string; readonly text: string }
-    /** Raw HTML, shown literally. */
+    | { readonly kind: 'paragraph'; readonly runs: readonly Run[]; readonly marker: string; readonly rtl: boolean }
+    /** A long code block is cut into parts; `group` is the index of its first part (copy takes all). */
+    | { readonly kind: 'code'; readonly lang: string; readonly text: string; readonly group: number }
+    /** Raw HTML and notices, shown literally. */
     | { readonly kind: 'literal'; readonly text: string }
     | { readonly kind: 'rule' }
     | {
@@ -40,7 +43,15 @@ export type LayoutBlock = Placement &
         readonly header: readonly (readonly Run[])[];
         readonly rows: readonly (readonly (readonly Run[])[])[];
       }
+    /** A picture of the same site (`path` inside the site, relative to the page's folder). */
+    | { readonly kind: 'image'; readonly path: string; readonly alt: string }
+    /** An audio or video file of the same site. */
+    | { readonly kind: 'media'; readonly path: string; readonly alt: string }
+    /** An image that is not loaded, with the reason the reader sees. */
+    | { readonly kind: 'placeholder'; readonly alt: string; readonly reason: string }
   );
+
+export type LayoutKind = LayoutBlock['kind'];
 
 export interface PlanLink {
   readonly href: string;
@@ -62,6 +73,9 @@ interface Style {
   link?: number;
 }
 
+/** Most table columns drawn as a grid; wider tables keep their text in the last column. */
+export const MAX_TABLE_COLUMNS = 64;
+
 class Planner {
   readonly blocks: LayoutBlock[] = [];
   readonly links: PlanLink[] = [];
@@ -77,18 +91,23 @@ class Planner {
 
   addBlock(block: Block, place: Placement, marker: string): void {
     switch (block.type) {
-      case 'heading':
+      case 'heading': {
         if (this.title === '') this.title = inlineText(block.children).trim();
-        this.blocks.push({ kind: 'heading', level: block.level, runs: this.runs(block.children), ...place });
+        const runs = this.runs(block.children);
+        this.blocks.push({ kind: 'heading', level: block.level, runs, rtl: isRightToLeft(textOf(runs)), ...place });
+        this.addImages(block.children, place);
         return;
+      }
       case 'paragraph':
-        this.blocks.push({ kind: 'paragraph', runs: this.runs(block.children), marker, ...place });
+        this.addParagraph(block.children, place, marker);
         return;
-      case 'code':
-        this.blocks.push({ kind: 'code', lang: block.lang, text: block.text, ...place });
+      case 'code': {
+        const group = this.blocks.length;
+        for (const text of cutLines(block.text.replace(/\n$/, ''))) this.blocks.push({ kind: 'code', lang: block.lang, text, group, ...place });
         return;
+      }
       case 'html':
-        this.blocks.push({ kind: 'literal', text: block.text, ...place });
+        for (const text of cutLines(block.text.replace(/\n+$/, ''))) this.blocks.push({ kind: 'literal', text, ...place });
         return;
       case 'rule':
         this.blocks.push({ kind: 'rule', ...place });
@@ -100,30 +119,66 @@ class Planner {
         block.items.forEach((item, index) => {
           const bullet = item.checked === true ? '☑' : item.checked === false ? '☐' : block.ordered ? `${block.start + index}.` : '•';
           const inner = { indent: place.indent + 1, quote: place.quote };
-          if (item.children.length === 0) this.blocks.push({ kind: 'paragraph', runs: [], marker: bullet, ...inner });
+          if (item.children.length === 0) this.blocks.push({ kind: 'paragraph', runs: [], marker: bullet, rtl: false, ...inner });
           else this.addBlocks(item.children, inner, bullet);
         });
         return;
       case 'table':
-        this.blocks.push({
-          kind: 'table',
-          align: block.align,
-          header: block.header.map((cell) => this.runs(cell)),
-          rows: block.rows.map((row) => row.map((cell) => this.runs(cell))),
-          ...place,
-        });
+        this.addTable(block, place);
         return;
       default:
         assertNever(block, 'block');
     }
   }
 
+  /** A paragraph; its images become blocks of their own after it (a picture needs the column). */
+  addParagraph(children: readonly Inline[], place: Placement, marker: string): void {
+    const onlyImages = children.every((node) => node.type === 'image' || (node.type === 'text' && node.text.trim() === '') || node.type === 'break');
+    if (!onlyImages || marker !== '') {
+      let first = marker;
+      for (const runs of cutRuns(this.runs(children))) {
+        this.blocks.push({ kind: 'paragraph', runs, marker: first, rtl: isRightToLeft(textOf(runs)), ...place });
+        first = '';
+      }
+    }
+    this.addImages(children, place);
+  }
+
+  addImages(children: readonly Inline[], place: Placement): void {
+    for (const node of children) {
+      if (node.type === 'image') {
+        const resource = classifyResource(node.src);
+        if (resource.kind === 'refused') this.blocks.push({ kind: 'placeholder', alt: node.alt, reason: resource.reason, ...place });
+        else this.blocks.push({ kind: resource.kind, path: resource.path, alt: node.alt, ...place });
+      } else if (node.type === 'emphasis' || node.type === 'strong' || node.type === 'strike' || node.type === 'link') {
+        this.addImages(node.children, place);
+      }
+    }
+  }
+
+  addTable(block: Extract<Block, { type: 'table' }>, place: Placement): void {
+    const fit = (cells: readonly (readonly Inline[])[]): Run[][] => {
+      const runs = cells.map((cell) => this.runs(cell));
+      if (runs.length <= MAX_TABLE_COLUMNS) return runs;
+      // A 20,000-column table would need 20,000 widgets per row: the rest is one cell of text.
+      const head = runs.slice(0, MAX_TABLE_COLUMNS - 1);
+      const rest: Run[] = [];
+      for (const cell of runs.slice(MAX_TABLE_COLUMNS - 1)) rest.push(...cell, { text: ' | ' });
+      return [...head, rest.slice(0, -1)];
+    };
+    this.blocks.push({
+      kind: 'table',
+      align: block.align.slice(0, MAX_TABLE_COLUMNS),
+      header: fit(block.header),
+      rows: block.rows.map((row) => fit(row)),
+      ...place,
+    });
+  }
+
   runs(nodes: readonly Inline[], style: Style = {}, out: Run[] = []): Run[] {
     for (const node of nodes) {
       switch (node.type) {
         case 'text':
-          out.push({ text: node.text, ...style });
-          break;
         case 'html':
           out.push({ text: node.text, ...style });
           break;
@@ -145,8 +200,8 @@ class Planner {
           break;
         }
         case 'image':
-          // Images are drawn by issue #5; until then the reader sees what the author described.
-          out.push({ text: `[image: ${node.alt === '' ? node.src : node.alt}]`, italic: true });
+          // The picture itself follows as a block of its own (addImages); inside text, its description.
+          if (node.alt !== '') out.push({ text: node.alt, ...style });
           break;
         case 'break':
           out.push({ text: node.hard ? '\n' : ' ', ...style });
@@ -156,6 +211,95 @@ class Planner {
       }
     }
     return out;
+  }
+}
+
+/**
+ * Longest text of one block, in UTF-16 units. Qt lays out a label's whole text whenever it
+ * is shown: a 1 MB one-line paragraph would take seconds, so it becomes consecutive blocks.
+ */
+export const MAX_BLOCK_CHARS = 8000;
+/** Most lines of one code or literal block. */
+export const MAX_BLOCK_LINES = 200;
+
+function cutLines(text: string): string[] {
+  const out: string[] = [];
+  let part = '';
+  let lines = 0;
+  for (const line of text.split('\n')) {
+    for (let at = 0; at < Math.max(1, line.length); at += MAX_BLOCK_CHARS) {
+      const piece = line.slice(at, at + MAX_BLOCK_CHARS);
+      if (lines > 0 && (lines >= MAX_BLOCK_LINES || part.length + piece.length > MAX_BLOCK_CHARS)) {
+        out.push(part);
+        part = '';
+        lines = 0;
+      }
+      part = lines === 0 ? piece : `${part}\n${piece}`;
+      lines++;
+    }
+  }
+  out.push(part);
+  return out;
+}
+
+function cutRuns(runs: readonly Run[]): Run[][] {
+  const out: Run[][] = [];
+  let part: Run[] = [];
+  let size = 0;
+  for (const run of runs) {
+    if (run.text === '') continue;
+    for (let at = 0; at < run.text.length; ) {
+      const room = MAX_BLOCK_CHARS - size;
+      let end = Math.min(run.text.length, at + room);
+      // Cut after a space where there is one near, and never inside a surrogate pair.
+      if (end < run.text.length) {
+        const space = run.text.lastIndexOf(' ', end);
+        if (space > at + room / 2) end = space + 1;
+        else if (/[\ud800-\udbff]/.test(run.text[end - 1] ?? '')) end--;
+      }
+      if (end <= at) end = at + 1;
+      part.push({ ...run, text: run.text.slice(at, end) });
+      size += end - at;
+      at = end;
+      if (size >= MAX_BLOCK_CHARS) {
+        out.push(part);
+        part = [];
+        size = 0;
+      }
+    }
+  }
+  if (part.length > 0 || out.length === 0) out.push(part);
+  return out;
+}
+
+function textOf(runs: readonly Run[]): string {
+  let out = '';
+  for (const run of runs) out += run.text;
+  return out;
+}
+
+/** The text a reader sees in a block, as copy and find in page see it. */
+export function blockText(block: LayoutBlock): string {
+  switch (block.kind) {
+    case 'heading':
+      return textOf(block.runs);
+    case 'paragraph':
+      return (block.marker === '' ? '' : `${block.marker}\u00a0\u00a0`) + textOf(block.runs);
+    case 'code':
+    case 'literal':
+      return block.text;
+    case 'rule':
+      return '';
+    case 'table':
+      return [block.header, ...block.rows].map((row) => row.map((cell) => textOf(cell)).join('\t')).join('\n');
+    case 'image':
+      return block.alt;
+    case 'media':
+      return `${block.alt === '' ? '' : `${block.alt} `}${block.path}`;
+    case 'placeholder':
+      return `${block.alt === '' ? 'image' : block.alt} (${block.reason})`;
+    default:
+      return assertNever(block, 'layout block');
   }
 }
 

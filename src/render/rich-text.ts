@@ -17,8 +17,15 @@ export function escapeRichText(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
-/** Serializes runs into rich text (only tags of ours, only escaped text). */
-export function runsToRichText(runs: readonly Run[]): string {
+const COLOUR = /^#[0-9a-f]{6}$/;
+
+/**
+ * Serializes runs into rich text (only tags of ours, only escaped text). `linkColour` is a
+ * theme constant (`#rrggbb`), never document data.
+ */
+export function runsToRichText(runs: readonly Run[], linkColour?: string): string {
+  if (linkColour !== undefined && !COLOUR.test(linkColour)) throw new TypeError(`linkColour must be #rrggbb, not ${JSON.stringify(linkColour)}`);
+  const linkStyle = linkColour === undefined ? '' : ` style="color:${linkColour}"`;
   let out = '';
   for (const run of runs) {
     let html = escapeRichText(run.text).replace(/\n/g, '<br>');
@@ -26,7 +33,7 @@ export function runsToRichText(runs: readonly Run[]): string {
     if (run.strike === true) html = `<s>${html}</s>`;
     if (run.italic === true) html = `<i>${html}</i>`;
     if (run.bold === true) html = `<b>${html}</b>`;
-    if (run.link !== undefined) html = `<a href="${LINK_HREF_PREFIX}${run.link}">${html}</a>`;
+    if (run.link !== undefined) html = `<a href="${LINK_HREF_PREFIX}${run.link}"${linkStyle}>${html}</a>`;
     out += html;
   }
   return out;

@@ -1,39 +1,69 @@
 /**
- * The main window: an address bar, the page, a status line. It shows view-models handed to
- * it and reports what the reader does through the `commands` callbacks; it never talks to
- * the network or the store (DESIGN.md layers).
+ * The main window: an address bar, the page, a find bar, a status line. It shows
+ * view-models handed to it and reports what the reader does through the `commands`
+ * callbacks; it never talks to the network or the store (DESIGN.md layers).
+ *
+ * Keys: Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ / Ctrl+- /
+ * Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme.
  */
 import type * as NodeGui from '@nodegui/nodegui';
 import type { LayoutPlan } from '../render/layout.js';
 import { PageView, type DumpNode } from '../render/page-view.js';
+import type { SiteFiles } from '../render/site-files.js';
+import type { ThemeName } from '../render/theme.js';
+import { confirmExternalLink, type LinkConfirmation } from './link-confirm.js';
 
 export interface MainWindowCommands {
   /** The reader entered an address in the address bar. */
   readonly onNavigate: (address: string) => void;
-  /** The reader activated link number `index` of the page shown. */
+  /**
+   * The reader activated link number `index` of the page shown. Web links (`external`)
+   * arrive here only when `onOpenExternal` is not given, after the reader confirmed them.
+   */
   readonly onLink: (index: number) => void;
+  /** The reader confirmed opening a web link (the full URL, as shown to them). */
+  readonly onOpenExternal?: (href: string) => void;
+  /** The reader asked to play a media file of the site (`file` on disk) with the system player. */
+  readonly onPlay?: (path: string, file: string) => void;
+}
+
+export interface ShowPageOptions {
+  /** The site's files, for pictures and media. */
+  readonly files?: SiteFiles;
+  /** Called once every block of the page has its measured height. */
+  readonly onLaidOut?: () => void;
+  /** Called once, after the page was first painted. */
+  readonly onFirstPaint?: () => void;
 }
 
 export interface MainWindowOptions {
   /** Fullscreen and read-only: no address editing. */
   readonly kiosk: boolean;
+  readonly theme?: ThemeName;
 }
 
 const DEFAULT_SIZE = { width: 960, height: 720 };
+const ZOOM_STEP = 1.15;
 
 export class MainWindow {
   readonly #qt: typeof NodeGui;
   readonly #window: NodeGui.QMainWindow;
   readonly #address: NodeGui.QLineEdit;
-  readonly #scroll: NodeGui.QScrollArea;
+  readonly #pageSlot: NodeGui.QBoxLayout;
+  readonly #findBar: NodeGui.QLineEdit;
   readonly #status: NodeGui.QLabel;
   readonly #commands: MainWindowCommands;
+  readonly #shortcuts: NodeGui.QShortcut[] = [];
   #page: PageView | undefined;
+  #theme: ThemeName;
+  #zoom = 1;
+  #confirmation: LinkConfirmation | undefined;
   #painted: (() => void)[] = [];
 
   constructor(qt: typeof NodeGui, options: MainWindowOptions, commands: MainWindowCommands) {
     this.#qt = qt;
     this.#commands = commands;
+    this.#theme = options.theme ?? 'light';
     const window = new qt.QMainWindow();
     window.setObjectName('main-window');
     window.setWindowTitle('swarmpress');
@@ -55,10 +85,18 @@ export class MainWindow {
     });
     column.addWidget(address);
 
-    const scroll = new qt.QScrollArea();
-    scroll.setObjectName('scroll');
-    scroll.setWidgetResizable(true);
-    column.addWidget(scroll, 1);
+    const pageSlot = new qt.QBoxLayout(qt.Direction.TopToBottom);
+    pageSlot.setContentsMargins(0, 0, 0, 0);
+    column.addLayout(pageSlot, 1);
+
+    const findBar = new qt.QLineEdit();
+    findBar.setObjectName('find');
+    findBar.setPlaceholderText('Find in page (Enter: next, Shift+Enter: previous, Esc: close)');
+    findBar.hide();
+    findBar.addEventListener('returnPressed', () => {
+      this.find(findBar.text());
+    });
+    column.addWidget(findBar);
 
     const status = new qt.QLabel();
     status.setObjectName('status');
@@ -70,18 +108,54 @@ export class MainWindow {
     window.addEventListener(qt.WidgetEventTypes.Paint, this.#handlePaint);
     this.#window = window;
     this.#address = address;
-    this.#scroll = scroll;
+    this.#pageSlot = pageSlot;
+    this.#findBar = findBar;
     this.#status = status;
+    this.#bindKeys();
     if (options.kiosk) window.showFullScreen();
   }
 
-  /** Shows a laid-out page under `address`. */
-  showPage(plan: LayoutPlan, address: string): void {
-    const page = new PageView(this.#qt, plan, { onLink: this.#commands.onLink });
-    this.#scroll.setWidget(page.widget);
+  /**
+   * Shows a laid-out page under `address`. Showing a new plan of the page already shown
+   * (the whole page after its first screens, a newer version) keeps the reader's place.
+   */
+  showPage(plan: LayoutPlan, address: string, options: ShowPageOptions = {}): void {
+    const { files, onLaidOut, onFirstPaint } = options;
+    const old = this.#page;
+    const keepAt = old !== undefined && this.#address.text() === address ? old.scrollY : 0;
+    const page = new PageView(this.#qt, plan, {
+      onLink: (index) => {
+        this.#handleLink(plan, index);
+      },
+      onPlay: (path, file) => {
+        this.#commands.onPlay?.(path, file);
+      },
+      theme: this.#theme,
+      zoom: this.#zoom,
+      ...(files === undefined ? {} : { files }),
+      ...(onLaidOut === undefined ? {} : { onLaidOut }),
+      ...(onFirstPaint === undefined ? {} : { onFirstPaint }),
+    });
+    if (old !== undefined) {
+      old.close();
+      old.widget.hide();
+      old.widget.deleteLater();
+    }
+    this.#pageSlot.addWidget(page.widget);
     this.#page = page;
+    if (keepAt > 0) page.scrollTo(keepAt);
     this.#address.setText(address);
     this.#window.setWindowTitle(plan.title === '' ? 'swarmpress' : `${plan.title} — swarmpress`);
+  }
+
+  /** The page shown, if any. */
+  get page(): PageView | undefined {
+    return this.#page;
+  }
+
+  /** The web-link confirmation waiting for an answer, if any. */
+  get confirmation(): LinkConfirmation | undefined {
+    return this.#confirmation;
   }
 
   /** One line of plain text at the bottom of the window. */
@@ -89,12 +163,39 @@ export class MainWindow {
     this.#status.setText(text);
   }
 
+  /** Finds the next (or previous) occurrence of `query` in the page; says where in the status line. */
+  find(query: string, backwards = false): [number, number] {
+    const found = this.#page?.find(query, backwards) ?? [0, 0];
+    this.setStatus(query.trim() === '' ? '' : found[1] === 0 ? `Not found: ${query}` : `${found[0]} of ${found[1]}`);
+    return found;
+  }
+
+  setZoom(zoom: number): void {
+    this.#page?.setZoom(zoom);
+    this.#zoom = this.#page?.zoom ?? zoom;
+  }
+
+  get zoom(): number {
+    return this.#zoom;
+  }
+
+  setTheme(theme: ThemeName): void {
+    this.#theme = theme;
+    this.#page?.setTheme(theme);
+    this.#window.setStyleSheet(theme === 'dark' ? 'QMainWindow, QLineEdit, QLabel#status { background: #26272b; color: #e6e6ea; }' : '');
+  }
+
+  get theme(): ThemeName {
+    return this.#theme;
+  }
+
   show(): void {
     this.#window.show();
-    this.#scroll.setFocus();
+    this.#page?.widget.setFocus();
   }
 
   close(): void {
+    this.#confirmation?.answer(false);
     this.#window.close();
   }
 
@@ -104,18 +205,72 @@ export class MainWindow {
   }
 
   /** The widgets of the page shown, read back from Qt. */
-  dump(): { title: string; address: string; status: string; page: DumpNode[] } {
+  dump(): { title: string; address: string; status: string; page: DumpNode[]; liveBlocks: number; theme: ThemeName; zoom: number } {
     return {
       title: this.#window.windowTitle(),
       address: this.#address.text(),
       status: this.#status.text(),
       page: this.#page?.dump() ?? [],
+      liveBlocks: this.#page?.liveBlocks ?? 0,
+      theme: this.#theme,
+      zoom: this.#zoom,
     };
   }
 
   /** Saves a screenshot of the window (Qt's own grab) as PNG; false when Qt could not. */
   grab(path: string): boolean {
     return this.#window.grab().save(path, 'PNG');
+  }
+
+  #handleLink(plan: LayoutPlan, index: number): void {
+    const target = plan.links[index]?.target;
+    if (target?.kind !== 'external') {
+      this.#commands.onLink(index);
+      return;
+    }
+    this.#confirmation?.answer(false);
+    this.#confirmation = confirmExternalLink(this.#qt, this.#window, target.display, (open) => {
+      this.#confirmation = undefined;
+      if (!open) return;
+      if (this.#commands.onOpenExternal !== undefined) this.#commands.onOpenExternal(target.href);
+      else this.#commands.onLink(index);
+    });
+  }
+
+  #bindKeys(): void {
+    const qt = this.#qt;
+    const bind = (keys: string, action: () => void, widget: NodeGui.QWidget = this.#window): void => {
+      const shortcut = new qt.QShortcut(widget);
+      shortcut.setKey(new qt.QKeySequence(keys));
+      shortcut.setContext(widget === this.#window ? qt.ShortcutContext.WindowShortcut : qt.ShortcutContext.WidgetShortcut);
+      shortcut.addEventListener('activated', action);
+      this.#shortcuts.push(shortcut);
+    };
+    bind('Ctrl+F', () => {
+      this.#findBar.show();
+      this.#findBar.setFocus();
+      this.#findBar.selectAll();
+    });
+    bind('Shift+Return', () => this.find(this.#findBar.text(), true), this.#findBar);
+    bind('Escape', () => {
+      this.#findBar.hide();
+      this.#page?.widget.setFocus();
+    }, this.#findBar);
+    bind('Ctrl++', () => {
+      this.setZoom(this.#zoom * ZOOM_STEP);
+    });
+    bind('Ctrl+=', () => {
+      this.setZoom(this.#zoom * ZOOM_STEP);
+    });
+    bind('Ctrl+-', () => {
+      this.setZoom(this.#zoom / ZOOM_STEP);
+    });
+    bind('Ctrl+0', () => {
+      this.setZoom(1);
+    });
+    bind('Ctrl+Shift+L', () => {
+      this.setTheme(this.#theme === 'light' ? 'dark' : 'light');
+    });
   }
 
   readonly #handlePaint = (): void => {

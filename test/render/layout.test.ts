@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { layoutDoc } from '../../src/render/layout.js';
+import { blockText, layoutDoc, type LayoutBlock, MAX_BLOCK_CHARS, MAX_TABLE_COLUMNS } from '../../src/render/layout.js';
 import { parseMarkdown } from '../../src/render/markdown.js';
 
 test('lists, quotes and links become a flat plan with nesting and a link table', () => {
@@ -12,4 +12,45 @@ test('lists, quotes and links become a flat plan with nesting and a link table',
   );
   assert.equal(plan.links.length, 1);
   assert.equal(plan.links[0]?.target.kind, 'inert');
+});
+
+test('images become blocks of their own: pictures and media of the site, placeholders with a reason otherwise', () => {
+  const plan = layoutDoc(parseMarkdown('Look: ![a cat](cat.png) and ![talk](talk.ogg)\n\n![](https://x.org/y.png)\n\n![](file:///etc/passwd)\n'));
+  assert.deepEqual(
+    plan.blocks.map((b) => b.kind),
+    ['paragraph', 'image', 'media', 'placeholder', 'placeholder'],
+  );
+  assert.deepEqual(plan.blocks[1], { kind: 'image', path: 'cat.png', alt: 'a cat', indent: 0, quote: 0 });
+  const placeholder = plan.blocks[3];
+  assert.equal(placeholder?.kind === 'placeholder' && placeholder.reason, 'only files of the same site are shown');
+});
+
+test('long paragraphs, code and raw HTML are cut into blocks a label can lay out quickly; no text is lost', () => {
+  const words = Array.from({ length: 5000 }, (_, i) => `w${i}`).join(' ');
+  const code = Array.from({ length: 450 }, (_, i) => `line ${i}`).join('\n');
+  const plan = layoutDoc(parseMarkdown(`${words}\n\n\`\`\`\n${code}\n\`\`\`\n\n${'x'.repeat(MAX_BLOCK_CHARS * 2 + 5)}\n`));
+  const paragraphs = plan.blocks.filter((b) => b.kind === 'paragraph');
+  const codes = plan.blocks.filter((b): b is Extract<LayoutBlock, { kind: 'code' }> => b.kind === 'code');
+  assert.ok(paragraphs.length >= 5);
+  for (const block of plan.blocks) assert.ok(blockText(block).length <= MAX_BLOCK_CHARS, `${block.kind} of ${blockText(block).length}`);
+  assert.equal(codes.length, 3);
+  assert.deepEqual(new Set(codes.map((b) => b.group)).size, 1, 'one code block, three parts');
+  assert.equal(codes.map((b) => blockText(b)).join('\n'), code);
+  const text = paragraphs.map((b) => blockText(b)).join('');
+  assert.equal(text, words + 'x'.repeat(MAX_BLOCK_CHARS * 2 + 5));
+});
+
+test('right-to-left paragraphs and headings are marked as such', () => {
+  const plan = layoutDoc(parseMarkdown('# כותרת\n\nplain\n\nمرحبا\n'));
+  assert.deepEqual(plan.blocks.map((b) => (b.kind === 'heading' || b.kind === 'paragraph' ? b.rtl : null)), [true, false, true]);
+});
+
+test('tables wider than the grid keep every cell, the rest in the last column', () => {
+  const columns = 20_000;
+  const source = `${Array.from({ length: columns }, (_, i) => `c${i}`).join('|')}\n${'-|'.repeat(columns - 1)}-\n${'v|'.repeat(columns - 1)}v\n`;
+  const plan = layoutDoc(parseMarkdown(source));
+  const table = plan.blocks[0];
+  assert.equal(table?.kind, 'table');
+  assert.equal(table.header.length, MAX_TABLE_COLUMNS);
+  assert.ok(blockText(table).includes(`c${columns - 1}`));
 });

@@ -1,13 +1,15 @@
 /**
  * `swarmpress render FILE.md --dump | --png OUT.png [--width N]`: renders a Markdown file
  * offscreen with the real widgets. `--dump` prints the widget tree as JSON; `--png` saves
- * a picture of the page.
+ * a picture of the whole page. Pictures and media are looked up next to the file, as the
+ * file's site.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { AppError } from '../../core/errors.js';
-import { layoutDoc } from '../../render/layout.js';
-import { parseMarkdown } from '../../render/markdown.js';
+import { PlanWorker } from '../../render/parse-off-thread.js';
 import { PageView } from '../../render/page-view.js';
+import { folderSiteFiles } from '../../render/site-files.js';
 import { loadQt } from '../../widgets/qt-runtime.js';
 import type { Command } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
@@ -15,6 +17,8 @@ import type { Output } from '../output.js';
 
 /** Largest Markdown file that `render` reads, in bytes. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** Tallest picture `--png` draws, in pixels (Qt's raster limit is 32,767). */
+const MAX_PNG_HEIGHT = 30_000;
 
 export function readMarkdownFile(file: string): string {
   let size: number;
@@ -24,21 +28,38 @@ export function readMarkdownFile(file: string): string {
     throw new AppError('ERR_FILE', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'EIO'})`, { cause: error });
   }
   if (size > MAX_FILE_BYTES) throw new AppError('ERR_FILE', `${file} is larger than ${MAX_FILE_BYTES} bytes`);
+  // Invalid UTF-8 becomes U+FFFD here: the renderer only ever sees well-formed text.
   return fs.readFileSync(file, 'utf8');
 }
 
-export function render(command: Extract<Command, { name: 'render' }>, out: Output): number {
-  const plan = layoutDoc(parseMarkdown(readMarkdownFile(command.file)));
-  const loaded = loadQt({ platform: 'offscreen' });
+export async function render(command: Extract<Command, { name: 'render' }>, out: Output): Promise<number> {
+  const source = readMarkdownFile(command.file);
+  const worker = new PlanWorker();
+  let plan;
   try {
-    const view = new PageView(loaded.qt, plan, { onLink: () => undefined });
-    view.widget.setFixedWidth(command.width);
-    view.widget.adjustSize();
+    plan = await worker.layout(source);
+  } finally {
+    worker.close();
+  }
+  const loaded = loadQt({ platform: 'offscreen' });
+  const { qt } = loaded;
+  const files = folderSiteFiles(path.dirname(path.resolve(command.file)), path.basename(command.file));
+  const view = new PageView(qt, plan, { onLink: () => undefined, files, measureInBackground: false });
+  try {
     view.widget.show();
+    view.widget.resize(command.width, 600);
+    view.update();
     if (command.dump) {
-      out.print({ title: plan.title, widgets: view.dump() }, JSON.stringify({ title: plan.title, widgets: view.dump() }, null, 2));
+      const widgets = view.dump();
+      out.print({ title: plan.title, notices: plan.notices, widgets }, JSON.stringify({ title: plan.title, notices: plan.notices, widgets }, null, 2));
+      // A dump can be megabytes: bin/swarmpress.js calls process.exit(), which would cut off
+      // what a pipe has not taken yet.
+      await new Promise<void>((resolve) => process.stdout.write('', () => {
+        resolve();
+      }));
       return EXIT_OK;
     }
+    view.fitToPage(command.width, MAX_PNG_HEIGHT);
     const target = command.png ?? '';
     if (!view.widget.grab().save(target, 'PNG')) {
       throw new AppError('ERR_FILE', `could not write ${target}`);
@@ -47,6 +68,7 @@ export function render(command: Extract<Command, { name: 'render' }>, out: Outpu
     out.print({ png: target, width: size.width(), height: size.height() }, `wrote ${target} (${size.width()}×${size.height()})`);
     return EXIT_OK;
   } finally {
+    view.close();
     loaded.stop();
   }
 }

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { MAX_SOURCE_CHARS } from '../../src/render/markdown.js';
+import { FIRST_SCREENS_CHARS, firstScreensSource, parseTimeLimitMs, plainTextPlan, PlanWorker } from '../../src/render/parse-off-thread.js';
+import { pathologicalInputs } from './pathological.js';
+
+const worker = new PlanWorker();
+after(() => {
+  worker.close();
+});
+
+test('a page is laid out in the worker thread', async () => {
+  const plan = await worker.layout('# Title\n\nText with [a link](b.md).\n');
+  assert.equal(plan.title, 'Title');
+  assert.deepEqual(plan.blocks.map((b) => b.kind), ['heading', 'paragraph']);
+  assert.equal(plan.links[0]?.target.kind, 'relative');
+});
+
+test('a page that takes longer than the time limit is shown as plain text with a notice, and the next page works', async () => {
+  const slow = new PlanWorker({ timeLimitMs: 500 });
+  try {
+    const source = `${'*a '.repeat(30_000)}x${' a*'.repeat(30_000)}`;
+    const started = performance.now();
+    const plan = await slow.layout(source);
+    const limit = parseTimeLimitMs(source.length, 500);
+    const ms = performance.now() - started;
+    assert.ok(ms >= limit - 5 && ms < limit + 1000, `the fallback came at the time limit (${ms} ms, limit ${limit} ms)`);
+    assert.match(plan.notices[0] ?? '', new RegExp(`longer than ${limit / 1000} s .* plain text`));
+    assert.equal(plan.blocks.map((b) => (b.kind === 'literal' ? b.text : '')).join(''), source.replace(/\n[ \t]*\n/g, ''));
+    const next = await slow.layout('fine');
+    assert.deepEqual(next.notices, []);
+  } finally {
+    slow.close();
+  }
+  assert.throws(() => new PlanWorker({ timeLimitMs: 0 }), RangeError);
+});
+
+test('the plain-text fallback keeps the size cap', () => {
+  const plan = plainTextPlan('x'.repeat(MAX_SOURCE_CHARS + 100), 'notice');
+  assert.equal(plan.notices.length, 2);
+  assert.equal(plan.blocks.reduce((sum, b) => sum + (b.kind === 'literal' ? b.text.length : 0), 0), MAX_SOURCE_CHARS);
+});
+
+for (const [name, source] of pathologicalInputs()) {
+  test(`pathological input finishes within the time limit or falls back: ${name}`, async () => {
+    const started = performance.now();
+    const plan = await worker.layout(source);
+    const ms = performance.now() - started;
+    // Time limit plus the start of a fresh worker after a fallback.
+    assert.ok(ms < parseTimeLimitMs(source.length) + 1500, `${ms.toFixed(0)} ms`);
+    assert.ok(plan.blocks.length > 0);
+  });
+}
+
+test('a long page shows its first screens first; the whole page is lexed after they were shown', async () => {
+  const section = (i: number): string => `## Part ${i}\n\nText of part ${i}, long enough to be a paragraph of its own.\n\n`;
+  const source = Array.from({ length: 3000 }, (_, i) => section(i)).join('');
+  const head = firstScreensSource(source);
+  assert.ok(head !== undefined && head.length >= FIRST_SCREENS_CHARS && head.length < FIRST_SCREENS_CHARS * 2);
+  assert.ok(source.startsWith(head));
+  const events: string[] = [];
+  const whole = await worker.layoutInStages(source, async (plan) => {
+    events.push(`head ${plan.blocks.length}`);
+    await Promise.resolve();
+    events.push('shown');
+  });
+  events.push(`whole ${whole.blocks.length}`);
+  assert.equal(events.length, 3);
+  assert.match(events[0] ?? '', /^head \d+$/);
+  assert.ok(Number(events[0]?.slice(5)) < 600);
+  assert.deepEqual(events.slice(1), ['shown', 'whole 6000']);
+  assert.equal(firstScreensSource('short'), undefined);
+  assert.equal(firstScreensSource(`\`\`\`\n${'code\n\n'.repeat(20_000)}`), undefined, 'never cut inside fenced code');
+});
