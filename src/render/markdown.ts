@@ -141,7 +141,8 @@ function toInline(token: Token, depth: number): Inline {
     case 'del':
       return { type: 'strike', children: nested() };
     case 'codespan':
-      return { type: 'code', text: decodeEntities(String(t['text'])) };
+      // Code spans are literal: no character references (CommonMark 6.1, example 35).
+      return { type: 'code', text: String(t['text']) };
     case 'br':
       return { type: 'break', hard: true };
     case 'link':
