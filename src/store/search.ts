@@ -28,7 +28,7 @@ export interface SearchHit {
 
 /** The FTS5 query for what the user typed, or `undefined` when it has no word. */
 export function ftsQuery(text: string): string | undefined {
-  const words = text.slice(0, MAX_QUERY_CHARS).split(/[\s\p{P}\p{S}]+/u).filter((word) => word !== '').slice(0, MAX_QUERY_WORDS);
+  const words = text.slice(0, MAX_QUERY_CHARS).split(/[\s\p{P}\p{S}\p{C}]+/u).filter((word) => word !== '').slice(0, MAX_QUERY_WORDS);
   if (words.length === 0) return undefined;
   return words.map((word, index) => `"${word.replaceAll('"', '""')}"${index === words.length - 1 ? '*' : ''}`).join(' ');
 }

@@ -142,8 +142,8 @@ interface PeerRow {
 /** Peers seen since `sinceMs` (default: ever), most recent first, optionally of one source. */
 export function listPeers(sql: Statements, options: { via?: PeerSource; sinceMs?: number; limit?: number } = {}): PeerSeen[] {
   const rows = sql.get(
-    'SELECT host, port, via, first_seen_ms, last_seen_ms FROM peers WHERE (?1 IS NULL OR via = ?1) AND last_seen_ms >= ?2 ORDER BY last_seen_ms DESC, host, port LIMIT ?3',
-  ).all(options.via ?? null, options.sinceMs ?? 0, options.limit ?? -1) as PeerRow[];
+    'SELECT host, port, via, first_seen_ms, last_seen_ms FROM peers WHERE (@via IS NULL OR via = @via) AND last_seen_ms >= @since ORDER BY last_seen_ms DESC, host, port LIMIT @limit',
+  ).all({ via: options.via ?? null, since: options.sinceMs ?? 0, limit: options.limit ?? -1 }) as PeerRow[];
   return rows.map((row) => ({ host: row.host, port: row.port, via: row.via, firstSeenMs: row.first_seen_ms, lastSeenMs: row.last_seen_ms }));
 }
 

@@ -92,13 +92,14 @@ function storeCodeOfErrno(code: string | undefined): StoreErrorCode | undefined 
  * Turns an error thrown while `doing` something with `file` into a StoreError with a clear
  * message (`could not save the draft: /x/drafts is read-only (EROFS): …`). A StoreError is
  * returned unchanged; an error that is neither from SQLite nor from the file system (a
- * programmer error) is returned unchanged too.
+ * programmer error, including SQLite's SQLITE_ERROR and SQLITE_CONSTRAINT) is returned
+ * unchanged too.
  */
 export function toStoreError(error: unknown, doing: string, file: string): unknown {
   if (error instanceof StoreError) return error;
   const sqlite = sqliteCode(error);
   const errno = (error as NodeJS.ErrnoException | undefined)?.code;
-  const code = sqlite !== undefined ? (storeCodeOfSqlite(sqlite) ?? 'ERR_STORE_IO') : storeCodeOfErrno(typeof errno === 'string' ? errno : undefined);
+  const code = sqlite !== undefined ? storeCodeOfSqlite(sqlite) : storeCodeOfErrno(typeof errno === 'string' ? errno : undefined);
   if (code === undefined) return error;
   const detail = sqlite ?? errno ?? 'error';
   return new StoreError(code, `could not ${doing}: ${file}: ${ADVICE[code]} (${detail})`, { cause: error });

@@ -22,7 +22,7 @@ import type { ManifestErrorCode, SiteManifest } from '../core/manifest.js';
 import { fail, ok, type Problem, type Result } from '../core/result.js';
 import { evict, usedBytes, type EvictionReport } from './cache.js';
 import { ensureDataDir } from './data-dir.js';
-import { openIndexDatabase, Statements, type DatabaseOptions } from './database.js';
+import { openIndexDatabase, schemaVersion, Statements, type DatabaseOptions } from './database.js';
 import { Drafts } from './drafts.js';
 import { bytesOf, insertItem, isVerifiedItem, ITEM_COLUMNS, itemFromRow, verifyItem, verifyVersion, type ItemRow, type VerifiedItem } from './items.js';
 import { rebuildIndex, type RebuildReport } from './rebuild.js';
@@ -377,9 +377,9 @@ export class Store {
     return this.#run('read backlinks', (sql) => {
       const rows = sql.get(
         `SELECT ${ITEM_COLUMNS}, related.rel AS link_rel FROM related JOIN items ON items.id = related.from_id
-         WHERE related.to_id = ?1 AND (?2 IS NULL OR related.rel = ?2) AND items.author NOT IN (SELECT key FROM blocks)
+         WHERE related.to_id = @id AND (@rel IS NULL OR related.rel = @rel) AND items.author NOT IN (SELECT key FROM blocks)
          ORDER BY items.created_ms, items.id`,
-      ).all(id, rel ?? null) as (ItemRow & { link_rel: string })[];
+      ).all({ id, rel: rel ?? null }) as (ItemRow & { link_rel: string })[];
       return rows.map((row) => ({ item: itemFromRow(sql, row), rel: row.link_rel }));
     });
   }
@@ -389,15 +389,15 @@ export class Store {
     return this.#run('read a thread', (sql) => {
       const rows = sql.get(
         `WITH RECURSIVE thread(id, depth) AS (
-           SELECT ?1, 0
+           SELECT @root, 0
            UNION
            SELECT related.from_id, thread.depth + 1 FROM thread JOIN related ON related.to_id = thread.id AND related.rel = 'reply'
-           WHERE thread.depth < ?2
+           WHERE thread.depth < @maxDepth
          )
          SELECT ${ITEM_COLUMNS}, min(thread.depth) AS depth FROM thread JOIN items ON items.id = thread.id
          WHERE thread.depth > 0 AND items.author NOT IN (SELECT key FROM blocks)
          GROUP BY items.id ORDER BY items.created_ms, items.id`,
-      ).all(rootId, maxDepth) as (ItemRow & { depth: number })[];
+      ).all({ root: rootId, maxDepth }) as (ItemRow & { depth: number })[];
       return rows.map((row) => ({ item: itemFromRow(sql, row), depth: row.depth }));
     });
   }
@@ -480,6 +480,16 @@ export class Store {
   /** Indexes every site version found under `content/` (rebuild.ts); idempotent. */
   rebuild(): RebuildReport {
     return this.#run('rebuild the index', (sql) => rebuildIndex(sql, this.#dataDir, this.#now()));
+  }
+
+  /** The durability settings of the open connection, as SQLite reports them (asserted on open). */
+  durability(): { journalMode: string; synchronous: number; foreignKeys: number; schemaVersion: number } {
+    return this.#run('read the database settings', () => ({
+      journalMode: String(this.#db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.#db.pragma('synchronous', { simple: true })),
+      foreignKeys: Number(this.#db.pragma('foreign_keys', { simple: true })),
+      schemaVersion: schemaVersion(this.#db),
+    }));
   }
 
   /** SQLite's `PRAGMA integrity_check`: `['ok']` when the database is sound. */
