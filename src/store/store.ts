@@ -119,7 +119,7 @@ export class Store {
    */
   static open(options: StoreOptions): Store {
     if (typeof options.dataDir !== 'string') throw new TypeError('options.dataDir must be a string');
-    const dataDir = ensureDataDir(path.resolve(options.dataDir));
+    const dataDir = openDataDir(path.resolve(options.dataDir));
     const file = path.join(dataDir, INDEX_FILE);
     const resolved = { ...options, dataDir };
     try {
@@ -518,6 +518,19 @@ function siteFromRow(sql: Statements, row: SiteRow): SiteInfo {
     lastAccessMs: row.last_access_ms,
     slots: slotRows.map((slot) => ({ salt: bytesOf(slot.salt), lastSeq: slot.last_seq })),
   };
+}
+
+/** The data folder, created if needed; a read-only one is `ERR_STORE_READ_ONLY`. */
+function openDataDir(dir: string): string {
+  try {
+    return ensureDataDir(dir);
+  } catch (error) {
+    const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
+    if (cause?.code === 'EROFS' || cause?.code === 'EACCES' || cause?.code === 'EPERM') {
+      throw new StoreError('ERR_STORE_READ_ONLY', `cannot open the store: the data folder ${dir} cannot be written (${cause.code}); check its permissions and whether the disk is mounted read-only`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Moves a damaged database (and its -wal and -shm) to `damaged/`; returns the new path of the main file. */
