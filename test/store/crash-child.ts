@@ -1,0 +1,93 @@
+/**
+ * Test fixture of the crash harness (crash.test.ts): a process that writes to a store
+ * without end until it is killed with SIGKILL. It loads everything first and waits for a
+ * `{"go": …}` line on stdin, so the harness can start the next child while it checks the
+ * last one. Every write is announced (`begin`) before it starts and acknowledged (`ack`)
+ * after it committed; a line on a pipe is written synchronously on Linux.
+ *
+ * Modes: `write` (drafts, items, publishes into DATA) and `migrate` (opens DATA with
+ * heavy test migrations after the real ones).
+ */
+import readline from 'node:readline';
+import { toHex } from '../../src/core/bytes.js';
+import { verifyItem } from '../../src/store/items.js';
+import { Store } from '../../src/store/store.js';
+import { CRASH_MIGRATIONS, prng } from './crash-plan.js';
+import { makeItem, siteRecord, testIdentity } from './fixtures.js';
+
+function say(message: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+function randomBytes(random: () => number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = Math.floor(random() * 256);
+  return out;
+}
+
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+/** Writes forever. */
+function writeForever(dataDir: string, seed: number): void {
+  const random = prng(seed);
+  const store = Store.open({ dataDir });
+  const author = testIdentity(1 + (seed % 200));
+  const publisher = testIdentity(250);
+  say({ ready: true });
+  for (let n = 0; ; n++) {
+    const roll = random();
+    if (roll < 0.3) {
+      const made = makeItem(author, `Post ${seed}-${n}`, 1_700_000_000_000 + seed * 1000 + n, { body: { kind: 'text', text: `Body ${seed}-${n} ${'z'.repeat(Math.floor(random() * 3000))}` } });
+      say({ begin: 'item', id: toHex(made.item.id) });
+      store.addItems([made.bytes]);
+      say({ ack: 'item', id: toHex(made.item.id), bytes: b64(made.bytes) });
+    } else if (roll < 0.55) {
+      const id = `d${seed}-${n}`;
+      const bytes = randomBytes(random, Math.floor(random() * 4000));
+      say({ begin: 'draft', id });
+      store.drafts.save(id, bytes);
+      say({ ack: 'draft', id, bytes: b64(bytes) });
+    } else if (roll < 0.7) {
+      const bytes = randomBytes(random, 1 + Math.floor(random() * 4000));
+      say({ begin: 'shared', bytes: b64(bytes) });
+      store.drafts.save('shared', bytes);
+      say({ ack: 'shared', bytes: b64(bytes) });
+    } else if (roll < 0.9) {
+      const seq = (store.localSeq(publisher.publicKey) ?? -1n) + 1n;
+      const infohash = randomBytes(random, 20);
+      say({ begin: 'reserve', seq: seq.toString() });
+      const outboxId = store.reservePublish(siteRecord(publisher, seq, infohash));
+      say({ ack: 'reserve', outboxId, seq: seq.toString(), infohash: toHex(infohash) });
+    } else {
+      const pending = store.pendingPublishes();
+      const target = pending[Math.floor(random() * pending.length)];
+      if (target === undefined) continue;
+      say({ begin: 'confirm', outboxId: target.id });
+      store.confirmPublish(target.id);
+      say({ ack: 'confirm', outboxId: target.id });
+    }
+  }
+}
+
+function migrateOnce(dataDir: string): void {
+  say({ opening: true });
+  const store = Store.open({ dataDir, migrations: CRASH_MIGRATIONS });
+  say({ ack: 'migrated', version: store.durability().schemaVersion });
+  store.close();
+}
+
+const [mode, dataDir] = process.argv.slice(2);
+if (mode !== undefined && dataDir !== undefined) {
+  // Warm the JIT on signing and verifying before the go (nothing touches the store yet),
+  // so that the random kill window holds writes rather than first-call compilation.
+  const probe = makeItem(testIdentity(99), 'warm-up', 0);
+  if (!verifyItem(probe.bytes).ok) throw new Error('the warm-up item does not verify');
+  const lines = readline.createInterface({ input: process.stdin });
+  say({ warm: true });
+  lines.once('line', (line) => {
+    lines.close();
+    const { seed } = JSON.parse(line) as { seed: number };
+    if (mode === 'write') writeForever(dataDir, seed);
+    else migrateOnce(dataDir);
+  });
+}
