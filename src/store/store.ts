@@ -168,9 +168,9 @@ export class Store {
   }
 
   #reject<C extends string>(problem: Problem<C>): { readonly ok: false; readonly error: Problem<C> } {
-    this.#run('count a rejection', (sql) =>
-      sql.get('INSERT INTO rejections (code, count, last_ms) VALUES (?, 1, ?) ON CONFLICT (code) DO UPDATE SET count = count + 1, last_ms = excluded.last_ms').run(problem.code, this.#now()),
-    );
+    this.#run('count a rejection', (sql) => {
+      countRejections(sql, [problem], this.#now());
+    });
     return fail(problem.code, problem.message);
   }
 
@@ -337,10 +337,12 @@ export class Store {
       if (!(entry instanceof Uint8Array)) throw new TypeError('addItems takes encoded items (Uint8Array) or results of verifyItem');
       const checked = verifyItem(entry);
       if (checked.ok) good.push(checked.value);
-      else rejected.push(this.#reject(checked.error).error);
+      else rejected.push(checked.error);
     }
+    // One transaction for the items and the count of the rejected: a flood of bad items costs one commit.
     const added = this.#run('store items', (sql) => sql.transaction(() => {
       const now = this.#now();
+      countRejections(sql, rejected, now);
       let count = 0;
       for (const entry of good) if (insertItem(sql, entry, now)) count += 1;
       return count;
@@ -496,6 +498,12 @@ export class Store {
   integrityCheck(): string[] {
     return this.#run('check the database', (sql) => (sql.get('PRAGMA integrity_check').all() as { integrity_check: string }[]).map((row) => row.integrity_check));
   }
+}
+
+/** Adds `problems` to the rejection counts by code. */
+function countRejections(sql: Statements, problems: readonly Problem[], nowMs: number): void {
+  const count = sql.get('INSERT INTO rejections (code, count, last_ms) VALUES (?, 1, ?) ON CONFLICT (code) DO UPDATE SET count = count + 1, last_ms = excluded.last_ms');
+  for (const problem of problems) count.run(problem.code, nowMs);
 }
 
 interface SiteRow {
