@@ -26,6 +26,7 @@ import { openIndexDatabase, schemaVersion, Statements, type DatabaseOptions } fr
 import { Drafts } from './drafts.js';
 import { bytesOf, insertItem, isVerifiedItem, ITEM_COLUMNS, itemFromRow, verifyItem, verifyVersion, type ItemRow, type VerifiedItem } from './items.js';
 import { rebuildIndex, type RebuildReport } from './rebuild.js';
+import { salvage, type SalvageReport } from './salvage.js';
 import { search, type SearchHit } from './search.js';
 import * as social from './social.js';
 import * as slots from './slots.js';
@@ -58,6 +59,8 @@ export interface Recovery {
   /** Where the damaged files were moved. */
   readonly movedTo: string;
   readonly rebuilt: RebuildReport;
+  /** What could still be read from the damaged file (follows, blocks, own sites, outbox, …). */
+  readonly salvaged: SalvageReport;
 }
 
 /** A site the store knows. */
@@ -114,8 +117,9 @@ export class Store {
 
   /**
    * Opens the store of `options.dataDir` (creating the folder 0700 and the database).
-   * A damaged database is moved to `damaged/` and rebuilt from the content on disk
-   * (see {@link Store.recovery}) unless `onCorrupt: 'throw'`. Throws StoreError.
+   * A damaged database is moved to `damaged/`, rebuilt from the content on disk, and
+   * what can still be read of it is salvaged (see {@link Store.recovery}), unless
+   * `onCorrupt: 'throw'`. Throws StoreError.
    */
   static open(options: StoreOptions): Store {
     if (typeof options.dataDir !== 'string') throw new TypeError('options.dataDir must be a string');
@@ -128,7 +132,11 @@ export class Store {
       if (!(error instanceof StoreError && error.code === 'ERR_STORE_CORRUPT') || options.onCorrupt === 'throw') throw error;
       const movedTo = moveDamaged(dataDir, file, (options.now ?? Date.now)());
       const store = new Store(openIndexDatabase(file, options), resolved);
-      store.#recovery = { reason: error.message, movedTo, rebuilt: store.rebuild() };
+      const state = store.#run('salvage the damaged database', (sql) => sql.transaction(() => salvage(sql, movedTo, store.#now(), 'state')));
+      const rebuilt = store.rebuild();
+      const items = store.#run('salvage the damaged database', (sql) => sql.transaction(() => salvage(sql, movedTo, store.#now(), 'items')));
+      const salvaged = { rows: { ...state.rows, ...items.rows }, failed: [...state.failed, ...items.failed] };
+      store.#recovery = { reason: error.message, movedTo, rebuilt, salvaged };
       return store;
     }
   }

@@ -11,6 +11,7 @@
 import readline from 'node:readline';
 import { toHex } from '../../src/core/bytes.js';
 import { verifyItem } from '../../src/store/items.js';
+import { MIGRATIONS, type Migration } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
 import { CRASH_MIGRATIONS, prng } from './crash-plan.js';
 import { makeItem, siteRecord, testIdentity } from './fixtures.js';
@@ -76,6 +77,22 @@ function migrateOnce(dataDir: string): void {
   store.close();
 }
 
+/** Opens DATA with a last migration that writes, says so, and never ends: the harness kills it there. */
+function stallInMigration(dataDir: string): void {
+  const stalling: Migration = {
+    version: MIGRATIONS.length + 1,
+    name: 'test: stalls half way',
+    up: (db) => {
+      db.exec('CREATE TABLE stalled (x INTEGER); INSERT INTO stalled VALUES (1);');
+      say({ inside: true });
+      for (;;) {
+        // spin until SIGKILL, inside the migration's transaction
+      }
+    },
+  };
+  Store.open({ dataDir, migrations: [...MIGRATIONS, stalling] });
+}
+
 const [mode, dataDir] = process.argv.slice(2);
 if (mode !== undefined && dataDir !== undefined) {
   // Warm the JIT on signing and verifying before the go (nothing touches the store yet),
@@ -88,6 +105,7 @@ if (mode !== undefined && dataDir !== undefined) {
     lines.close();
     const { seed } = JSON.parse(line) as { seed: number };
     if (mode === 'write') writeForever(dataDir, seed);
+    else if (mode === 'stall') stallInMigration(dataDir);
     else migrateOnce(dataDir);
   });
 }

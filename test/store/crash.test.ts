@@ -203,3 +203,25 @@ test(`SIGKILL at random moments, ${ROUNDS} rounds (seed ${SEED}): every acknowle
   }
   process.stderr.write(`crash harness: ${ROUNDS} rounds, ${acks} acknowledged writes, migrations: ${migrationsCompleted} completed, ${killedMidMigration} killed before the end\n`);
 });
+
+test('killed inside a migration: the schema before it, intact, and the next open migrates', async () => {
+  const dataDir = path.join(root, 'stall');
+  Store.open({ dataDir }).close();
+  const child = new Driven(process.execPath, [CHILD, 'stall', dataDir]);
+  await child.waitFor((m) => m['warm'] === true, 'the child to load', 60_000);
+  child.send({ seed: 1 });
+  await child.waitFor((m) => m['inside'] === true, 'the child to be inside the migration', 60_000);
+  child.child.kill('SIGKILL');
+  assert.equal((await child.waitExit()).signal, 'SIGKILL');
+  const db = openSqlite(path.join(dataDir, 'index.sqlite'));
+  try {
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.deepEqual(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'stalled'").all(), []);
+    assert.deepEqual(db.prepare('PRAGMA integrity_check').all(), [{ integrity_check: 'ok' }]);
+  } finally {
+    db.close();
+  }
+  const store = Store.open({ dataDir });
+  assert.equal(store.durability().schemaVersion, MIGRATIONS.length);
+  store.close();
+});

@@ -10,7 +10,7 @@ import { INDEX_FILE, Store } from '../../src/store/store.js';
 import { StoreError } from '../../src/store/store-error.js';
 import { Driven } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
-import { makeItem, testIdentity, writeVersion } from './fixtures.js';
+import { makeItem, siteRecord, testIdentity, writeVersion } from './fixtures.js';
 import { fillDisk, mountTmpfs, remount, unmount } from './tmpfs.js';
 
 let root: string;
@@ -101,6 +101,42 @@ test('a corrupt database is moved aside and rebuilt from the content on disk; dr
     reopened.close();
     assert.equal(Store.open({ dataDir }).recovery, undefined, 'the rebuilt database opens cleanly');
   }
+});
+
+test('from a damaged database, what can still be read is salvaged: follows, blocks, own sites, the outbox, items fetched alone', () => {
+  const dataDir = newDataDir();
+  const store = Store.open({ dataDir });
+  const bob = testIdentity(2);
+  const loose = makeItem(bob, 'Fetched alone, in no site on disk', 1000);
+  store.addItems([loose.bytes]);
+  store.follow('author', bob.publicKey);
+  store.block('site', testIdentity(3).publicKey);
+  store.subscribeBlockList(testIdentity(4).publicKey);
+  const outboxId = store.reservePublish(siteRecord(alice, 7n, new Uint8Array(20).fill(7)));
+  // Many peers, written last: their pages are at the end of the file, where the damage goes.
+  for (let i = 0; i < 3000; i++) store.notePeer({ host: `10.1.${i >> 8}.${i & 255}`, port: 6881, via: 'swarm' });
+  store.close();
+  const file = path.join(dataDir, INDEX_FILE);
+  const db = openSqlite(file);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const size = fs.statSync(file).size;
+  damage(file, size - Math.floor(size / 4), Math.floor(size / 4));
+
+  const reopened = Store.open({ dataDir });
+  const recovery = reopened.recovery;
+  assert.ok(recovery !== undefined, 'the damage was found');
+  assert.equal(reopened.isFollowing('author', bob.publicKey), true);
+  assert.equal(reopened.isBlocked(testIdentity(3).publicKey), true);
+  assert.deepEqual(reopened.blockLists(), [testIdentity(4).publicKey]);
+  assert.equal(reopened.site(alice.publicKey)?.isOwn, true);
+  assert.equal(reopened.localSeq(alice.publicKey), 7n, 'a seq once used is never used again');
+  assert.deepEqual(reopened.pendingPublishes().map((p) => p.id), [outboxId]);
+  assert.deepEqual(reopened.itemBytes(loose.item.id), loose.bytes);
+  assert.equal(recovery.salvaged.rows['items'], 1);
+  assert.ok((recovery.salvaged.rows['peers'] ?? 0) < 3000, 'the damaged pages were not invented back');
+  assert.deepEqual(reopened.integrityCheck(), ['ok']);
+  reopened.close();
 });
 
 test('rebuild verifies every folder like data from a peer: a tampered version is reported and skipped', () => {
