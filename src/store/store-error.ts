@@ -65,6 +65,14 @@ const ADVICE: Readonly<Record<StoreErrorCode, string>> = {
   ERR_IDENTITY_EXISTS: 'this data folder already has another identity',
 };
 
+/** Words for file-system errors that the store codes would describe badly. */
+const ERRNO_ADVICE: Readonly<Record<string, string>> = {
+  ENOENT: 'it, or a folder on its path, does not exist',
+  ENOTDIR: 'a part of its path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  EEXIST: 'it exists already',
+};
+
 /** The store code of a SQLite error code such as `SQLITE_IOERR_WRITE`, or `undefined`. */
 export function storeCodeOfSqlite(code: string): StoreErrorCode | undefined {
   const primary = /^SQLITE_[A-Z]+/.exec(code)?.[0] ?? code;
@@ -102,7 +110,8 @@ export function toStoreError(error: unknown, doing: string, file: string): unkno
   const code = sqlite !== undefined ? storeCodeOfSqlite(sqlite) : storeCodeOfErrno(typeof errno === 'string' ? errno : undefined);
   if (code === undefined) return error;
   const detail = sqlite ?? errno ?? 'error';
-  return new StoreError(code, `could not ${doing}: ${file}: ${ADVICE[code]} (${detail})`, { cause: error });
+  const advice = (typeof errno === 'string' ? ERRNO_ADVICE[errno] : undefined) ?? ADVICE[code];
+  return new StoreError(code, `could not ${doing}: ${file}: ${advice} (${detail})`, { cause: error });
 }
 
 /** Runs `fn`, rethrowing its failure as {@link toStoreError} does. */

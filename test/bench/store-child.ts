@@ -9,7 +9,7 @@ const [mode, dataDir] = process.argv.slice(2);
 let store: Store | undefined;
 if (mode === 'open' && dataDir !== undefined) {
   store = Store.open({ dataDir });
-  for (const word of ['garden', 'river', 'coffee', 'rocket']) store.search(word);
+  for (const word of ['ka', 'lo', 'mika', 'nelo']) store.search(word);
 }
 process.stdout.write(`${JSON.stringify({ ready: true, open: store !== undefined })}\n`);
 process.stdin.resume();

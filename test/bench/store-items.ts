@@ -4,7 +4,8 @@
  * node:crypto's native Ed25519 from the same seed (RFC 8032 signatures are deterministic,
  * so the bytes are the ones core would make) and computes the id exactly as core checks
  * it: SHA-256 of the canonical encoding without `id` and `sig`. Every item still goes
- * through core's verification before the store takes it.
+ * through core's verification before the store takes it. Texts are drawn from a
+ * 20,000-word synthetic language with Zipf frequencies, as words are in natural text.
  */
 import crypto from 'node:crypto';
 import { decodeBencode, encodeBencode, type BencodeDict } from '../../src/core/bencode.js';
@@ -13,14 +14,43 @@ import { sha256 } from '../../src/core/hash.js';
 import { Identity } from '../../src/core/identity.js';
 import { encodeItem, type Item } from '../../src/core/item.js';
 
-/** Words of the generated texts: searches pick from them. */
-export const WORDS = (
-  'swarm torrent garden winter bicycle river mountain coffee library harvest lantern orchard ' +
-  'market festival harbour meadow village thunder valley compass journey kitchen blanket ' +
-  'window letter autumn spring summer forest island bridge candle violin painting pottery ' +
-  'recipe bread cheese apple pepper tomato potato walnut honey salmon pasta noodle soup ' +
-  'engine rocket planet comet galaxy signal network router server cable battery sensor'
-).split(' ');
+/** Distinct words of the generated language. */
+export const VOCABULARY_SIZE = 20_000;
+const SYLLABLES = 'ka lo mi ne ru sa ti vo be da fi go hu je ko la mo nu pe ri so tu va we xi yo zu an el in on'.split(' ');
+
+/** The generated vocabulary, most frequent first: made of syllables, all distinct. */
+export const VOCABULARY: readonly string[] = (() => {
+  const words: string[] = [];
+  const n = SYLLABLES.length;
+  for (let i = 0; words.length < VOCABULARY_SIZE; i++) {
+    const a = SYLLABLES[i % n] ?? '';
+    const b = SYLLABLES[Math.floor(i / n) % n] ?? '';
+    const c = i >= n * n ? (SYLLABLES[Math.floor(i / (n * n)) % n] ?? '') : '';
+    words.push(`${a}${b}${c}`);
+  }
+  return words;
+})();
+
+/** Cumulative Zipf weights (exponent 1, like word frequencies in natural text). */
+const ZIPF_CUMULATIVE: readonly number[] = (() => {
+  const out: number[] = [];
+  let sum = 0;
+  for (let rank = 1; rank <= VOCABULARY_SIZE; rank++) out.push((sum += 1 / rank));
+  return out;
+})();
+
+/** A word drawn with its Zipf frequency, from a uniform number in [0, 1). */
+export function zipfWord(uniform: number): string {
+  const target = uniform * (ZIPF_CUMULATIVE.at(-1) ?? 1);
+  let low = 0;
+  let high = ZIPF_CUMULATIVE.length - 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((ZIPF_CUMULATIVE[mid] ?? 0) < target) low = mid + 1;
+    else high = mid;
+  }
+  return VOCABULARY[low] ?? 'ka';
+}
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -34,7 +64,7 @@ export function generateItems(count: number, words: number, seedByte: number, sa
     state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
     return state;
   };
-  const word = (): string => WORDS[next() % WORDS.length] ?? 'swarm';
+  const word = (): string => zipfWord(next() / 4294967296);
   const out: Uint8Array[] = [];
   for (let n = 0; n < count; n++) {
     const body = Array.from({ length: words }, word).join(' ');

@@ -37,12 +37,12 @@ function writeForever(dataDir: string, seed: number): void {
   say({ ready: true });
   for (let n = 0; ; n++) {
     const roll = random();
-    if (roll < 0.3) {
+    if (roll < 0.2) {
       const made = makeItem(author, `Post ${seed}-${n}`, 1_700_000_000_000 + seed * 1000 + n, { body: { kind: 'text', text: `Body ${seed}-${n} ${'z'.repeat(Math.floor(random() * 3000))}` } });
       say({ begin: 'item', id: toHex(made.item.id) });
       store.addItems([made.bytes]);
       say({ ack: 'item', id: toHex(made.item.id), bytes: b64(made.bytes) });
-    } else if (roll < 0.55) {
+    } else if (roll < 0.5) {
       const id = `d${seed}-${n}`;
       const bytes = randomBytes(random, Math.floor(random() * 4000));
       say({ begin: 'draft', id });

@@ -82,6 +82,7 @@ test('export writes a backup that reads back; it never overwrites another file',
   fs.writeFileSync(other, 'my notes');
   assert.throws(() => exportIdentity(dir, other), isStoreError('ERR_IDENTITY_EXISTS'));
   assert.equal(fs.readFileSync(other, 'utf8'), 'my notes');
+  assert.throws(() => exportIdentity(dir, path.join(root, 'no-such-folder', 'x.key')), isStoreError('ERR_STORE_IO', /no-such-folder.*does not exist \(ENOENT\)/));
 });
 
 test('import: installs into an empty folder, is a no-op for the same identity, refuses to drop an identity without backup', () => {
