@@ -48,6 +48,32 @@ export function writeFileAtomic(file: string, bytes: Uint8Array, mode = 0o600): 
   syncDir(dir);
 }
 
+/**
+ * Creates `file` with `bytes` atomically and durably, only if it does not exist: the
+ * complete file is written and fsynced under a temporary name, then hard-linked to its
+ * name (link(2) fails with EEXIST rather than replace anything, so two processes creating
+ * one file at once cannot overwrite each other). Throws EEXIST when the file exists.
+ */
+export function createFileAtomic(file: string, bytes: Uint8Array, mode = 0o600): void {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  const fd = fs.openSync(temp, 'wx', mode);
+  try {
+    try {
+      fs.fchmodSync(fd, mode);
+      let offset = 0;
+      while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.linkSync(temp, file);
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+  syncDir(dir);
+}
+
 /** Removes temporary files a crash left in `dir` (names made by {@link writeFileAtomic}). */
 export function removeStaleTemporaries(dir: string): void {
   let names: string[];

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toHex, utf8 } from '../core/bytes.js';
 import { formatKeyFile, generateIdentity, MAX_KEY_FILE_BYTES, parseKeyFile, SEED_BYTES, type Identity } from '../core/identity.js';
-import { syncDir, writeFileAtomic } from './atomic-file.js';
+import { createFileAtomic, syncDir, writeFileAtomic } from './atomic-file.js';
 import { StoreError, toStoreError } from './store-error.js';
 
 /** The folder of key files inside the data folder. */
@@ -127,10 +127,15 @@ function ensureKeysFolder(dataDir: string): string {
   return folder;
 }
 
-function writeKey(file: string, identity: Identity): void {
+/** Writes a key file; `create` refuses to replace an existing file (another process may have just made one). */
+function writeKey(file: string, identity: Identity, how: 'create' | 'replace'): void {
   try {
-    writeFileAtomic(file, utf8(formatKeyFile(identity)), PRIVATE_FILE_MODE);
+    if (how === 'create') createFileAtomic(file, utf8(formatKeyFile(identity)), PRIVATE_FILE_MODE);
+    else writeFileAtomic(file, utf8(formatKeyFile(identity)), PRIVATE_FILE_MODE);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new StoreError('ERR_IDENTITY_EXISTS', `${file} appeared meanwhile (another swarmpress?): an identity is never replaced by a new one`);
+    }
     throw toStoreError(error, 'write the identity key', file);
   }
 }
@@ -145,7 +150,7 @@ export function createIdentity(dataDir: string, randomBytes: Uint8Array = crypto
   }
   const folder = ensureKeysFolder(dataDir);
   const identity = generateIdentity(randomBytes);
-  writeKey(path.join(folder, KEY_FILE), identity);
+  writeKey(path.join(folder, KEY_FILE), identity, 'create');
   return identity;
 }
 
@@ -164,7 +169,7 @@ export function exportIdentity(dataDir: string, file: string): Identity {
       throw new StoreError('ERR_IDENTITY_EXISTS', `${target} exists and is not a backup of this identity; choose another file name`);
     }
   }
-  writeKey(target, identity);
+  writeKey(target, identity, 'replace');
   const check = parseKeyFile(new Uint8Array(fs.readFileSync(target)));
   if (!check.ok || toHex(check.value.publicKey) !== toHex(identity.publicKey)) {
     throw new StoreError('ERR_STORE_IO', `the backup written to ${target} does not read back correctly`);
@@ -240,6 +245,6 @@ export function importIdentity(dataDir: string, file: string, now: () => number 
     keptOldKeyAt = `${keyFile}.corrupt-${now()}`;
     moveAside(keyFile, keptOldKeyAt);
   }
-  writeKey(keyFile, incoming);
+  writeKey(keyFile, incoming, 'create');
   return { identity: incoming, changed: true, ...(keptOldKeyAt === undefined ? {} : { keptOldKeyAt }) };
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { MAX_SEQ } from '../../src/core/bep44.js';
-import { toHex } from '../../src/core/bytes.js';
+import { compareBytes, toHex } from '../../src/core/bytes.js';
+import { sha256 } from '../../src/core/hash.js';
 import { verifyItem } from '../../src/store/items.js';
 import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
@@ -150,6 +151,15 @@ test('site records: highest seq per slot, exact up to 2^63-1, forged ones reject
   const salt = new TextEncoder().encode('device-1');
   assert.equal(store.noteRecord(siteRecord(alice, 1n, ih(1), salt), 'dht').ok, true);
   assert.deepEqual(store.site(alice.publicKey)?.slots.map((s) => s.lastSeq), [MAX_SEQ, 1n]);
+  // Two values signed with one seq: every reader keeps the one with the lowest SHA-256, whatever the order.
+  const tied = [siteRecord(bob, 3n, ih(1)), siteRecord(bob, 3n, ih(2))];
+  const lowest = [...tied].sort((a, b) => compareBytes(sha256(a.value), sha256(b.value)))[0];
+  for (const order of [tied, [...tied].reverse()]) {
+    const { store: other } = freshStore();
+    for (const record of order) other.noteRecord(record, 'dht');
+    assert.deepEqual(other.latestRecord(bob.publicKey)?.value, lowest?.value);
+    other.close();
+  }
   const forged = { ...siteRecord(bob, 9n, ih(9)), publicKey: alice.publicKey };
   const rejected = store.noteRecord(forged, 'dht');
   assert.equal(rejected.ok, false);
