@@ -13,7 +13,7 @@ import { toHex } from '../../src/core/bytes.js';
 import { verifyItem } from '../../src/store/items.js';
 import { MIGRATIONS, type Migration } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
-import { CRASH_MIGRATIONS, prng } from './crash-plan.js';
+import { BLOCK_LIST_KEY, blockListKeys, CRASH_MIGRATIONS, prng } from './crash-plan.js';
 import { makeItem, siteRecord, testIdentity } from './fixtures.js';
 
 function say(message: Record<string, unknown>): void {
@@ -34,6 +34,7 @@ function writeForever(dataDir: string, seed: number): void {
   const store = Store.open({ dataDir });
   const author = testIdentity(1 + (seed % 200));
   const publisher = testIdentity(250);
+  store.subscribeBlockList(BLOCK_LIST_KEY);
   say({ ready: true });
   for (let n = 0; ; n++) {
     const roll = random();
@@ -53,7 +54,15 @@ function writeForever(dataDir: string, seed: number): void {
       say({ begin: 'shared', bytes: b64(bytes) });
       store.drafts.save('shared', bytes);
       say({ ack: 'shared', bytes: b64(bytes) });
-    } else if (roll < 0.9) {
+    } else if (roll < 0.8) {
+      // A big transaction (4,000 rows): after a kill the list must be the old one or the new
+      // one, never a mix (a version of the store without the transaction fails here).
+      const listSeed = Math.floor(random() * 2 ** 32);
+      say({ begin: 'blocklist', listSeed });
+      const entries = blockListKeys(listSeed).map((key) => ({ kind: 'author' as const, key }));
+      store.setBlockListEntries(BLOCK_LIST_KEY, entries);
+      say({ ack: 'blocklist', listSeed });
+    } else if (roll < 0.92) {
       const seq = (store.localSeq(publisher.publicKey) ?? -1n) + 1n;
       const infohash = randomBytes(random, 20);
       say({ begin: 'reserve', seq: seq.toString() });
@@ -83,7 +92,10 @@ function stallInMigration(dataDir: string): void {
     version: MIGRATIONS.length + 1,
     name: 'test: stalls half way',
     up: (db) => {
-      db.exec('CREATE TABLE stalled (x INTEGER); INSERT INTO stalled VALUES (1);');
+      // More than SQLite's page cache (2 MB by default), so pages are spilled before the commit.
+      db.exec(`CREATE TABLE stalled (x INTEGER, payload BLOB);
+               WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 40000)
+               INSERT INTO stalled SELECT n, randomblob(100) FROM c;`);
       say({ inside: true });
       for (;;) {
         // spin until SIGKILL, inside the migration's transaction

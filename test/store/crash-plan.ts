@@ -1,5 +1,27 @@
 /** What the crash harness (crash.test.ts) and its child (crash-child.ts) share. */
+import crypto from 'node:crypto';
 import { MIGRATIONS, type Migration } from '../../src/store/schema.js';
+
+/** The block list the writer replaces in one big transaction, and how many entries it has. */
+export const BLOCK_LIST_KEY = new Uint8Array(32).fill(0xb1);
+export const BLOCK_LIST_ENTRIES = 4_000;
+
+/** The keys of the block list made from `listSeed`: the child writes them, the harness recomputes them. */
+export function blockListKeys(listSeed: number): Uint8Array[] {
+  // One hash, then a counter in the last 4 bytes: quick enough that the writes start at once.
+  const base = crypto.createHash('sha256').update(String(listSeed)).digest();
+  return Array.from({ length: BLOCK_LIST_ENTRIES }, (_, i) => {
+    const key = new Uint8Array(base);
+    new DataView(key.buffer).setUint32(28, i);
+    return key;
+  });
+}
+
+/** A digest of a block list's keys, in any order. */
+export function blockListDigest(keys: readonly Uint8Array[]): string {
+  // node:crypto and Buffer: the child computes this before it may be killed, so it must be quick.
+  return crypto.createHash('sha256').update(keys.map((key) => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex')).sort().join(',')).digest('hex');
+}
 
 /** Rows the first test migration inserts. */
 export const BULK_ROWS = 5_000;

@@ -18,7 +18,7 @@ import { openSqlite } from '../../src/store/sqlite.js';
 import { Store } from '../../src/store/store.js';
 import { Driven, type Message } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
-import { BULK_ROWS, CRASH_MIGRATIONS, prng } from './crash-plan.js';
+import { BLOCK_LIST_KEY, blockListDigest, blockListKeys, BULK_ROWS, CRASH_MIGRATIONS, prng } from './crash-plan.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
 
 const ROUNDS = Number(process.env['SWARMPRESS_CRASH_ROUNDS'] ?? 200);
@@ -47,12 +47,16 @@ class Expected {
   readonly pending = new Map<number, string>();
   readonly confirmed = new Set<number>();
   maxSeq = -1n;
+  /** The digest of the block list last acknowledged (of no entries before the first). */
+  blockList = blockListDigest([]);
 
   /** Reads the acknowledgements of one round; returns the shared-draft values begun since the last ack. */
-  absorb(messages: readonly Message[]): string[] {
+  absorb(messages: readonly Message[]): { shared: string[]; blockLists: string[] } {
     let begunShared: string[] = [];
+    let begunLists: string[] = [];
     for (const m of messages) {
       if (m['begin'] === 'shared') begunShared.push(String(m['bytes']));
+      if (m['begin'] === 'blocklist') begunLists.push(blockListDigest(blockListKeys(Number(m['listSeed']))));
       if (m['begin'] === 'confirm') this.pending.delete(Number(m['outboxId']));
       switch (m['ack']) {
         case 'item':
@@ -72,11 +76,15 @@ class Expected {
         case 'confirm':
           this.confirmed.add(Number(m['outboxId']));
           break;
+        case 'blocklist':
+          this.blockList = blockListDigest(blockListKeys(Number(m['listSeed'])));
+          begunLists = [];
+          break;
         default:
           break;
       }
     }
-    return begunShared;
+    return { shared: begunShared, blockLists: begunLists };
   }
 }
 
@@ -84,7 +92,7 @@ function b64(bytes: Uint8Array | undefined): string | undefined {
   return bytes === undefined ? undefined : Buffer.from(bytes).toString('base64');
 }
 
-function checkWrites(dataDir: string, expected: Expected, begunShared: readonly string[], what: string): void {
+function checkWrites(dataDir: string, expected: Expected, begun: { shared: readonly string[]; blockLists: readonly string[] }, what: string): void {
   const store = Store.open({ dataDir });
   try {
     assert.deepEqual(store.integrityCheck(), ['ok'], what);
@@ -92,12 +100,16 @@ function checkWrites(dataDir: string, expected: Expected, begunShared: readonly 
     for (const [id, bytes] of expected.items) assert.equal(b64(store.itemBytes(Buffer.from(id, 'hex'))), bytes, `${what}: item ${id}`);
     for (const [id, bytes] of expected.drafts) assert.equal(b64(store.drafts.load(id)?.bytes), bytes, `${what}: draft ${id}`);
     const shared = b64(store.drafts.load('shared')?.bytes);
-    const allowed = [expected.shared, ...begunShared];
+    const allowed = [expected.shared, ...begun.shared];
     assert.ok(allowed.includes(shared), `${what}: the shared draft is neither the acknowledged value nor one begun after it`);
     expected.shared = shared;
     const pending = new Map(store.pendingPublishes().map((p) => [p.id, `${p.record.seq.toString()} ${toHex(p.infohash)}`]));
     for (const [id, entry] of expected.pending) assert.equal(pending.get(id), entry, `${what}: outbox entry ${id}`);
     for (const id of expected.confirmed) assert.equal(pending.has(id), false, `${what}: confirmed entry ${id} is still in the outbox`);
+    const listed = store.blocks().filter((entry) => entry.listKey !== undefined && toHex(entry.listKey) === toHex(BLOCK_LIST_KEY));
+    const digest = blockListDigest(listed.map((entry) => entry.key));
+    assert.ok([expected.blockList, ...begun.blockLists].includes(digest), `${what}: the block list (${listed.length} entries) is neither the acknowledged one nor one begun after it`);
+    expected.blockList = digest;
     const publisher = store.sites().find((site) => site.isOwn);
     if (expected.maxSeq >= 0n) assert.ok((publisher?.slots[0]?.lastSeq ?? -1n) >= expected.maxSeq, `${what}: the reserved seq went back`);
     // What was committed without an ack is now known state.
@@ -152,6 +164,8 @@ test(`SIGKILL at random moments, ${ROUNDS} rounds (seed ${SEED}): every acknowle
   const warm: Warm[] = [];
   for (let i = 0; i < Math.min(WARM_CHILDREN, ROUNDS); i++) warm.push(spawnWarm(i));
   let acks = 0;
+  const begunByOp = new Map<string, number>();
+  const ackedByOp = new Map<string, number>();
   let migrationsCompleted = 0;
   let killedMidMigration = 0;
   try {
@@ -179,6 +193,12 @@ test(`SIGKILL at random moments, ${ROUNDS} rounds (seed ${SEED}): every acknowle
         assert.equal(exit.signal, 'SIGKILL', `${what}: the writer ended by itself: ${child.stderr}`);
         const begun = expected.absorb(child.messages);
         acks += child.messages.filter((m) => m['ack'] !== undefined).length;
+        for (const m of child.messages) {
+          const begin = m['begin'];
+          const ack = m['ack'];
+          if (typeof begin === 'string') begunByOp.set(begin, (begunByOp.get(begin) ?? 0) + 1);
+          if (typeof ack === 'string') ackedByOp.set(ack, (ackedByOp.get(ack) ?? 0) + 1);
+        }
         checkWrites(writeDir, expected, begun, what);
       } else {
         const done = child.messages.find((m) => m['ack'] === 'migrated');
@@ -201,7 +221,8 @@ test(`SIGKILL at random moments, ${ROUNDS} rounds (seed ${SEED}): every acknowle
     assert.ok(killedMidMigration > 0, 'no round killed a migration before it finished');
     assert.ok(migrationsCompleted > 0, 'no migration round ever finished');
   }
-  process.stderr.write(`crash harness: ${ROUNDS} rounds, ${acks} acknowledged writes, migrations: ${migrationsCompleted} completed, ${killedMidMigration} killed before the end\n`);
+  const byOp = [...begunByOp].map(([op, begun]) => `${op} ${ackedByOp.get(op) ?? 0}/${begun}`).join(', ');
+  process.stderr.write(`crash harness: ${ROUNDS} rounds, ${acks} acknowledged writes (acknowledged/begun: ${byOp}), migrations: ${migrationsCompleted} completed, ${killedMidMigration} killed before the end\n`);
 });
 
 test('killed inside a migration: the schema before it, intact, and the next open migrates', async () => {
