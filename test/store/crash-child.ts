@@ -13,8 +13,7 @@ import { toHex } from '../../src/core/bytes.js';
 import { verifyItem } from '../../src/store/items.js';
 import { MIGRATIONS, type Migration } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
-import { BLOCK_LIST_KEY, blockListKeys, CRASH_MIGRATIONS, prng } from './crash-plan.js';
-import { makeItem, siteRecord, testIdentity } from './fixtures.js';
+import { BLOCK_LIST_KEY, blockListKeys, CRASH_MIGRATIONS, fastItem, fastPublicKey, fastRecord, prng } from './crash-plan.js';
 
 function say(message: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -32,17 +31,19 @@ const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
 function writeForever(dataDir: string, seed: number): void {
   const random = prng(seed);
   const store = Store.open({ dataDir });
-  const author = testIdentity(1 + (seed % 200));
-  const publisher = testIdentity(250);
+  const publisher = fastPublicKey(250);
   store.subscribeBlockList(BLOCK_LIST_KEY);
   say({ ready: true });
   for (let n = 0; ; n++) {
     const roll = random();
     if (roll < 0.2) {
-      const made = makeItem(author, `Post ${seed}-${n}`, 1_700_000_000_000 + seed * 1000 + n, { body: { kind: 'text', text: `Body ${seed}-${n} ${'z'.repeat(Math.floor(random() * 3000))}` } });
-      say({ begin: 'item', id: toHex(made.item.id) });
-      store.addItems([made.bytes]);
-      say({ ack: 'item', id: toHex(made.item.id), bytes: b64(made.bytes) });
+      const bytes = fastItem(1 + (seed % 200), `Post ${seed}-${n}`, `Body ${seed}-${n} ${'z'.repeat(Math.floor(random() * 3000))}`, 1_700_000_000_000 + n);
+      const checked = verifyItem(bytes);
+      if (!checked.ok) throw new Error(checked.error.message);
+      const id = toHex(checked.value.item.id);
+      say({ begin: 'item', id });
+      store.addItems([checked.value]);
+      say({ ack: 'item', id, bytes: b64(bytes) });
     } else if (roll < 0.5) {
       const id = `d${seed}-${n}`;
       const bytes = randomBytes(random, Math.floor(random() * 4000));
@@ -63,10 +64,10 @@ function writeForever(dataDir: string, seed: number): void {
       store.setBlockListEntries(BLOCK_LIST_KEY, entries);
       say({ ack: 'blocklist', listSeed });
     } else if (roll < 0.92) {
-      const seq = (store.localSeq(publisher.publicKey) ?? -1n) + 1n;
+      const seq = (store.localSeq(publisher) ?? -1n) + 1n;
       const infohash = randomBytes(random, 20);
       say({ begin: 'reserve', seq: seq.toString() });
-      const outboxId = store.reservePublish(siteRecord(publisher, seq, infohash));
+      const outboxId = store.reservePublish(fastRecord(250, seq, infohash));
       say({ ack: 'reserve', outboxId, seq: seq.toString(), infohash: toHex(infohash) });
     } else {
       const pending = store.pendingPublishes();
@@ -107,10 +108,9 @@ function stallInMigration(dataDir: string): void {
 
 const [mode, dataDir] = process.argv.slice(2);
 if (mode !== undefined && dataDir !== undefined) {
-  // Warm the JIT on signing and verifying before the go (nothing touches the store yet),
-  // so that the random kill window holds writes rather than first-call compilation.
-  const probe = makeItem(testIdentity(99), 'warm-up', 0);
-  if (!verifyItem(probe.bytes).ok) throw new Error('the warm-up item does not verify');
+  // Warm the JIT on verifying before the go (nothing touches the store yet), so that the
+  // random kill window holds writes rather than first-call compilation.
+  if (!verifyItem(fastItem(99, 'warm-up', 'text', 0)).ok) throw new Error('the warm-up item does not verify');
   const lines = readline.createInterface({ input: process.stdin });
   say({ warm: true });
   lines.once('line', (line) => {

@@ -1,5 +1,11 @@
 /** What the crash harness (crash.test.ts) and its child (crash-child.ts) share. */
 import crypto from 'node:crypto';
+import { decodeBencode, encodeBencode, type BencodeDict } from '../../src/core/bencode.js';
+import { signedBytes, type MutableRecord } from '../../src/core/bep44.js';
+import { encodeSitePointer } from '../../src/core/bep46.js';
+import { binaryFromText } from '../../src/core/bytes.js';
+import { sha256 } from '../../src/core/hash.js';
+import { encodeItem } from '../../src/core/item.js';
 import { MIGRATIONS, type Migration } from '../../src/store/schema.js';
 
 /** The block list the writer replaces in one big transaction, and how many entries it has. */
@@ -57,3 +63,41 @@ export function prng(seed: number): () => number {
   };
 }
 
+
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** The node:crypto key of the test identity whose seed is `seedByte` repeated, and its public key. */
+function nativeKey(seedByte: number): { key: crypto.KeyObject; publicKey: Uint8Array } {
+  const key = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, Buffer.alloc(32, seedByte)]), format: 'der', type: 'pkcs8' });
+  return { key, publicKey: new Uint8Array(crypto.createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(-32)) };
+}
+
+/** A BEP 46 record of the unsalted slot, signed with node:crypto (see {@link fastItem}); the store verifies it with core. */
+export function fastRecord(seedByte: number, seq: bigint, infohash: Uint8Array): MutableRecord {
+  const { key, publicKey } = nativeKey(seedByte);
+  const value = encodeSitePointer(infohash);
+  const salt = new Uint8Array(0);
+  return { publicKey, salt, seq, value, signature: new Uint8Array(crypto.sign(null, signedBytes({ salt, seq, value }), key)) };
+}
+
+/** The public key of {@link fastRecord}'s identity. */
+export function fastPublicKey(seedByte: number): Uint8Array {
+  return nativeKey(seedByte).publicKey;
+}
+
+/**
+ * A valid encoded item signed with node:crypto's native Ed25519 (deterministic, so the
+ * bytes are those core would make): the writer makes items without paying for pure-JS
+ * signing, and the store still verifies each one with core before it stores it.
+ */
+export function fastItem(seedByte: number, title: string, text: string, createdMs: number): Uint8Array {
+  const { key, publicKey: author } = nativeKey(seedByte);
+  const draft = { id: new Uint8Array(32), title, mime: 'text/markdown', body: { kind: 'text', text } as const, related: [], meta: new Map<string, string>(), author, createdMs, signature: new Uint8Array(64) };
+  const decoded = decodeBencode(encodeItem(draft));
+  if (!decoded.ok) throw new Error(decoded.error.message);
+  const unsigned = new Map(decoded.value as BencodeDict);
+  unsigned.delete(binaryFromText('id'));
+  unsigned.delete(binaryFromText('sig'));
+  const id = sha256(encodeBencode(unsigned));
+  return encodeItem({ ...draft, id, signature: new Uint8Array(crypto.sign(null, id, key)) });
+}
