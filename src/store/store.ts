@@ -13,7 +13,6 @@
  * transaction, durable when the call returns (WAL, synchronous=FULL). Failures throw
  * {@link StoreError} with a clear message; misuse throws TypeError/RangeError.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { MutableRecord, RecordErrorCode } from '../core/bep44.js';
 import type { PointerErrorCode } from '../core/bep46.js';
@@ -21,23 +20,25 @@ import type { Item, ItemErrorCode } from '../core/item.js';
 import type { ManifestErrorCode, SiteManifest } from '../core/manifest.js';
 import { fail, ok, type Problem, type Result } from '../core/result.js';
 import { evict, usedBytes, type EvictionReport } from './cache.js';
-import { ensureDataDir } from './data-dir.js';
+import { moveDamaged, openDataDir } from './damaged.js';
 import { openIndexDatabase, schemaVersion, Statements, type DatabaseOptions } from './database.js';
 import { Drafts } from './drafts.js';
 import { bytesOf, insertItem, isVerifiedItem, ITEM_COLUMNS, itemFromRow, verifyItem, verifyVersion, type ItemRow, type VerifiedItem } from './items.js';
 import { rebuildIndex, type RebuildReport } from './rebuild.js';
 import { salvage, type SalvageReport } from './salvage.js';
+import { siteFromRow, type SiteInfo, type SiteRow } from './sites.js';
 import { search, type SearchHit } from './search.js';
 import * as social from './social.js';
 import * as slots from './slots.js';
 import type { Database } from './sqlite.js';
 import { StoreError, toStoreError } from './store-error.js';
+
+export { DAMAGED_FOLDER } from './damaged.js';
+export type { SiteInfo } from './sites.js';
 import { insertVersion, latestVersion, versionChain, versionInfo, versionItemIds, versionManifest, type VersionInfo } from './versions.js';
 
 /** The index database's file name inside the data folder. */
 export const INDEX_FILE = 'index.sqlite';
-/** Where damaged databases are moved to inside the data folder. */
-export const DAMAGED_FOLDER = 'damaged';
 /** Default cache budget: 2 GiB of content. */
 export const DEFAULT_CACHE_BUDGET_BYTES = 2 * 1024 ** 3;
 
@@ -61,19 +62,6 @@ export interface Recovery {
   readonly rebuilt: RebuildReport;
   /** What could still be read from the damaged file (follows, blocks, own sites, outbox, …). */
   readonly salvaged: SalvageReport;
-}
-
-/** A site the store knows. */
-export interface SiteInfo {
-  readonly key: Uint8Array;
-  readonly title: string;
-  /** Where it was first heard of (`own`, `url`, `lan`, `dht`, `rebuild`, … as the caller says). */
-  readonly origin: string;
-  readonly isOwn: boolean;
-  readonly firstSeenMs: number;
-  readonly lastAccessMs: number;
-  /** Its slots: the unsalted one has an empty salt. */
-  readonly slots: readonly { readonly salt: Uint8Array; readonly lastSeq: bigint }[];
 }
 
 /** What {@link Store.addItems} did. */
@@ -106,13 +94,13 @@ export class Store {
   /** The drafts of this data folder (files; they survive any damage to the database). */
   readonly drafts: Drafts;
 
-  private constructor(db: Database, options: StoreOptions) {
+  private constructor(db: Database, options: StoreOptions, drafts: Drafts) {
     this.#db = db;
     this.#sql = new Statements(db);
     this.#dataDir = options.dataDir;
     this.#now = options.now ?? Date.now;
     this.#budgetBytes = options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES;
-    this.drafts = new Drafts(options.dataDir);
+    this.drafts = drafts;
   }
 
   /**
@@ -126,19 +114,35 @@ export class Store {
     const dataDir = openDataDir(path.resolve(options.dataDir));
     const file = path.join(dataDir, INDEX_FILE);
     const resolved = { ...options, dataDir };
+    const drafts = new Drafts(dataDir); // first: drafts need nothing closed, and outlive any damage
+    let db: Database;
+    let damaged: { reason: string; movedTo: string } | undefined;
     try {
-      return new Store(openIndexDatabase(file, options), resolved);
+      db = openIndexDatabase(file, options);
     } catch (error) {
       if (!(error instanceof StoreError && error.code === 'ERR_STORE_CORRUPT') || options.onCorrupt === 'throw') throw error;
-      const movedTo = moveDamaged(dataDir, file, (options.now ?? Date.now)());
-      const store = new Store(openIndexDatabase(file, options), resolved);
-      const state = store.#run('salvage the damaged database', (sql) => sql.transaction(() => salvage(sql, movedTo, store.#now(), 'state')));
-      const rebuilt = store.rebuild();
-      const items = store.#run('salvage the damaged database', (sql) => sql.transaction(() => salvage(sql, movedTo, store.#now(), 'items')));
-      const salvaged = { rows: { ...state.rows, ...items.rows }, failed: [...state.failed, ...items.failed] };
-      store.#recovery = { reason: error.message, movedTo, rebuilt, salvaged };
-      return store;
+      damaged = { reason: error.message, movedTo: moveDamaged(dataDir, file, (options.now ?? Date.now)()) };
+      db = openIndexDatabase(file, options);
     }
+    const store = new Store(db, resolved, drafts);
+    if (damaged !== undefined) {
+      try {
+        store.#recover(damaged.reason, damaged.movedTo);
+      } catch (error) {
+        store.close();
+        throw error;
+      }
+    }
+    return store;
+  }
+
+  /** Salvages user state from the damaged file, rebuilds from the content on disk, then salvages loose items. */
+  #recover(reason: string, movedTo: string): void {
+    const state = this.#run('salvage the damaged database', (sql) => sql.transaction(() => salvage(sql, movedTo, this.#now(), 'state')));
+    const rebuilt = this.rebuild();
+    const items = this.#run('salvage the damaged database', (sql) => sql.transaction(() => salvage(sql, movedTo, this.#now(), 'items')));
+    const salvaged = { rows: { ...state.rows, ...items.rows }, failed: [...state.failed, ...items.failed] };
+    this.#recovery = { reason, movedTo, rebuilt, salvaged };
   }
 
   /** Set when this open found the database damaged, moved it aside and rebuilt it. */
@@ -514,52 +518,3 @@ function countRejections(sql: Statements, problems: readonly Problem[], nowMs: n
   for (const problem of problems) count.run(problem.code, nowMs);
 }
 
-interface SiteRow {
-  readonly key: Uint8Array;
-  readonly title: string;
-  readonly origin: string;
-  readonly own: number;
-  readonly first_seen_ms: number;
-  readonly last_access_ms: number;
-}
-
-function siteFromRow(sql: Statements, row: SiteRow): SiteInfo {
-  const slotRows = sql.get('SELECT salt, last_seq FROM slots WHERE site_key = ? ORDER BY salt').safeIntegers(true).all(row.key) as { salt: Uint8Array; last_seq: bigint }[];
-  return {
-    key: bytesOf(row.key),
-    title: row.title,
-    origin: row.origin,
-    isOwn: row.own === 1,
-    firstSeenMs: row.first_seen_ms,
-    lastAccessMs: row.last_access_ms,
-    slots: slotRows.map((slot) => ({ salt: bytesOf(slot.salt), lastSeq: slot.last_seq })),
-  };
-}
-
-/** The data folder, created if needed; a read-only one is `ERR_STORE_READ_ONLY`. */
-function openDataDir(dir: string): string {
-  try {
-    return ensureDataDir(dir);
-  } catch (error) {
-    const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
-    if (cause?.code === 'EROFS' || cause?.code === 'EACCES' || cause?.code === 'EPERM') {
-      throw new StoreError('ERR_STORE_READ_ONLY', `cannot open the store: the data folder ${dir} cannot be written (${cause.code}); check its permissions and whether the disk is mounted read-only`, { cause: error });
-    }
-    throw error;
-  }
-}
-
-/** Moves a damaged database (and its -wal and -shm) to `damaged/`; returns the new path of the main file. */
-function moveDamaged(dataDir: string, file: string, nowMs: number): string {
-  const folder = path.join(dataDir, DAMAGED_FOLDER);
-  const target = path.join(folder, `${path.basename(file)}.${new Date(nowMs).toISOString().replaceAll(':', '-')}`);
-  try {
-    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    for (const suffix of ['-wal', '-shm', '']) {
-      if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, target + suffix);
-    }
-  } catch (error) {
-    throw toStoreError(error, 'move the damaged database aside', file);
-  }
-  return target;
-}
