@@ -11,9 +11,10 @@ import path from 'node:path';
 import { fromHex, toHex } from '../core/bytes.js';
 import { INFOHASH_BYTES } from '../core/bep46.js';
 import { MAX_ITEM_BYTES } from '../core/item.js';
-import { itemFilePath, MANIFEST_PATH, MAX_MANIFEST_BYTES } from '../core/manifest.js';
+import { itemFilePath, MANIFEST_PATH, MAX_MANIFEST_BYTES, type ManifestErrorCode } from '../core/manifest.js';
+import { fail, ok, type Result } from '../core/result.js';
 import type { Statements } from './database.js';
-import { verifyVersion } from './items.js';
+import { verifyVersion, type VerifiedVersion } from './items.js';
 import { insertVersion, requireInfohash } from './versions.js';
 
 /** The folder of site versions inside the data folder. */
@@ -67,6 +68,18 @@ function folderBytes(dir: string): number {
   return total;
 }
 
+/** Why a version folder could not be indexed: core's manifest codes, or no manifest at all. */
+export type FolderErrorCode = ManifestErrorCode | 'ERR_MANIFEST_MISSING';
+
+/** Reads and verifies the version in `folder` (manifest and items, with core). */
+export function verifyFolder(folder: string): Result<{ manifestBytes: Uint8Array; verified: VerifiedVersion; contentBytes: number }, FolderErrorCode> {
+  const manifestBytes = readCapped(path.join(folder, MANIFEST_PATH), MAX_MANIFEST_BYTES);
+  if (manifestBytes === undefined) return fail('ERR_MANIFEST_MISSING', `${path.join(folder, MANIFEST_PATH)} is missing`);
+  const verified = verifyVersion(manifestBytes, (id) => readCapped(path.join(folder, itemFilePath(id)), MAX_ITEM_BYTES));
+  if (!verified.ok) return verified;
+  return ok({ manifestBytes, verified: verified.value, contentBytes: folderBytes(folder) });
+}
+
 /** Indexes every version folder under `<dataDir>/content/`; idempotent. */
 export function rebuildIndex(sql: Statements, dataDir: string, nowMs: number): RebuildReport {
   const root = path.join(dataDir, CONTENT_FOLDER);
@@ -86,17 +99,12 @@ export function rebuildIndex(sql: Statements, dataDir: string, nowMs: number): R
     const folder = path.join(root, name);
     if (infohash === undefined || name !== name.toLowerCase() || !fs.lstatSync(folder).isDirectory()) continue;
     folders += 1;
-    const manifestBytes = readCapped(path.join(folder, MANIFEST_PATH), MAX_MANIFEST_BYTES);
-    if (manifestBytes === undefined) {
-      failed.push({ folder, code: 'ERR_MANIFEST_MISSING', message: `${MANIFEST_PATH} is missing` });
-      continue;
-    }
-    const verified = verifyVersion(manifestBytes, (id) => readCapped(path.join(folder, itemFilePath(id)), MAX_ITEM_BYTES));
+    const verified = verifyFolder(folder);
     if (!verified.ok) {
       failed.push({ folder, code: verified.error.code, message: verified.error.message });
       continue;
     }
-    const inserted = insertVersion(sql, { infohash, manifestBytes, verified: verified.value, contentBytes: folderBytes(folder), origin: 'rebuild' }, nowMs);
+    const inserted = insertVersion(sql, { infohash, ...verified.value, origin: 'rebuild' }, nowMs);
     if (inserted.isNew) versionsAdded += 1;
     itemsAdded += inserted.newItems;
   }

@@ -24,7 +24,7 @@ import { moveDamaged, openDataDir } from './damaged.js';
 import { openIndexDatabase, schemaVersion, Statements, type DatabaseOptions } from './database.js';
 import { Drafts } from './drafts.js';
 import { bytesOf, insertItem, isVerifiedItem, ITEM_COLUMNS, itemFromRow, verifyItem, verifyVersion, type ItemRow, type VerifiedItem } from './items.js';
-import { rebuildIndex, type RebuildReport } from './rebuild.js';
+import { contentFolder, rebuildIndex, verifyFolder, type FolderErrorCode, type RebuildReport } from './rebuild.js';
 import { salvage, type SalvageReport } from './salvage.js';
 import { siteFromRow, type SiteInfo, type SiteRow } from './sites.js';
 import { search, type SearchHit } from './search.js';
@@ -35,7 +35,7 @@ import { StoreError, toStoreError } from './store-error.js';
 
 export { DAMAGED_FOLDER } from './damaged.js';
 export type { SiteInfo } from './sites.js';
-import { insertVersion, latestVersion, versionChain, versionInfo, versionItemIds, versionManifest, type VersionInfo } from './versions.js';
+import { insertVersion, latestVersion, requireInfohash, versionChain, versionInfo, versionItemIds, versionManifest, type VersionInfo } from './versions.js';
 
 /** The index database's file name inside the data folder. */
 export const INDEX_FILE = 'index.sqlite';
@@ -303,6 +303,17 @@ export class Store {
       }, this.#now()),
     );
     return ok(inserted);
+  }
+
+  /**
+   * Verifies and stores the version that net saved in `contentFolder(dataDir, infohash)`
+   * (rebuild.ts): the manifest and items are read from there, capped and verified with
+   * core; `contentBytes` is the folder's size.
+   */
+  addVersionFromDisk(infohash: Uint8Array, origin: string): Result<{ isNew: boolean; newItems: number }, FolderErrorCode> {
+    const verified = verifyFolder(contentFolder(this.#dataDir, requireInfohash(infohash)));
+    if (!verified.ok) return this.#reject(verified.error);
+    return ok(this.#run('store a site version', (sql) => insertVersion(sql, { infohash, ...verified.value, origin }, this.#now())));
   }
 
   /** A stored version. */

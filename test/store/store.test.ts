@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import fc from 'fast-check';
 import { MAX_SEQ } from '../../src/core/bep44.js';
 import { compareBytes, toHex } from '../../src/core/bytes.js';
 import { sha256 } from '../../src/core/hash.js';
@@ -282,5 +283,27 @@ test('pre-verified items are stored without a second verification', () => {
   assert.ok(checked.ok);
   assert.deepEqual(store.addItems([checked.value]), { added: 1, duplicates: 0, rejected: [] });
   assert.deepEqual(store.itemBytes(made.item.id), made.bytes);
+  store.close();
+});
+
+test('a version that net saved in its content folder is verified and stored from there', () => {
+  const { store } = freshStore();
+  const items = [makeItem(alice, 'On disk', 1000)];
+  const v = writeVersion(store.dataDir, alice, items, 2000);
+  const added = store.addVersionFromDisk(v.infohash, 'dht');
+  assert.ok(added.ok);
+  assert.deepEqual(added.value, { isNew: true, newItems: 1 });
+  assert.ok((store.version(v.infohash)?.contentBytes ?? 0) > v.manifest.length, 'the size of the folder on disk');
+  const missing = store.addVersionFromDisk(new Uint8Array(20).fill(1), 'dht');
+  assert.equal(missing.ok ? 'ok' : missing.error.code, 'ERR_MANIFEST_MISSING');
+  assert.equal(store.rejections().get('ERR_MANIFEST_MISSING'), 1);
+  store.close();
+});
+
+test('hostile input: any search text is safe, any bytes offered as an item are rejected, never thrown', () => {
+  const { store } = freshStore();
+  store.addItems([makeItem(alice, 'Something to find', 1000).bytes]);
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => Array.isArray(store.search(text))), { numRuns: 300 });
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => store.addItems([bytes]).rejected.length === 1), { numRuns: 100 });
   store.close();
 });
