@@ -8,6 +8,12 @@
  * Everything from a peer or the disk is verified with core before it is written; a
  * rejected item or record is counted (`rejections()`) and its error returned.
  *
+ * The data folder (0700):
+ * - `index.sqlite` (+ `-wal`, `-shm`): this index; `damaged/`: damaged copies moved aside;
+ * - `content/<40-hex infohash>/`: each site version as its torrent is saved (net saves
+ *   there, see rebuild.ts `contentFolder`); the index can be rebuilt from it;
+ * - `drafts/<id>.draft`: drafts (drafts.ts); `keys/identity.key`: the identity (identity-file.ts).
+ *
  * Threading and ownership: synchronous, on the thread that opened it; whoever calls
  * {@link Store.open} calls {@link Store.close} (idempotent). Every write is one
  * transaction, durable when the call returns (WAL, synchronous=FULL). Failures throw
