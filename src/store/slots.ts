@@ -78,9 +78,8 @@ export function noteRecord(sql: Statements, record: MutableRecord, origin: strin
          ON CONFLICT (site_key, salt) DO UPDATE SET last_seq = excluded.last_seq, record = excluded.record, updated_ms = excluded.updated_ms`,
       ).run(good.publicKey, good.salt, good.seq, encodeRecord(good), nowMs);
     }
-    if (wins || current !== undefined) {
-      sql.get('INSERT OR IGNORE INTO slot_versions (site_key, salt, seq, infohash, seen_ms) VALUES (?, ?, ?, ?, ?)').run(good.publicKey, good.salt, good.seq, infohash, nowMs);
-    }
+    // Every seq seen is remembered with its infohash (the first one seen, for a tie), newer or not.
+    sql.get('INSERT OR IGNORE INTO slot_versions (site_key, salt, seq, infohash, seen_ms) VALUES (?, ?, ?, ?, ?)').run(good.publicKey, good.salt, good.seq, infohash, nowMs);
     return wins;
   });
   return ok({ isNewer, infohash });

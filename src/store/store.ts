@@ -297,6 +297,7 @@ export class Store {
     origin: string;
     contentBytes?: number;
   }): Result<{ isNew: boolean; newItems: number }, ManifestErrorCode> {
+    requireInfohash(version.infohash);
     const verified = verifyVersion(version.manifest, version.lookupItem);
     if (!verified.ok) return this.#reject(verified.error);
     const inserted = this.#run('store a site version', (sql) =>
