@@ -85,6 +85,7 @@ function migrateOnce(dataDir: string): void {
   const store = Store.open({ dataDir, migrations: CRASH_MIGRATIONS });
   say({ ack: 'migrated', version: store.durability().schemaVersion });
   store.close();
+  process.exit(0); // stdin stays open: end here
 }
 
 /** Opens DATA with a last migration that writes, says so, and never ends: the harness kills it there. */

@@ -179,17 +179,21 @@ test(`SIGKILL at random moments, ${ROUNDS} rounds (seed ${SEED}): every acknowle
       await child.waitFor((m) => m['warm'] === true, `${what}: the child to load`, 60_000);
       child.send({ seed: Math.floor(random() * 1e9) });
       await child.waitFor((m) => m['ready'] === true || m['opening'] === true, `${what}: the child to start`, 60_000);
-      // The random moment: 0-60 ms into the writes, 0-80 ms into the migrations (they take ~50 ms here).
+      // The random moment: 0-60 ms into the writes, 0-80 ms into the migrations (they take
+      // ~50 ms here). Every 5th migration round runs to its end, however loaded the machine.
+      const letFinish = mode === 'migrate' && round % (MIGRATE_EVERY * 5) === MIGRATE_EVERY * 5 - 1;
       const delayMs = Math.floor(random() * (mode === 'write' ? 60 : 80));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delayMs);
-        void child.exited.then(() => {
-          clearTimeout(timer);
-          resolve();
+      if (!letFinish) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delayMs);
+          void child.exited.then(() => {
+            clearTimeout(timer);
+            resolve();
+          });
         });
-      });
-      child.child.kill('SIGKILL');
-      const exit = await child.waitExit();
+        child.child.kill('SIGKILL');
+      }
+      const exit = await child.waitExit(60_000);
       if (mode === 'write') {
         assert.equal(exit.signal, 'SIGKILL', `${what}: the writer ended by itself: ${child.stderr}`);
         const begun = expected.absorb(child.messages);
@@ -217,11 +221,12 @@ test(`SIGKILL at random moments, ${ROUNDS} rounds (seed ${SEED}): every acknowle
     for (const { child } of warm) child.child.kill('SIGKILL');
   }
   // The harness must really have crashed writers mid-stream and migrations mid-way.
-  assert.ok(acks > ROUNDS / 2, `only ${acks} acknowledged writes in ${ROUNDS} rounds`);
-  if (ROUNDS >= 100) {
-    assert.ok(killedMidMigration > 0, 'no round killed a migration before it finished');
-    assert.ok(migrationsCompleted > 0, 'no migration round ever finished');
-  }
+  // (Thresholds low enough for a loaded machine, where fewer writes fit in a kill window.)
+  const interrupted = [...begunByOp].reduce((sum, [op, begun]) => sum + begun - (ackedByOp.get(op) ?? 0), 0);
+  assert.ok(acks >= ROUNDS / 10, `only ${acks} acknowledged writes in ${ROUNDS} rounds`);
+  assert.ok(interrupted >= ROUNDS / 20, `only ${interrupted} writes were interrupted by a kill`);
+  if (ROUNDS >= MIGRATE_EVERY * 5) assert.ok(migrationsCompleted > 0, 'no migration round ever finished');
+  if (ROUNDS >= 100) assert.ok(killedMidMigration > 0, 'no round killed a migration before it finished');
   const byOp = [...begunByOp].map(([op, begun]) => `${op} ${ackedByOp.get(op) ?? 0}/${begun}`).join(', ');
   const cpu = process.cpuUsage();
   process.stderr.write(`crash harness: harness CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms; ${ROUNDS} rounds, ${acks} acknowledged writes (acknowledged/begun: ${byOp}), migrations: ${migrationsCompleted} completed, ${killedMidMigration} killed before the end\n`);
