@@ -9,10 +9,11 @@
  * {@link confirmPublish} removes the entry once the DHT accepted it. After a crash, the
  * outbox says what to put again, and a `seq` once used is never reused.
  */
-import { checkRecord, encodeRecord, decodeRecord, type MutableRecord, type RecordErrorCode } from '../core/bep44.js';
+import { decodeBencode, encodeBencode, type BencodeDict, type BencodeValue } from '../core/bencode.js';
+import { checkRecord, encodeRecord, type MutableRecord, type RecordErrorCode } from '../core/bep44.js';
 import { decodeSitePointer, type PointerErrorCode } from '../core/bep46.js';
 import { sha256 } from '../core/hash.js';
-import { compareBytes } from '../core/bytes.js';
+import { binaryFromText, compareBytes } from '../core/bytes.js';
 import { ok, type Result } from '../core/result.js';
 import type { Statements } from './database.js';
 import { bytesOf } from './items.js';
@@ -30,6 +31,21 @@ function checkSiteRecord(record: MutableRecord): Result<{ record: MutableRecord;
   const infohash = decodeSitePointer(checked.value.value);
   if (!infohash.ok) return infohash;
   return ok({ record: checked.value, infohash: infohash.value });
+}
+
+/**
+ * A record from its wire form (core `encodeRecord`) as this store wrote it, after core
+ * verified it: parsed, not verified again (an ed25519 verification costs ~3 ms in pure JS,
+ * and the outbox and slots are read often). `undefined` if the bytes do not parse.
+ */
+function storedRecord(bytes: Uint8Array): MutableRecord | undefined {
+  const decoded = decodeBencode(bytes);
+  if (!decoded.ok || !(decoded.value instanceof Map)) return undefined;
+  const dict = decoded.value as BencodeDict;
+  const field = (name: string): BencodeValue | undefined => dict.get(binaryFromText(name));
+  const [publicKey, salt, seq, signature, value] = [field('k'), field('salt') ?? new Uint8Array(0), field('seq'), field('sig'), field('v')];
+  if (!(publicKey instanceof Uint8Array) || !(salt instanceof Uint8Array) || typeof seq !== 'bigint' || !(signature instanceof Uint8Array) || value === undefined) return undefined;
+  return Object.freeze({ publicKey, salt, seq, value: encodeBencode(value), signature });
 }
 
 interface SlotRow {
@@ -69,8 +85,8 @@ export function noteRecord(sql: Statements, record: MutableRecord, origin: strin
     const current = slotRow(sql, good.publicKey, good.salt);
     let wins = current === undefined || good.seq > current.last_seq;
     if (current !== undefined && good.seq === current.last_seq) {
-      const held = current.record === null ? undefined : decodeRecord(current.record);
-      wins = held === undefined || !held.ok || compareBytes(sha256(good.value), sha256(held.value.value)) < 0;
+      const held = current.record === null ? undefined : storedRecord(current.record);
+      wins = held === undefined || compareBytes(sha256(good.value), sha256(held.value)) < 0;
     }
     if (wins) {
       sql.get(
@@ -89,8 +105,7 @@ export function noteRecord(sql: Statements, record: MutableRecord, origin: strin
 export function latestRecord(sql: Statements, key: Uint8Array, salt: Uint8Array): MutableRecord | undefined {
   const row = slotRow(sql, key, salt);
   if (row?.record == null) return undefined;
-  const decoded = decodeRecord(bytesOf(row.record));
-  return decoded.ok ? decoded.value : undefined;
+  return storedRecord(bytesOf(row.record));
 }
 
 /** The infohash a slot's `seq` pointed at, when it was seen. */
@@ -152,11 +167,11 @@ interface OutboxRow {
 export function pendingPublishes(sql: Statements): PendingPublish[] {
   const rows = sql.get('SELECT id, infohash, record, created_ms, attempts, last_attempt_ms, last_error FROM outbox ORDER BY id').safeIntegers(true).all() as OutboxRow[];
   return rows.flatMap((row) => {
-    const record = decodeRecord(bytesOf(row.record));
-    if (!record.ok) return [];
+    const record = storedRecord(bytesOf(row.record));
+    if (record === undefined) return [];
     return [{
       id: Number(row.id),
-      record: record.value,
+      record,
       infohash: bytesOf(row.infohash),
       createdMs: Number(row.created_ms),
       attempts: Number(row.attempts),
