@@ -113,12 +113,3 @@ export function toStoreError(error: unknown, doing: string, file: string): unkno
   const advice = (typeof errno === 'string' ? ERRNO_ADVICE[errno] : undefined) ?? ADVICE[code];
   return new StoreError(code, `could not ${doing}: ${file}: ${advice} (${detail})`, { cause: error });
 }
-
-/** Runs `fn`, rethrowing its failure as {@link toStoreError} does. */
-export function asStoreError<T>(doing: string, file: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw toStoreError(error, doing, file);
-  }
-}
