@@ -7,6 +7,7 @@ import { assertNever } from '../core/assert-never.js';
 import { NotAvailableError } from '../core/errors.js';
 import { libtorrentVersion } from '../net/native.js';
 import { HELP, parseCommandLine, type Invocation } from './cli.js';
+import { identity } from './commands/identity.js';
 import { render } from './commands/render.js';
 import { serve } from './commands/serve.js';
 import { openWindow } from './commands/window.js';
@@ -46,7 +47,7 @@ async function runInvocation({ command, common }: Invocation, out: Output): Prom
     case 'block':
       throw new NotAvailableError(`swarmpress ${command.name}`, 7);
     case 'identity':
-      throw new NotAvailableError('swarmpress identity', 4);
+      return identity(command, common, out);
     default:
       return assertNever(command, 'command');
   }
