@@ -50,7 +50,7 @@ test('bad arguments: exit code 2 and one line on stderr', () => {
 });
 
 test('commands of later issues say so, with exit code 3 and the issue', () => {
-  for (const [args, issue] of [[['publish', 'x'], 7], [['get', 'x'], 7], [['follow', 'x'], 7], [['identity', 'show'], 4]] as const) {
+  for (const [args, issue] of [[['publish', 'x'], 7], [['get', 'x'], 7], [['follow', 'x'], 7]] as const) {
     const result = run([...args]);
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, new RegExp(`not available yet \\(issue #${issue}\\)`));
