@@ -12,11 +12,12 @@ ROOT := $(abspath .)
 STAMPS := .stamps
 NODE_BIN := node_modules/.bin
 
-# Debian packages the build, the app and the tests use (FACTS.md lists why).
+# Debian packages the build, the app, the tests and the benchmarks use (FACTS.md lists why;
+# chromium is the browser-engine reference of the benchmarks, never part of the app).
 APT_PACKAGES := g++ make cmake pkg-config ccache python3 \
   qt6-base-dev qt6-svg-dev libglib2.0-dev libtorrent-rasterbar-dev libboost-dev \
   xvfb xauth x11-utils xdotool imagemagick fonts-dejavu-core \
-  aria2 transmission-cli iproute2
+  aria2 transmission-cli iproute2 chromium
 
 # Native builds compile against Node's own headers (no header download) and Debian's Qt.
 # ccache keys on content, not on the clone's path, so a fresh clone on a machine that built
@@ -34,6 +35,7 @@ SQLITE_ADDON := node_modules/better-sqlite3/build/Release/better_sqlite3.node
 NATIVE_ADDONS := native/build/Release/swarmpress_qt_runtime.node native/build/Release/swarmpress_torrent.node
 NATIVE_SOURCES := native/binding.gyp $(shell find native/src -name '*.cpp' -o -name '*.h' 2>/dev/null)
 TS_SOURCES := tsconfig.json $(shell find src test -name '*.ts' 2>/dev/null)
+BENCH_TOOLS := native/bench/build/qt_markdown
 TEST_FILES = $(shell find dist/test -name '*.test.js' | sort)
 
 .PHONY: run build test lint typecheck unit bench bench-smoke clean setup system-deps
@@ -90,6 +92,10 @@ $(STAMPS)/dist: $(TS_SOURCES) $(STAMPS)/npm
 	$(NODE_BIN)/tsc -p tsconfig.json
 	@touch $@
 
+# The benchmarks' C++ reference program (Qt's own Markdown import), not part of the app.
+$(BENCH_TOOLS): native/bench/qt_markdown.cpp native/bench/Makefile $(STAMPS)/system
+	CXX="ccache g++" $(MAKE) -C native/bench
+
 # --- checks --------------------------------------------------------------------------
 lint: $(STAMPS)/npm
 	$(NODE_BIN)/eslint --max-warnings 0 .
@@ -100,11 +106,11 @@ typecheck: $(STAMPS)/npm
 unit: build
 	node --test --test-reporter=spec $(TEST_FILES)
 
-test: build lint typecheck
+test: build $(BENCH_TOOLS) lint typecheck
 	node --test --test-reporter=spec $(TEST_FILES)
 
-bench: build
+bench: build $(BENCH_TOOLS)
 	node dist/test/bench/run.js
 
 clean:
-	rm -rf dist native/build $(STAMPS)
+	rm -rf dist native/build native/bench/build $(STAMPS)

@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../helpers/process.js';
 import { startXvfb } from '../helpers/xvfb.js';
 import { writeReport, type Figure } from './report.js';
+import { benchRender } from './render.js';
+import { benchStore } from './store.js';
 import { benchTransfer } from './transfer.js';
 import { benchWindow } from './window.js';
 
@@ -21,11 +23,15 @@ const figures: Figure[] = [];
 try {
   process.stderr.write('bench: window (idle CPU, memory, start)...\n');
   figures.push(...(await benchWindow(x, smoke ? { runs: 1, idleMs: 1000, settleMs: 300 } : { runs: 3, idleMs: 10_000, settleMs: 1500 })));
+  process.stderr.write('bench: render (1 MB Markdown beside Qt setMarkdown and headless Chromium)...\n');
+  figures.push(...(await benchRender(x, { smoke })));
 } finally {
   await x.stop();
 }
 process.stderr.write('bench: transfer (1 GiB over loopback beside aria2c and raw TCP, seeding memory)...\n');
 figures.push(...(await benchTransfer({ smoke })));
+process.stderr.write('bench: store (ingest, full-text search, memory)...\n');
+figures.push(...(await benchStore({ smoke })));
 const note = smoke ? 'SMOKE RUN: one tiny iteration each; these figures mean nothing.' : 'Reproduce with `make bench`.';
 writeReport(figures, path.join(outDir, 'bench-results.json'), path.join(outDir, 'bench-results.md'), note);
 process.stderr.write(`bench: wrote ${path.join(outDir, 'bench-results.md')}\n`);
