@@ -66,10 +66,11 @@ $(STAMPS)/system: Makefile
 system-deps: $(STAMPS)/system
 
 # --- npm packages --------------------------------------------------------------------
-# SKIP_BUILD stops NodeGui's own install script (it would try to download a prebuilt
-# binary); its addon is built below instead. @nodegui/qode is overridden by native/qode.
-$(STAMPS)/npm: package.json package-lock.json native/qode/package.json $(STAMPS)/system
-	SKIP_BUILD=1 npm ci --no-audit --no-fund --loglevel=error
+# No install scripts run: the only two packages that have one (NodeGui, better-sqlite3)
+# would first try to download prebuilt binaries from outside the npm registry; both are
+# built from source below instead. @nodegui/qode is overridden by native/qode.
+$(STAMPS)/npm: package.json package-lock.json native/qode/package.json | $(STAMPS)/system
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 $(NODEGUI_ADDON): $(STAMPS)/npm
@@ -93,7 +94,7 @@ $(STAMPS)/dist: $(TS_SOURCES) $(STAMPS)/npm
 	@touch $@
 
 # The benchmarks' C++ reference program (Qt's own Markdown import), not part of the app.
-$(BENCH_TOOLS): native/bench/qt_markdown.cpp native/bench/Makefile $(STAMPS)/system
+$(BENCH_TOOLS): native/bench/qt_markdown.cpp native/bench/Makefile | $(STAMPS)/system
 	CXX="ccache g++" $(MAKE) -C native/bench
 
 # --- checks --------------------------------------------------------------------------

@@ -69,7 +69,7 @@ export async function benchWindow(x: XServer, options: WindowBenchOptions): Prom
   return [
     {
       id: 'idle-cpu',
-      title: 'idle CPU, window open, per 10 s',
+      title: `idle CPU, window open, per 10 s (from ${Math.round(options.settleMs / 1000)} s after the first paint)`,
       subject: { label: 'swarmpress (GLib/libuv integration)', unit: 'ms', values: integrated.map((r) => r.cpuMsPer10s) },
       reference: { label: '16 ms processEvents timer', unit: 'ms', values: naive.map((r) => r.cpuMsPer10s) },
       target: '≤ 5 ms',
