@@ -15,8 +15,8 @@ import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { startTracker } from '../helpers/tracker.js';
 import { treeMemory } from './proc.js';
 import type { Figure } from './report.js';
+import { LOOPBACK } from '../helpers/loopback.js';
 
-const LOOPBACK = { listen: '127.0.0.1:0', dht: false, lsd: false, portMapping: false, sameHostPeers: true } as const;
 const PIECE_SIZE = 1024 * 1024;
 
 function writeSite(root: string, bytes: number): string {

@@ -5,8 +5,8 @@ import type { ExtensionEvent } from '../../src/net/native.js';
 import { createTorrent, TorrentSession } from '../../src/net/session.js';
 import { makeFolder } from '../helpers/sites.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
+import { LOOPBACK } from '../helpers/loopback.js';
 
-const LOOPBACK = { listen: '127.0.0.1:0', dht: false, lsd: false, portMapping: false, sameHostPeers: true } as const;
 let dir: string;
 let a: TorrentSession;
 let b: TorrentSession;

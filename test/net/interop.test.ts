@@ -9,8 +9,8 @@ import { freePort, waitForPort } from '../helpers/ports.js';
 import { startTracker } from '../helpers/tracker.js';
 import { makeFolder, sameTree } from '../helpers/sites.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
+import { LOOPBACK } from '../helpers/loopback.js';
 
-const LOOPBACK = { listen: '127.0.0.1:0', dht: false, lsd: false, portMapping: false, sameHostPeers: true } as const;
 let dir: string;
 before(() => {
   dir = makeTempDir();

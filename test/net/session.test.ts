@@ -5,8 +5,8 @@ import { after, before, test } from 'node:test';
 import { createTorrent, TorrentSession } from '../../src/net/session.js';
 import { makeFolder, sameTree } from '../helpers/sites.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
+import { LOOPBACK } from '../helpers/loopback.js';
 
-const LOOPBACK = { listen: '127.0.0.1:0', dht: false, lsd: false, portMapping: false, sameHostPeers: true } as const;
 let dir: string;
 before(() => {
   dir = makeTempDir();

@@ -408,25 +408,11 @@ class Session : public Napi::ObjectWrap<Session> {
     std::shared_ptr<const lt::torrent_info> ti = handle.torrent_file();
     if (!ti) return env.Null();
     std::vector<std::int64_t> progress = handle.file_progress(lt::torrent_handle::piece_granularity);
-    const lt::file_storage& files = ti->files();
     Napi::Object out = Napi::Object::New(env);
     out.Set("pieceLength", Napi::Number::New(env, ti->piece_length()));
     out.Set("numPieces", Napi::Number::New(env, ti->num_pieces()));
     out.Set("name", Napi::String::New(env, ti->name()));
-    Napi::Array list = Napi::Array::New(env);
-    uint32_t n = 0;
-    for (lt::file_index_t i : files.file_range()) {
-      if (files.pad_file_at(i)) continue;
-      Napi::Object file = Napi::Object::New(env);
-      file.Set("index", Napi::Number::New(env, static_cast<int>(i)));
-      file.Set("path", Napi::String::New(env, files.file_path(i)));
-      file.Set("size", Napi::Number::New(env, static_cast<double>(files.file_size(i))));
-      file.Set("offset", Napi::Number::New(env, static_cast<double>(files.file_offset(i))));
-      file.Set("done", Napi::Number::New(env, static_cast<double>(progress[static_cast<std::size_t>(static_cast<int>(i))])));
-      file.Freeze();
-      list.Set(n++, file);
-    }
-    out.Set("files", list);
+    out.Set("files", files_array(env, ti->files(), &progress));
     out.Freeze();
     return out;
   }

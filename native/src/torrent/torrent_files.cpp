@@ -50,7 +50,9 @@ std::string unsafe_reason(const std::string& name) {
   return "";
 }
 
-Napi::Array files_array(Napi::Env env, const lt::file_storage& files) {
+}  // namespace
+
+Napi::Array files_array(Napi::Env env, const lt::file_storage& files, const std::vector<std::int64_t>* done) {
   Napi::Array out = Napi::Array::New(env);
   uint32_t n = 0;
   for (lt::file_index_t i : files.file_range()) {
@@ -60,12 +62,15 @@ Napi::Array files_array(Napi::Env env, const lt::file_storage& files) {
     file.Set("path", Napi::String::New(env, files.file_path(i)));
     file.Set("size", Napi::Number::New(env, static_cast<double>(files.file_size(i))));
     file.Set("offset", Napi::Number::New(env, static_cast<double>(files.file_offset(i))));
+    if (done != nullptr) file.Set("done", Napi::Number::New(env, static_cast<double>((*done)[static_cast<std::size_t>(static_cast<int>(i))])));
     file.Freeze();
     out.Set(n++, file);
   }
   out.Freeze();
   return out;
 }
+
+namespace {
 
 Napi::Object describe(Napi::Env env, const lt::torrent_info& ti) {
   Napi::Object out = Napi::Object::New(env);
@@ -74,7 +79,7 @@ Napi::Object describe(Napi::Env env, const lt::torrent_info& ti) {
   out.Set("pieceLength", Napi::Number::New(env, ti.piece_length()));
   out.Set("numPieces", Napi::Number::New(env, ti.num_pieces()));
   out.Set("totalSize", Napi::Number::New(env, static_cast<double>(ti.total_size())));
-  out.Set("files", files_array(env, ti.files()));
+  out.Set("files", files_array(env, ti.files(), nullptr));
   return out;
 }
 
