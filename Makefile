@@ -17,7 +17,7 @@ NODE_BIN := node_modules/.bin
 APT_PACKAGES := g++ make cmake pkg-config ccache python3 \
   qt6-base-dev qt6-svg-dev libglib2.0-dev libtorrent-rasterbar-dev libboost-dev \
   xvfb xauth x11-utils xdotool imagemagick fonts-dejavu-core \
-  aria2 transmission-cli iproute2 chromium
+  aria2 transmission-cli iproute2 chromium xdg-utils
 
 # Native builds compile against Node's own headers (no header download) and Debian's Qt.
 # ccache keys on content, not on the clone's path, so a fresh clone on a machine that built

@@ -10,7 +10,9 @@ import { parseMarkdown } from '../../render/markdown.js';
 import { ensureDataDir, resolveDataDir } from '../../store/data-dir.js';
 import { MainWindow } from '../../widgets/main-window.js';
 import { loadQt, type QtLoopMode } from '../../widgets/qt-runtime.js';
-import { readAssetPage, WELCOME_ADDRESS } from '../assets.js';
+import { folderSiteFiles } from '../../render/site-files.js';
+import { ASSETS_DIR, readAssetPage, WELCOME_ADDRESS } from '../assets.js';
+import { openExternally } from '../open-externally.js';
 import { announceReady, isAutomationEnabled, startAutomation } from '../automation.js';
 import type { Command, CommonOptions } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
@@ -95,7 +97,7 @@ async function showWindow(
               window.setStatus(`No page ${target.path} here.`);
             } else {
               plan = layoutDoc(parseMarkdown(page));
-              window.showPage(plan, `${WELCOME_ADDRESS}/${target.path}`);
+              window.showPage(plan, `${WELCOME_ADDRESS}/${target.path}`, { files: folderSiteFiles(ASSETS_DIR, target.path) });
               window.setStatus('');
             }
             return;
@@ -106,7 +108,7 @@ async function showWindow(
             window.setStatus(`${target.href}: reading sites from the swarm arrives with issue #7.`);
             return;
           case 'external':
-            // Opening a web page needs the confirmation dialog of issue #5; until then show it.
+            // Reached only when no opener is wired (onOpenExternal below handles web links).
             window.setStatus(`Web link (not opened): ${target.display}`);
             return;
           case 'inert':
@@ -116,10 +118,31 @@ async function showWindow(
             assertNever(target, 'link target');
         }
       },
+      // The page asked the reader first (the full URL, punycode host): now hand it over.
+      onOpenExternal: (href) => {
+        openExternally(href).then(
+          () => {
+            window.setStatus(`Opened ${href} in your browser.`);
+          },
+          (error: unknown) => {
+            window.setStatus(error instanceof Error ? error.message : String(error));
+          },
+        );
+      },
+      onPlay: (_path, file) => {
+        openExternally(file).then(
+          () => {
+            window.setStatus(`Playing ${file} with your media player.`);
+          },
+          (error: unknown) => {
+            window.setStatus(error instanceof Error ? error.message : String(error));
+          },
+        );
+      },
     },
   );
   const stopAtOnce = onCreated(window);
-  window.showPage(plan, WELCOME_ADDRESS);
+  window.showPage(plan, WELCOME_ADDRESS, { files: folderSiteFiles(ASSETS_DIR, 'welcome.md') });
   if (command.url !== undefined) window.setStatus(`Opening ${command.url}: reading sites from the swarm arrives with issue #7.`);
   const automation = isAutomationEnabled() ? startAutomation(window, () => loaded.stats()) : undefined;
   const startedAt = performance.now();
