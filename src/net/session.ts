@@ -184,7 +184,8 @@ function timeoutError(what: string, ms: number): AppError {
 export class TorrentSession extends EventEmitter<SessionEvents> {
   readonly #native: NativeSession;
   readonly #waiters = new Set<Waiter>();
-  readonly #sentWaiters: ((event: ExtensionEvent) => boolean)[] = [];
+  /** Sends waiting for their report; called with undefined when the session closes. */
+  readonly #sentWaiters: ((event: ExtensionEvent | undefined) => boolean)[] = [];
   #statusTimer: NodeJS.Timeout | undefined;
   #extensionDropped = 0;
   #closed = false;
@@ -422,8 +423,16 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
    * one); resolves with how many were sent to.
    */
   sendExtension(id: string, payload: Uint8Array, peer?: Endpoint): Promise<number> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
+      if (this.#closed) {
+        reject(new AppError('ERR_SESSION_CLOSED', 'the session is closed'));
+        return;
+      }
       this.#sentWaiters.push((event) => {
+        if (event === undefined) {
+          reject(new AppError('ERR_SESSION_CLOSED', 'the session was closed before the message was sent'));
+          return true;
+        }
         if (event.torrent !== id) return false;
         resolve(event.count ?? 0);
         return true;
@@ -445,6 +454,7 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     this.stopStatusUpdates();
     const closing = this.#native.close();
     for (const waiter of [...this.#waiters]) waiter.resolve({ type: 'session_closed', category: 0, message: 'the session was closed' });
+    for (const waiter of this.#sentWaiters.splice(0)) waiter(undefined);
     await closing;
   }
 

@@ -77,3 +77,11 @@ test('a flood of messages while JS is busy is capped, counted and dropped', asyn
   assert.equal(received + lost, 3000, 'every message was delivered or counted as dropped');
   assert.ok(received <= 1024, `at most the inbox held: ${received}`);
 });
+
+test('a send still waiting for its report when the session closes is rejected, not left hanging', async () => {
+  const session = new TorrentSession(LOOPBACK);
+  const pending = assert.rejects(session.sendExtension(id, Buffer.from('late')), { code: 'ERR_SESSION_CLOSED' });
+  await session.close();
+  await pending;
+  await assert.rejects(session.sendExtension(id, Buffer.from('after')), { code: 'ERR_SESSION_CLOSED' });
+});
