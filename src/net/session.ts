@@ -381,7 +381,7 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     const alert = await done;
     const seq = alert['seq'] as bigint;
     if (seq !== record.seq) {
-      if (record.cas !== undefined && seq !== record.seq) {
+      if (record.cas !== undefined) {
         throw new AppError('ERR_CAS_MISMATCH', `the network's record has seq ${seq}, not ${record.cas}: it changed since it was read`);
       }
       throw new AppError('ERR_SEQ_OUTDATED', `the network already has seq ${seq} (≥ ${record.seq})`);

@@ -110,15 +110,7 @@ function createPooledLabel(context: BlockContext, key: string): NodeGui.QLabel {
   label.setProperty('role', role);
   label.setProperty('quoted', key.endsWith('q') ? 'true' : 'false');
   if (RICH_ROLES.has(role)) {
-    // Rich text only from our serializer; Qt is told so explicitly rather than guessing.
-    label.setTextFormat(qt.TextFormat.RichText);
-    label.setWordWrap(true);
-    label.setOpenExternalLinks(false);
-    label.setTextInteractionFlags(qt.TextInteractionFlag.TextBrowserInteraction);
-    label.addEventListener('linkActivated', (href: string) => {
-      const index = linkIndexOf(href);
-      if (index !== undefined) context.act({ kind: 'link', index });
-    });
+    makeRich(context, label);
   } else {
     label.setTextFormat(qt.TextFormat.PlainText);
     label.setWordWrap(role !== 'literal');
@@ -269,10 +261,12 @@ function createCodeFrame(context: BlockContext, key: string): Reusable {
   return reusable;
 }
 
-function cellLabel(context: BlockContext, grid: NodeGui.QWidget, header: boolean): NodeGui.QLabel {
+/**
+ * Makes `label` show rich text from our serializer (Qt is told so rather than guessing) and
+ * report activated links as plan link indexes.
+ */
+function makeRich(context: BlockContext, label: NodeGui.QLabel): void {
   const { qt } = context;
-  const label = new qt.QLabel(grid);
-  label.setProperty('role', header ? 'header-cell' : 'cell');
   label.setTextFormat(qt.TextFormat.RichText);
   label.setWordWrap(true);
   label.setOpenExternalLinks(false);
@@ -281,6 +275,13 @@ function cellLabel(context: BlockContext, grid: NodeGui.QWidget, header: boolean
     const index = linkIndexOf(href);
     if (index !== undefined) context.act({ kind: 'link', index });
   });
+}
+
+function cellLabel(context: BlockContext, grid: NodeGui.QWidget, header: boolean): NodeGui.QLabel {
+  const { qt } = context;
+  const label = new qt.QLabel(grid);
+  label.setProperty('role', header ? 'header-cell' : 'cell');
+  makeRich(context, label);
   return label;
 }
 

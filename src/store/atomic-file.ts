@@ -22,13 +22,11 @@ export function syncDir(dir: string): void {
 }
 
 /**
- * Replaces `file` with `bytes` atomically and durably; the new file gets `mode` (0600 by
- * default) from the moment it exists. Throws the file system's error (ENOSPC, EROFS, …)
- * and leaves the old file untouched when anything fails.
+ * Writes `bytes` to a new temporary file next to `file`, with `mode` from the moment it
+ * exists, fsyncs and closes it, and returns its path. Removes it and rethrows on failure.
  */
-export function writeFileAtomic(file: string, bytes: Uint8Array, mode = 0o600): void {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+function writeTemporary(file: string, bytes: Uint8Array, mode: number): string {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   // 'wx': never follow or reuse an existing path; the mode applies at creation (before any byte is written).
   const fd = fs.openSync(temp, 'wx', mode);
   try {
@@ -40,12 +38,27 @@ export function writeFileAtomic(file: string, bytes: Uint8Array, mode = 0o600): 
     } finally {
       fs.closeSync(fd);
     }
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  return temp;
+}
+
+/**
+ * Replaces `file` with `bytes` atomically and durably; the new file gets `mode` (0600 by
+ * default) from the moment it exists. Throws the file system's error (ENOSPC, EROFS, …)
+ * and leaves the old file untouched when anything fails.
+ */
+export function writeFileAtomic(file: string, bytes: Uint8Array, mode = 0o600): void {
+  const temp = writeTemporary(file, bytes, mode);
+  try {
     fs.renameSync(temp, file);
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
   }
-  syncDir(dir);
+  syncDir(path.dirname(file));
 }
 
 /**
@@ -55,23 +68,13 @@ export function writeFileAtomic(file: string, bytes: Uint8Array, mode = 0o600): 
  * one file at once cannot overwrite each other). Throws EEXIST when the file exists.
  */
 export function createFileAtomic(file: string, bytes: Uint8Array, mode = 0o600): void {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
-  const fd = fs.openSync(temp, 'wx', mode);
+  const temp = writeTemporary(file, bytes, mode);
   try {
-    try {
-      fs.fchmodSync(fd, mode);
-      let offset = 0;
-      while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
     fs.linkSync(temp, file);
   } finally {
     fs.rmSync(temp, { force: true });
   }
-  syncDir(dir);
+  syncDir(path.dirname(file));
 }
 
 /** Removes temporary files a crash left in `dir` (names made by {@link writeFileAtomic}). */

@@ -4,6 +4,7 @@
  * LSD, no port mapping).
  */
 import { TorrentSession, type SessionOptions } from '../../src/net/session.js';
+import { LOOPBACK } from './loopback.js';
 
 export interface DhtNetwork {
   readonly nodes: readonly TorrentSession[];
@@ -31,7 +32,7 @@ function waitListening(session: TorrentSession, timeoutMs: number): Promise<void
 }
 
 export async function startDhtNetwork(size: number, extra: SessionOptions = {}): Promise<DhtNetwork> {
-  const base: SessionOptions = { listen: '127.0.0.1:0', dht: true, lsd: false, portMapping: false, sameHostPeers: true, ...extra };
+  const base: SessionOptions = { ...LOOPBACK, dht: true, ...extra };
   const first = new TorrentSession(base);
   await waitListening(first, 10_000);
   const nodes = [first];

@@ -422,13 +422,19 @@ class Session : public Napi::ObjectWrap<Session> {
     return info.Env().Undefined();
   }
 
-  int PieceArg(const Napi::CallbackInfo& info, size_t index, lt::torrent_handle const& handle) {
+  // The torrent's metadata; ERR_NO_METADATA while a magnet's is still being fetched.
+  static std::shared_ptr<const lt::torrent_info> Metadata(Napi::Env env, lt::torrent_handle const& handle) {
     std::shared_ptr<const lt::torrent_info> ti = handle.torrent_file();
     if (!ti) {
-      auto error = Napi::Error::New(info.Env(), "the torrent's metadata is not known yet");
-      error.Set("code", Napi::String::New(info.Env(), "ERR_NO_METADATA"));
+      auto error = Napi::Error::New(env, "the torrent's metadata is not known yet");
+      error.Set("code", Napi::String::New(env, "ERR_NO_METADATA"));
       throw error;
     }
+    return ti;
+  }
+
+  int PieceArg(const Napi::CallbackInfo& info, size_t index, lt::torrent_handle const& handle) {
+    std::shared_ptr<const lt::torrent_info> ti = Metadata(info.Env(), handle);
     return static_cast<int>(arg_integer(info, index, "piece", 0, ti->num_pieces() - 1));
   }
 
@@ -458,12 +464,7 @@ class Session : public Napi::ObjectWrap<Session> {
   Napi::Value MapFile(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     lt::torrent_handle handle = Torrent(info, 0);
-    std::shared_ptr<const lt::torrent_info> ti = handle.torrent_file();
-    if (!ti) {
-      auto error = Napi::Error::New(env, "the torrent's metadata is not known yet");
-      error.Set("code", Napi::String::New(env, "ERR_NO_METADATA"));
-      throw error;
-    }
+    std::shared_ptr<const lt::torrent_info> ti = Metadata(env, handle);
     auto file = static_cast<int>(arg_integer(info, 1, "fileIndex", 0, ti->num_files() - 1));
     std::int64_t file_size = ti->files().file_size(lt::file_index_t(file));
     int64_t offset = arg_integer(info, 2, "offset", 0, file_size);
