@@ -4,12 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { assertNever } from '../core/assert-never.js';
-import { NotAvailableError } from '../core/errors.js';
 import { libtorrentVersion } from '../net/native.js';
 import { HELP, parseCommandLine, type Invocation } from './cli.js';
 import { identity } from './commands/identity.js';
 import { render } from './commands/render.js';
 import { serve } from './commands/serve.js';
+import { runSiteCommand } from './commands/site.js';
+import { onNode } from './node-setup.js';
 import { openWindow } from './commands/window.js';
 import { EXIT_OK, presentError } from './messages.js';
 import { Output } from './output.js';
@@ -40,12 +41,11 @@ async function runInvocation({ command, common }: Invocation, out: Output): Prom
       return render(command, out);
     case 'publish':
     case 'post':
-      throw new NotAvailableError(`swarmpress ${command.name}`, 7);
     case 'get':
     case 'follow':
     case 'unfollow':
     case 'block':
-      throw new NotAvailableError(`swarmpress ${command.name}`, 7);
+      return onNode(command, common, out, runSiteCommand);
     case 'identity':
       return identity(command, common, out);
     default:

@@ -4,10 +4,21 @@
 export class Output {
   readonly #json: boolean;
   readonly #write: (line: string) => void;
+  readonly #writeNote: (line: string) => void;
 
-  constructor(json: boolean, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {
+  constructor(
+    json: boolean,
+    write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+    writeNote: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  ) {
     this.#json = json;
     this.#write = write;
+    this.#writeNote = writeNote;
+  }
+
+  /** A remark for people beside the output (standard error); nothing with --json. */
+  note(line: string): void {
+    if (!this.#json) this.#writeNote(line);
   }
 
   get json(): boolean {

@@ -81,6 +81,30 @@ export function generateIdentity(randomBytes: Uint8Array): Identity {
   return Identity.fromSeed(requireBytes(randomBytes, SEED_BYTES, 'randomBytes'));
 }
 
+/** Longest site name: a short label chosen by the author (`--site NAME`). */
+export const MAX_SITE_NAME_CHARS = 64;
+const SITE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+/** The site of an author that has no name: its address is the author's own key. */
+export const DEFAULT_SITE_NAME = 'default';
+
+/** Whether `name` is a site name: lower-case letters, digits, `-` and `_`, 1 to 64 characters. */
+export function isSiteName(name: string): boolean {
+  return typeof name === 'string' && name.length <= MAX_SITE_NAME_CHARS && SITE_NAME.test(name);
+}
+
+/**
+ * The key pair of an author's site `name`. Each site is its own address (BEP 46: one key,
+ * one site), derived from the author's secret seed, so the backup of the identity is the
+ * backup of every site: SHA-256 of a domain tag, the name and the seed. The default site
+ * ({@link DEFAULT_SITE_NAME}) is the author's own key. RangeError for a bad name.
+ */
+export function deriveSiteIdentity(author: Identity, name: string): Identity {
+  if (!(author instanceof Identity)) throw new TypeError('author must be an Identity');
+  if (!isSiteName(name)) throw new RangeError(`a site name is 1 to ${MAX_SITE_NAME_CHARS} lower-case letters, digits, '-' or '_', not ${JSON.stringify(name)}`);
+  if (name === DEFAULT_SITE_NAME) return author;
+  return Identity.fromSeed(sha256(concatBytes(utf8(`swarmpress-site-key:1:${name}:`), seedOf(author))));
+}
+
 /**
  * Whether `signature` is a valid ed25519 signature of `message` by `publicKey`. Never
  * throws for byte arrays of any length (a wrong length is simply invalid); throws

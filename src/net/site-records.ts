@@ -61,8 +61,11 @@ export class SiteRecords {
     return this.#rejected;
   }
 
-  /** Looks up one slot of an author and checks every response. */
-  async lookup(publicKey: Uint8Array, salt: Uint8Array = EMPTY, options: { timeoutMs?: number } = {}): Promise<SlotLookup> {
+  /**
+   * Looks up one slot of an author and checks every response. `settle: false` waits for
+   * libtorrent's authoritative end of the lookup instead of settling early (see below).
+   */
+  async lookup(publicKey: Uint8Array, salt: Uint8Array = EMPTY, options: { timeoutMs?: number; settle?: boolean } = {}): Promise<SlotLookup> {
     const target = mutableTarget(publicKey, salt);
     const records: MutableRecord[] = [];
     const rejected = new Map<string, number>();
@@ -78,10 +81,35 @@ export class SiteRecords {
         this.#rejected.set(checked.error.code, (this.#rejected.get(checked.error.code) ?? 0) + 1);
       }
     };
-    const lookupOptions: { timeoutMs?: number; onResponse: (item: MutableItem) => void } = { onResponse: take };
+    // libtorrent calls a lookup authoritative only when every queried node has answered or
+    // timed out, and a node that left the network costs a full RPC timeout (15 s). So the
+    // lookup also ends a while after the first valid record: three times as long as that
+    // record took to arrive (100 ms to 1.5 s), time for the other close nodes to answer.
+    const started = Date.now();
+    let settle: NodeJS.Timeout | undefined;
+    let settled: () => void = () => undefined;
+    const early = new Promise<undefined>((resolve) => {
+      settled = () => {
+        resolve(undefined);
+      };
+    });
+    const onResponse = (item: MutableItem): void => {
+      const before = records.length;
+      take(item);
+      if (settle === undefined && records.length > before && options.settle !== false) {
+        settle = setTimeout(settled, Math.min(1500, Math.max(100, 3 * (Date.now() - started))));
+      }
+    };
+    const lookupOptions: { timeoutMs?: number; onResponse: (item: MutableItem) => void } = { onResponse };
     if (options.timeoutMs !== undefined) lookupOptions.timeoutMs = options.timeoutMs;
-    const final = await this.#session.dhtGetMutable(toHex(publicKey), salt, lookupOptions);
-    if (final !== undefined) take(final);
+    const lookup = this.#session.dhtGetMutable(toHex(publicKey), salt, lookupOptions);
+    try {
+      const final = await Promise.race([lookup, early]);
+      if (final !== undefined) take(final);
+    } finally {
+      clearTimeout(settle);
+      lookup.catch(() => undefined);
+    }
     return { head: resolveSlot(records), accepted: records.length, rejected };
   }
 

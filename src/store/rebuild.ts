@@ -71,13 +71,40 @@ function folderBytes(dir: string): number {
 /** Why a version folder could not be indexed: core's manifest codes, or no manifest at all. */
 export type FolderErrorCode = ManifestErrorCode | 'ERR_MANIFEST_MISSING';
 
-/** Reads and verifies the version in `folder` (manifest and items, with core). */
-export function verifyFolder(folder: string): Result<{ manifestBytes: Uint8Array; verified: VerifiedVersion; contentBytes: number }, FolderErrorCode> {
+/**
+ * The root of the site saved in the version folder `folder`: the folder itself when the
+ * manifest is there, else its one visible subfolder (a torrent saves its files under the
+ * torrent's name: `content/<infohash>/<name>/…`). `undefined` when neither holds a manifest.
+ */
+export function siteRoot(folder: string): string | undefined {
+  const isFile = (file: string): boolean => {
+    try {
+      return fs.lstatSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (isFile(path.join(folder, MANIFEST_PATH))) return folder;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(folder, { withFileTypes: true }).filter((entry) => !entry.name.startsWith('.'));
+  } catch {
+    return undefined;
+  }
+  const only = entries.length === 1 ? entries[0] : undefined;
+  if (only === undefined || !only.isDirectory()) return undefined;
+  const root = path.join(folder, only.name);
+  return isFile(path.join(root, MANIFEST_PATH)) ? root : undefined;
+}
+
+/** Reads and verifies the version saved in `versionFolder` (manifest and items, with core). */
+export function verifyFolder(versionFolder: string): Result<{ manifestBytes: Uint8Array; verified: VerifiedVersion; contentBytes: number }, FolderErrorCode> {
+  const folder = siteRoot(versionFolder) ?? versionFolder;
   const manifestBytes = readCapped(path.join(folder, MANIFEST_PATH), MAX_MANIFEST_BYTES);
   if (manifestBytes === undefined) return fail('ERR_MANIFEST_MISSING', `${path.join(folder, MANIFEST_PATH)} is missing`);
   const verified = verifyVersion(manifestBytes, (id) => readCapped(path.join(folder, itemFilePath(id)), MAX_ITEM_BYTES));
   if (!verified.ok) return verified;
-  return ok({ manifestBytes, verified: verified.value, contentBytes: folderBytes(folder) });
+  return ok({ manifestBytes, verified: verified.value, contentBytes: folderBytes(versionFolder) });
 }
 
 /** Indexes every version folder under `<dataDir>/content/`; idempotent. */

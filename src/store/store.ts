@@ -19,6 +19,7 @@
  * transaction, durable when the call returns (WAL, synchronous=FULL). Failures throw
  * {@link StoreError} with a clear message; misuse throws TypeError/RangeError.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { MutableRecord, RecordErrorCode } from '../core/bep44.js';
 import type { PointerErrorCode } from '../core/bep46.js';
@@ -30,7 +31,7 @@ import { moveDamaged, openDataDir } from './damaged.js';
 import { openIndexDatabase, schemaVersion, Statements, type DatabaseOptions } from './database.js';
 import { Drafts } from './drafts.js';
 import { bytesOf, insertItem, isVerifiedItem, ITEM_COLUMNS, itemFromRow, verifyItem, verifyVersion, type ItemRow, type VerifiedItem } from './items.js';
-import { contentFolder, rebuildIndex, verifyFolder, type FolderErrorCode, type RebuildReport } from './rebuild.js';
+import { contentFolder, rebuildIndex, siteRoot, verifyFolder, type FolderErrorCode, type RebuildReport } from './rebuild.js';
 import { salvage, type SalvageReport } from './salvage.js';
 import { siteFromRow, type SiteInfo, type SiteRow } from './sites.js';
 import { search, type SearchHit } from './search.js';
@@ -38,6 +39,7 @@ import * as social from './social.js';
 import * as slots from './slots.js';
 import type { Database } from './sqlite.js';
 import { StoreError, toStoreError } from './store-error.js';
+import { syncDir } from './atomic-file.js';
 
 export { DAMAGED_FOLDER } from './damaged.js';
 export type { SiteInfo } from './sites.js';
@@ -321,6 +323,28 @@ export class Store {
     const verified = verifyFolder(contentFolder(this.#dataDir, requireInfohash(infohash)));
     if (!verified.ok) return this.#reject(verified.error);
     return ok(this.#run('store a site version', (sql) => insertVersion(sql, { infohash, ...verified.value, origin }, this.#now())));
+  }
+
+  /**
+   * Moves a version built in a staging folder (site-build.ts) to `content/<infohash>/`
+   * and stores it, verified with core like any version that arrives from a peer.
+   */
+  adoptVersion(staging: string, infohash: Uint8Array, origin: string): Result<{ isNew: boolean; newItems: number }, FolderErrorCode> {
+    const target = contentFolder(this.#dataDir, requireInfohash(infohash));
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+      if (fs.existsSync(target)) fs.rmSync(staging, { recursive: true, force: true });
+      else fs.renameSync(staging, target);
+      syncDir(path.dirname(target));
+    } catch (error) {
+      throw toStoreError(error, 'store the new version', target);
+    }
+    return this.addVersionFromDisk(infohash, origin);
+  }
+
+  /** Where the files of stored version `infohash` are (the site's root folder), if on disk. */
+  versionRoot(infohash: Uint8Array): string | undefined {
+    return siteRoot(contentFolder(this.#dataDir, requireInfohash(infohash)));
   }
 
   /** A stored version. */

@@ -49,12 +49,24 @@ test('bad arguments: exit code 2 and one line on stderr', () => {
   assert.equal((JSON.parse(json.stdout) as { error: string }).error, 'ERR_USAGE');
 });
 
-test('commands of later issues say so, with exit code 3 and the issue', () => {
-  for (const [args, issue] of [[['publish', 'x'], 7], [['get', 'x'], 7], [['follow', 'x'], 7]] as const) {
-    const result = run([...args]);
-    assert.equal(result.code, 3, result.stderr);
-    assert.match(result.stderr, new RegExp(`not available yet \\(issue #${issue}\\)`));
-  }
+test('site commands with bad input: one clear line, the right exit code, nothing changed', () => {
+  const offline = ['--no-dht', '--no-lan', '--listen', '127.0.0.1:0'];
+  const missing = run(['publish', path.join(dir, 'no-such-folder'), ...offline]);
+  assert.equal(missing.code, 1, missing.stderr);
+  assert.match(missing.stderr, /^swarmpress: .*no-such-folder cannot be read \(ENOENT\)\n$/);
+  const notAddress = run(['get', 'http://example.com/', ...offline]);
+  assert.equal(notAddress.code, 2, notAddress.stderr);
+  assert.match(notAddress.stderr, /is not an address swarmpress opens/);
+  const nothing = run(['get', `bittorrent://${'ab'.repeat(32)}`, ...offline, '--json']);
+  assert.equal(nothing.code, 1, nothing.stderr);
+  assert.equal((JSON.parse(nothing.stdout.trim().split('\n').at(-1) ?? '{}') as { error: string }).error, 'ERR_NOT_FOUND');
+  assert.match(nothing.stderr, /nothing found for (ab){32}: the DHT is switched off, and no record of it is stored here/);
+  const version = run(['follow', `bittorrent://${'cd'.repeat(20)}`, ...offline]);
+  assert.equal(version.code, 2);
+  assert.match(version.stderr, /follow, unfollow and block take a site address or key/);
+  const badSite = run(['publish', dir, '--site', 'Not A Name', ...offline]);
+  assert.equal(badSite.code, 2);
+  assert.ok(!fs.existsSync(path.join(dir, 'own-sites.json')), 'nothing was published');
 });
 
 test('render --dump prints the widget tree of a Markdown file; --png draws it', () => {

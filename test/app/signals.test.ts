@@ -32,7 +32,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 
 test('without a display, the app says so in one line and runs the headless node; Ctrl-C stops it', async () => {
   const env = { DISPLAY: '', WAYLAND_DISPLAY: '' };
-  const node = startSwarmpress(['--data-dir', dataDir, '--json'], env);
+  const node = startSwarmpress(['--data-dir', dataDir, '--json', '--no-dht', '--no-lan', '--listen', '127.0.0.1:0'], env);
   try {
     const started = await node.waitFor((m) => m['event'] === 'started', 'the headless node to start');
     assert.equal(started['dataDir'], dataDir);

@@ -1,0 +1,254 @@
+/**
+ * The commands that work on sites through a node (DESIGN.md "Command line"):
+ * `publish DIR`, `post FILE.md`, `get URL`, `follow|unfollow|block URL-or-KEY`.
+ * Each runs on the node that serves the data folder, or on one of its own (node-setup.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatAddress, formatSiteMagnet, parseAddress, type SwarmAddress } from '../../core/address.js';
+import { decodeUtf8, fromHex, toHex } from '../../core/bytes.js';
+import { AppError, UsageError } from '../../core/errors.js';
+import { formatFrontMatter, pageTitle, parsePage } from '../../core/front-matter.js';
+import { DEFAULT_SITE_NAME, isSiteName } from '../../core/identity.js';
+import { decodeItem, ITEM_ID_BYTES, MAX_BODY_BYTES, type RelatedItem } from '../../core/item.js';
+import type { PublishResult, Resolved, SiteNode } from '../../net/site-node.js';
+import type { Command } from '../cli.js';
+import { EXIT_OK } from '../messages.js';
+import type { Output } from '../output.js';
+
+const DEFAULT_GET_TIMEOUT_S = 60;
+
+function siteName(name: string | undefined): string {
+  const chosen = name ?? DEFAULT_SITE_NAME;
+  if (!isSiteName(chosen)) throw new UsageError(`--site takes a name of lower-case letters, digits, '-' or '_' (up to 64), not '${chosen}'`);
+  return chosen;
+}
+
+function printPublished(out: Output, result: PublishResult, extra: Record<string, unknown> = {}): void {
+  const key = toHex(result.key);
+  const data = {
+    event: result.unchanged ? 'unchanged' : 'published',
+    site: result.site,
+    title: result.title,
+    url: `bittorrent://${key}`,
+    magnet: formatSiteMagnet(result.key),
+    infohash: toHex(result.infohash),
+    seq: result.seq.toString(),
+    items: result.items,
+    newItems: result.newItems,
+    merged: result.merged,
+    put: result.put,
+    skipped: result.skipped,
+    ...extra,
+  };
+  const lines = result.unchanged
+    ? [`nothing changed: '${result.title}' is still version ${result.seq.toString()}`]
+    : [`published '${result.title}' version ${result.seq.toString()} (${result.items} items, ${result.newItems} new${result.merged > 0 ? `, ${result.merged} from your other devices` : ''})`];
+  lines.push(`url:      bittorrent://${key}`, `magnet:   ${formatSiteMagnet(result.key)}`, `infohash: ${toHex(result.infohash)}`, `seq:      ${result.seq.toString()}`);
+  if (!result.put) lines.push('the DHT did not take the record yet: it is kept in the outbox and put again by the running node');
+  if (result.skipped.length > 0) lines.push(`left out (hidden files and links): ${result.skipped.slice(0, 10).join(', ')}${result.skipped.length > 10 ? ', …' : ''}`);
+  out.print(data, lines.join('\n'));
+}
+
+/** Notice for a command that ran on a node of its own: its seeding ends with it. */
+function seedNotice(out: Output, delegated: boolean): void {
+  if (delegated) return;
+  out.note("note: no swarmpress node is running for this data folder, so the site is seeded only while a node runs: start 'swarmpress serve' (or the app) to keep it online");
+}
+
+export async function publishCommand(node: SiteNode, command: Extract<Command, { name: 'publish' }>, out: Output, delegated: boolean): Promise<number> {
+  const result = await node.publish(command.dir, siteName(command.site));
+  printPublished(out, result);
+  seedNotice(out, delegated);
+  return EXIT_OK;
+}
+
+/** The post's file name in the site folder: `posts/<date>-<slug>.md`, not taken yet. */
+function postPath(source: string, title: string, nowMs: number): string {
+  const date = new Date(nowMs).toISOString().slice(0, 10);
+  const slug = title.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'post';
+  for (let n = 1; ; n++) {
+    const candidate = path.join(source, 'posts', `${date}-${slug}${n === 1 ? '' : `-${n}`}.md`);
+    if (!fs.existsSync(candidate)) return candidate;
+  }
+}
+
+/** What `--reply-to` names: an item id, or the address of a page (fetched if needed). */
+async function replyTarget(node: SiteNode, reference: string): Promise<RelatedItem> {
+  const id = fromHex(reference.toLowerCase(), ITEM_ID_BYTES);
+  if (id !== undefined) return { id, rel: 'reply' };
+  const parsed = parseAddress(reference);
+  if (!parsed.ok) throw new UsageError(`--reply-to takes an item id (64 hex digits) or an address: ${parsed.error.message}`);
+  const opened = await openAddress(node, parsed.value, { timeoutMs: 30_000 });
+  return { id: opened.entry.id, rel: 'reply', href: formatAddress(parsed.value) };
+}
+
+export async function postCommand(node: SiteNode, command: Extract<Command, { name: 'post' }>, out: Output, delegated: boolean): Promise<number> {
+  const name = siteName(command.site);
+  let bytes: Buffer;
+  try {
+    if (fs.statSync(command.file).size > MAX_BODY_BYTES) throw new AppError('ERR_FILE', `${command.file} is larger than ${MAX_BODY_BYTES} bytes, the limit of a post`);
+    bytes = fs.readFileSync(command.file);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('ERR_FILE', `${command.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) throw new AppError('ERR_FILE', `${command.file} is not UTF-8 text`);
+  const page = parsePage(text);
+  if (!page.ok) throw new AppError('ERR_FILE', `${command.file}: ${page.error.message}`);
+  const { front, body } = page.value;
+  const title = command.title ?? front.title ?? pageTitle(body, path.basename(command.file).replace(/\.(md|markdown)$/i, ''));
+  const related = [...front.related];
+  if (command.replyTo !== undefined) related.push(await replyTarget(node, command.replyTo));
+  const source = node.siteSource(name) ?? path.join(node.dataDir, 'sites', name);
+  fs.mkdirSync(path.join(source, 'posts'), { recursive: true });
+  const target = postPath(source, title, Date.now());
+  fs.writeFileSync(target, `${formatFrontMatter({ ...front, title, related })}${body}`, { flag: 'wx' });
+  let result: PublishResult;
+  try {
+    result = await node.publish(source, name);
+  } catch (error) {
+    fs.rmSync(target, { force: true });
+    throw error;
+  }
+  const sitePath = path.relative(source, target).split(path.sep).join('/');
+  const entry = node.store.manifest(result.infohash)?.manifest.items.find((item) => item.path === sitePath);
+  printPublished(out, result, { post: sitePath, item: entry === undefined ? undefined : toHex(entry.id) });
+  seedNotice(out, delegated);
+  return EXIT_OK;
+}
+
+/** The version an address names, fetched and verified, and the entry of the page it names. */
+async function openAddress(node: SiteNode, address: SwarmAddress, options: { timeoutMs: number; onResolved?: (resolved: Resolved) => void }) {
+  let resolved: Resolved;
+  if (address.kind === 'mutable') {
+    resolved = await node.resolveSite(address.publicKey, address.salt, { timeoutMs: Math.min(options.timeoutMs, 20_000) });
+  } else {
+    if (address.infohash === undefined) throw new AppError('ERR_UNSUPPORTED', 'this address names a v2-only torrent; swarmpress opens versions by their v1 infohash');
+    resolved = { infohash: address.infohash, source: 'infohash' };
+  }
+  options.onResolved?.(resolved);
+  if (address.kind === 'mutable' && node.store.isBlocked(address.publicKey)) throw new AppError('ERR_BLOCKED', 'this site is blocked');
+  await node.fetch(resolved.infohash, { timeoutMs: options.timeoutMs, origin: 'get', ...(address.kind === 'mutable' ? { expectAuthor: address.publicKey } : {}) });
+  const stored = node.store.manifest(resolved.infohash);
+  if (stored === undefined) throw new Error('a fetched version is not stored');
+  const wanted = address.path === '' ? 'index.md' : address.path;
+  const entries = stored.manifest.items;
+  const entry = entries.find((item) => item.path === wanted) ?? entries.find((item) => item.path === `${wanted}/index.md`) ?? entries.find((item) => item.path === `${wanted}.md`);
+  if (entry === undefined) throw new AppError('ERR_NOT_FOUND', `version ${toHex(resolved.infohash)} has no page at '${wanted}'`);
+  return { resolved, manifest: stored.manifest, entry };
+}
+
+function describeSource(resolved: Resolved): string {
+  switch (resolved.source) {
+    case 'dht':
+      return `newest record from the DHT: seq ${resolved.seq?.toString() ?? '?'}`;
+    case 'stored':
+      return `offline copy: the last stored record, seq ${resolved.seq?.toString() ?? '?'}${resolved.recordSeenMs === undefined ? '' : ` (from ${new Date(resolved.recordSeenMs).toISOString()})`} — ${resolved.note ?? ''}`;
+    case 'infohash':
+      return 'a fixed version, by its infohash';
+  }
+}
+
+export async function getCommand(node: SiteNode, command: Extract<Command, { name: 'get' }>, out: Output): Promise<number> {
+  const parsed = parseAddress(command.url);
+  if (!parsed.ok) throw new UsageError(`'${command.url}' is not an address swarmpress opens: ${parsed.error.message}`);
+  const timeoutMs = (command.timeoutS ?? DEFAULT_GET_TIMEOUT_S) * 1000;
+  const opened = await openAddress(node, parsed.value, {
+    timeoutMs,
+    onResolved: (resolved) => {
+      const data = { event: 'resolved', source: resolved.source, infohash: toHex(resolved.infohash), seq: resolved.seq?.toString(), note: resolved.note };
+      if (out.json) out.print(data, '');
+      else out.note(`${describeSource(resolved)} → ${toHex(resolved.infohash)}`);
+    },
+  });
+  const { resolved, manifest, entry } = opened;
+  const root = node.store.versionRoot(resolved.infohash);
+  if (command.out !== undefined) {
+    if (root === undefined) throw new Error('a fetched version has no files');
+    fs.mkdirSync(command.out, { recursive: true });
+    fs.cpSync(root, command.out, { recursive: true, force: true });
+    out.print(
+      { event: 'written', out: command.out, title: manifest.title, infohash: toHex(resolved.infohash), seq: resolved.seq?.toString(), source: resolved.source, items: manifest.items.length },
+      `wrote '${manifest.title}' (${manifest.items.length} items) to ${command.out}`,
+    );
+    return EXIT_OK;
+  }
+  const itemBytes = node.store.itemBytes(entry.id);
+  const item = itemBytes === undefined ? undefined : decodeItem(itemBytes);
+  if (item === undefined || !item.ok) throw new Error('a stored item cannot be read');
+  if (item.value.body.kind !== 'text') {
+    throw new AppError('ERR_NOT_TEXT', `${entry.path} is a ${entry.mime} file, not a page: use --out DIR to write the files`);
+  }
+  out.print(
+    { event: 'page', path: entry.path, title: item.value.title, id: toHex(item.value.id), infohash: toHex(resolved.infohash), seq: resolved.seq?.toString(), source: resolved.source, text: item.value.body.text },
+    item.value.body.text.replace(/\n$/, ''),
+  );
+  return EXIT_OK;
+}
+
+/** The site key a follow/unfollow/block names: 64 hex digits or a site address. */
+function siteKeyOf(target: string): Uint8Array {
+  const key = fromHex(target.toLowerCase(), 32);
+  if (key !== undefined) return key;
+  const parsed = parseAddress(target);
+  if (!parsed.ok) throw new UsageError(`'${target}' is neither a key (64 hex digits) nor an address: ${parsed.error.message}`);
+  if (parsed.value.kind !== 'mutable') throw new UsageError('this address names one fixed version; follow, unfollow and block take a site address or key');
+  return parsed.value.publicKey;
+}
+
+export async function socialCommand(node: SiteNode, command: Extract<Command, { name: 'follow' | 'unfollow' | 'block' }>, out: Output, delegated: boolean): Promise<number> {
+  const key = siteKeyOf(command.target);
+  const hex = toHex(key);
+  const store = node.store;
+  switch (command.name) {
+    case 'follow': {
+      store.noteSite({ key, origin: 'follow' });
+      const changed = store.follow('site', key);
+      out.print({ event: 'followed', key: hex, changed }, changed ? `following ${hex}` : `already following ${hex}`);
+      if (delegated) {
+        void node.refresh(key).catch(() => undefined);
+      } else {
+        try {
+          const seq = await node.refresh(key, { timeoutMs: 15_000 });
+          if (seq !== undefined) out.note(`fetched version ${seq.toString()}`);
+        } catch (error) {
+          out.note(`not fetched now (${(error as Error).message}); the running node fetches it later`);
+        }
+      }
+      return EXIT_OK;
+    }
+    case 'unfollow': {
+      const changed = store.unfollow('site', key);
+      out.print({ event: 'unfollowed', key: hex, changed }, changed ? `no longer following ${hex}` : `${hex} was not followed`);
+      return EXIT_OK;
+    }
+    case 'block': {
+      const blockedSite = store.block('site', key);
+      const changed = store.block('author', key) || blockedSite;
+      store.unfollow('site', key);
+      const dropped = await node.dropSite(key);
+      out.print({ event: 'blocked', key: hex, changed, stoppedSeeding: dropped }, `blocked ${hex}: it is not shown, fetched or seeded${dropped > 0 ? ` (stopped seeding ${dropped} version${dropped === 1 ? '' : 's'})` : ''}`);
+      return EXIT_OK;
+    }
+  }
+}
+
+/** Runs one of the commands above. */
+export function runSiteCommand(node: SiteNode, command: Command, out: Output, delegated: boolean): Promise<number> {
+  switch (command.name) {
+    case 'publish':
+      return publishCommand(node, command, out, delegated);
+    case 'post':
+      return postCommand(node, command, out, delegated);
+    case 'get':
+      return getCommand(node, command, out);
+    case 'follow':
+    case 'unfollow':
+    case 'block':
+      return socialCommand(node, command, out, delegated);
+    default:
+      throw new UsageError(`'${command.name}' does not run on a node`);
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The control socket of a running node (`swarmpress serve`, or the app): a Unix socket
+ * `node.sock` in the data folder (0600, in a 0700 folder). Commands that need the network
+ * (publish, post, get, follow, unfollow, block) are handed to the running node when there
+ * is one, so that what they publish is seeded by it and what they fetch joins its swarms;
+ * otherwise they start a node of their own for the time of the command.
+ *
+ * Protocol: the client sends one JSON line `{command, json}`; the node answers with JSON
+ * lines `{out: line}` (what the command prints), `{err: line}` and lastly `{exit: code}`.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { AppError } from '../core/errors.js';
+import type { Command } from './cli.js';
+
+export const SOCKET_FILE = 'node.sock';
+/** Longest request line accepted. */
+const MAX_REQUEST_BYTES = 64 * 1024;
+/** Unix socket paths are limited to 107 bytes (sun_path). */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+export interface ControlRequest {
+  readonly command: Command;
+  readonly json: boolean;
+}
+
+export type Handler = (request: ControlRequest, write: (line: string) => void, writeError: (line: string) => void) => Promise<number>;
+
+export function socketPath(dataDir: string): string | undefined {
+  const file = path.join(dataDir, SOCKET_FILE);
+  return Buffer.byteLength(file) <= MAX_SOCKET_PATH_BYTES ? file : undefined;
+}
+
+function connect(file: string): Promise<net.Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(file);
+    socket.once('connect', () => {
+      resolve(socket);
+    });
+    socket.once('error', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+  });
+}
+
+/** A running node's control server; `close()` removes the socket. */
+export class ControlServer {
+  readonly #server: net.Server;
+  readonly #file: string;
+
+  private constructor(server: net.Server, file: string) {
+    this.#server = server;
+    this.#file = file;
+  }
+
+  /**
+   * Listens on the data folder's socket. Throws AppError `ERR_NODE_RUNNING` when another
+   * node answers there; a socket left by a node that died is replaced.
+   */
+  static async listen(dataDir: string, handler: Handler): Promise<ControlServer | undefined> {
+    const file = socketPath(dataDir);
+    if (file === undefined) return undefined;
+    const other = await connect(file);
+    if (other !== undefined) {
+      other.destroy();
+      throw new AppError('ERR_NODE_RUNNING', `another swarmpress node is running on ${dataDir}: stop it first, or use another --data-dir`);
+    }
+    fs.rmSync(file, { force: true });
+    const server = net.createServer((socket) => {
+      serveConnection(socket, handler);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(file, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    fs.chmodSync(file, 0o600);
+    return new ControlServer(server, file);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => {
+        resolve();
+      });
+    });
+    fs.rmSync(this.#file, { force: true });
+  }
+}
+
+function serveConnection(socket: net.Socket, handler: Handler): void {
+  let buffered = '';
+  let started = false;
+  socket.setEncoding('utf8');
+  socket.on('error', () => undefined);
+  const send = (data: Record<string, unknown>): void => {
+    if (!socket.destroyed) socket.write(`${JSON.stringify(data)}\n`);
+  };
+  socket.on('data', (chunk: string) => {
+    if (started) return;
+    buffered += chunk;
+    if (buffered.length > MAX_REQUEST_BYTES) {
+      socket.destroy();
+      return;
+    }
+    const newline = buffered.indexOf('\n');
+    if (newline < 0) return;
+    started = true;
+    let request: ControlRequest;
+    try {
+      request = JSON.parse(buffered.slice(0, newline)) as ControlRequest;
+      if (typeof request !== 'object' || typeof request.command !== 'object' || typeof request.command.name !== 'string') throw new Error('bad request');
+    } catch {
+      send({ err: 'malformed request' });
+      send({ exit: 2 });
+      socket.end();
+      return;
+    }
+    handler(request, (line) => {
+      send({ out: line });
+    }, (line) => {
+      send({ err: line });
+    }).then((code) => {
+      send({ exit: code });
+      socket.end();
+    }, (error: unknown) => {
+      send({ err: (error as Error).message });
+      send({ exit: 1 });
+      socket.end();
+    });
+  });
+}
+
+/**
+ * Hands `request` to the node running on `dataDir`, printing what it prints. Resolves
+ * with the exit code, or undefined when no node is running there.
+ */
+export async function delegate(dataDir: string, request: ControlRequest): Promise<number | undefined> {
+  const file = socketPath(dataDir);
+  if (file === undefined || !fs.existsSync(file)) return undefined;
+  const socket = await connect(file);
+  if (socket === undefined) return undefined;
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    let exit: number | undefined;
+    socket.setEncoding('utf8');
+    socket.write(`${JSON.stringify(request, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}\n`);
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        try {
+          const message = JSON.parse(line) as { out?: string; err?: string; exit?: number };
+          if (typeof message.out === 'string') process.stdout.write(`${message.out}\n`);
+          if (typeof message.err === 'string') process.stderr.write(`${message.err}\n`);
+          if (typeof message.exit === 'number') exit = message.exit;
+        } catch {
+          // not a line of the protocol: ignore
+        }
+        newline = buffered.indexOf('\n');
+      }
+    });
+    socket.on('error', (error) => {
+      reject(new AppError('ERR_NODE_LOST', `the running node stopped answering (${error.message})`));
+    });
+    socket.on('close', () => {
+      if (exit === undefined) reject(new AppError('ERR_NODE_LOST', 'the running node closed the connection before the command finished'));
+      else resolve(exit);
+    });
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * Starting a node from the command line's common options, and running a command on the
+ * node that serves this data folder (control.ts) or on one of its own.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SessionOptions } from '../net/session.js';
+import { SiteNode, type NodeEvent } from '../net/site-node.js';
+import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
+import { Store } from '../store/store.js';
+import type { Command, CommonOptions, Endpoint } from './cli.js';
+import { delegate } from './control.js';
+import type { Output } from './output.js';
+
+/** The mainline DHT's usual entry points, used when no --dht-bootstrap is given. */
+export const PUBLIC_BOOTSTRAP: readonly Endpoint[] = [
+  { host: 'router.bittorrent.com', port: 6881 },
+  { host: 'dht.transmissionbt.com', port: 6881 },
+  { host: 'dht.libtorrent.org', port: 25401 },
+  { host: 'router.utorrent.com', port: 6881 },
+];
+
+const STATE_FILE = 'session.state';
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function formatEndpoint(endpoint: Endpoint): string {
+  return endpoint.host.includes(':') ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
+}
+
+/**
+ * The session of a node: where it listens, its DHT and LAN discovery. A node that listens
+ * on loopback, or whose DHT starts from loopback nodes only, is a test or a single-machine
+ * network: every peer shares one address, and nothing is sent to the LAN (no LSD, no UPnP).
+ */
+export function sessionOptions(common: CommonOptions, dataDir: string): SessionOptions {
+  const bootstrap = common.dhtBootstrap ?? PUBLIC_BOOTSTRAP;
+  const listenLocal = common.listen !== undefined && isLoopback(common.listen.host);
+  const local = listenLocal || (common.dhtBootstrap !== undefined && common.dhtBootstrap.every((endpoint) => isLoopback(endpoint.host)));
+  let state: Uint8Array | undefined;
+  try {
+    state = fs.readFileSync(path.join(dataDir, STATE_FILE));
+  } catch {
+    state = undefined;
+  }
+  return {
+    listen: common.listen === undefined ? '0.0.0.0:0,[::]:0' : formatEndpoint(common.listen),
+    dht: common.dht,
+    dhtBootstrap: bootstrap,
+    lsd: common.lan && !listenLocal,
+    portMapping: !local,
+    sameHostPeers: local,
+    ...(state === undefined ? {} : { state }),
+  };
+}
+
+/** Saves the session's DHT state for a faster start next time. */
+export function saveSessionState(node: SiteNode): void {
+  try {
+    fs.writeFileSync(path.join(node.dataDir, STATE_FILE), node.session.saveState(), { mode: 0o600 });
+  } catch {
+    // a cache only
+  }
+}
+
+/**
+ * Opens the store and starts a node for this data folder. A `transient` node (one command
+ * that ends in seconds) is a read-only DHT node (BEP 43): it looks up and puts, but other
+ * nodes do not add it to their routing tables, where it would soon be a dead entry that
+ * every lookup waits for.
+ */
+export function startNode(common: CommonOptions, options: { log?: (event: NodeEvent) => void; transient?: boolean } = {}): SiteNode {
+  const dataDir = ensureDataDir(resolveDataDir(common.dataDir));
+  const store = Store.open({ dataDir });
+  try {
+    const session = sessionOptions(common, dataDir);
+    return SiteNode.start({
+      store,
+      session: options.transient === true ? { ...session, settings: { ...session.settings, dht_read_only: true } } : session,
+      transient: options.transient === true,
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
+/** Stops a node started by {@link startNode}, and its store. */
+export async function stopNode(node: SiteNode): Promise<void> {
+  saveSessionState(node);
+  await node.close();
+  node.store.close();
+}
+
+/** Paths of a command made absolute, so the running node reads the same files. */
+function absolutePaths(command: Command): Command {
+  switch (command.name) {
+    case 'publish':
+      return { ...command, dir: path.resolve(command.dir) };
+    case 'post':
+      return { ...command, file: path.resolve(command.file) };
+    case 'get':
+      return { ...command, out: command.out === undefined ? undefined : path.resolve(command.out) };
+    default:
+      return command;
+  }
+}
+
+/**
+ * Runs `command` on the node serving this data folder if one runs, else on a node started
+ * for the command and stopped after it.
+ */
+export async function onNode(
+  command: Command,
+  common: CommonOptions,
+  out: Output,
+  run: (node: SiteNode, command: Command, out: Output, delegated: boolean) => Promise<number>,
+): Promise<number> {
+  const dataDir = ensureDataDir(resolveDataDir(common.dataDir));
+  const absolute = absolutePaths(command);
+  const delegated = await delegate(dataDir, { command: absolute, json: out.json });
+  if (delegated !== undefined) return delegated;
+  const node = startNode(common, { transient: true });
+  try {
+    return await run(node, absolute, out, false);
+  } finally {
+    await stopNode(node);
+  }
+}

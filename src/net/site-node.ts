@@ -1,0 +1,655 @@
+/**
+ * A swarmpress node: one libtorrent session, the store, and what turns them into mutable
+ * sites (DESIGN.md "Swarm and DHT"):
+ * - it seeds every version it holds (own and read), from the resume data saved beside the
+ *   index, and the versions it fetches;
+ * - it publishes an author's folder as a new version: the folder's items and, when the
+ *   author publishes from several devices, the other devices' items (a merge), each device
+ *   in its own salted slot and the merged version in the site's unsalted slot; the record
+ *   is persisted in the outbox before it is put, and re-put from there after a crash;
+ * - it resolves an address to the newest version it can verify (DHT, else the last stored
+ *   record, saying which), fetches it, verifies it with core and stores it;
+ * - it keeps followed sites current (polling the DHT: the LAN push comes with #8) and
+ *   re-puts the records it holds, since BEP 44 items expire after two hours.
+ *
+ * Everything from the network is checked by core before it is trusted: records by
+ * SiteRecords, versions by the store (manifest and every item), and a version must be
+ * signed by the key whose record named it.
+ *
+ * Ownership: the node creates and closes its session; the store is the caller's.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { INFOHASH_BYTES, decodeSitePointer, encodeSitePointer } from '../core/bep46.js';
+import { signRecord, type MutableRecord } from '../core/bep44.js';
+import { bytesEqual, fromHex, toHex } from '../core/bytes.js';
+import { AppError } from '../core/errors.js';
+import { DEFAULT_SITE_NAME, deriveSiteIdentity, type Identity } from '../core/identity.js';
+import type { SiteManifest } from '../core/manifest.js';
+import { deviceSalt, nextSeq } from '../core/publish-rules.js';
+import { createIdentity, hasIdentity, loadIdentity } from '../store/identity-file.js';
+import { deviceId, readOwnSites, readResumeData, removeResumeData, writeOwnSite, writeResumeData } from '../store/local-files.js';
+import { contentFolder } from '../store/rebuild.js';
+import { buildVersion, clearStaging, knownItems, rootNameFor, scanSource, type BuiltVersion, type KnownItem } from '../store/site-build.js';
+import type { Store } from '../store/store.js';
+import { createTorrent, TorrentSession, type SessionOptions } from './session.js';
+import { SiteRecords } from './site-records.js';
+
+/** One line of what the node does (serve prints them; the app shows them). */
+export type NodeEvent = Readonly<{ event: string; message: string } & Record<string, unknown>>;
+
+export interface SiteNodeOptions {
+  readonly store: Store;
+  readonly session: SessionOptions;
+  /** Torrent format of new versions: v1 (default; see README "Interoperability") or hybrid (BEP 52). */
+  readonly torrentFormat?: 'v1' | 'hybrid';
+  readonly log?: (event: NodeEvent) => void;
+  readonly now?: () => number;
+  /** How long a DHT request may take (default 20 s). */
+  readonly dhtTimeoutMs?: number;
+  /** Largest site version this node downloads (default: the cache budget, at most 4 GiB). */
+  readonly maxVersionBytes?: number;
+  /**
+   * A node for one command, gone in seconds: it does not announce itself as a peer of what
+   * it holds (others would keep trying a peer that left).
+   */
+  readonly transient?: boolean;
+}
+
+/** What a publish did. */
+export interface PublishResult {
+  readonly site: string;
+  readonly key: Uint8Array;
+  readonly infohash: Uint8Array;
+  readonly seq: bigint;
+  readonly unchanged: boolean;
+  readonly title: string;
+  readonly items: number;
+  readonly newItems: number;
+  /** Whether the DHT took the record (else it waits in the outbox and is put again later). */
+  readonly put: boolean;
+  readonly skipped: readonly string[];
+  /** Items carried from the author's other devices. */
+  readonly merged: number;
+}
+
+/** How an address was resolved. */
+export type ResolveSource = 'dht' | 'stored' | 'infohash';
+
+export interface Resolved {
+  readonly infohash: Uint8Array;
+  readonly key?: Uint8Array;
+  readonly seq?: bigint;
+  readonly source: ResolveSource;
+  /** When the stored record used was last confirmed (for `stored`). */
+  readonly recordSeenMs?: number;
+  /** Why the DHT was not used or found nothing, when `source` is `stored`. */
+  readonly note?: string;
+}
+
+/** Progress of a download, for people. */
+export interface FetchProgress {
+  readonly state: string;
+  readonly progress: number;
+  readonly peers: number;
+}
+
+/** A stored version of an own site with its items. */
+interface StoredVersion {
+  readonly infohash: Uint8Array;
+  readonly manifest: SiteManifest;
+  readonly items: readonly KnownItem[];
+}
+
+const EMPTY = new Uint8Array(0);
+const DEFAULT_DHT_TIMEOUT_MS = 20_000;
+const MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Fault injection for the crash tests: `SWARMPRESS_CRASH_AT=<point>` kills the process
+ * (SIGKILL, like a power cut) when a publish reaches that point.
+ */
+function crashPoint(point: string): void {
+  if (process.env['SWARMPRESS_CRASH_AT'] === point) process.kill(process.pid, 'SIGKILL');
+}
+
+export class SiteNode {
+  readonly store: Store;
+  readonly session: TorrentSession;
+  readonly records: SiteRecords;
+  readonly #options: SiteNodeOptions;
+  readonly #dht: boolean;
+  readonly #now: () => number;
+  /** Torrent ids by v1 infohash (hex). */
+  readonly #torrents = new Map<string, string>();
+  #bootstrapped: Promise<void> | undefined;
+  /** Serialises publishes: one version at a time per node. */
+  #publishing: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(options: SiteNodeOptions) {
+    this.#options = options;
+    this.store = options.store;
+    this.#dht = options.session.dht ?? true;
+    this.#now = options.now ?? Date.now;
+    this.session = new TorrentSession(options.session);
+    this.records = new SiteRecords({ session: this.session });
+  }
+
+  /** Starts the session and seeds every version on disk that has resume data. */
+  static start(options: SiteNodeOptions): SiteNode {
+    const node = new SiteNode(options);
+    clearStaging(node.store.dataDir);
+    node.#seedStored();
+    // Tell the DHT at once that this node has them: libtorrent would announce on its own schedule.
+    void node.#dhtReady().then(() => {
+      for (const hex of node.#torrents.keys()) node.#announce(hex);
+    });
+    return node;
+  }
+
+  get dataDir(): string {
+    return this.store.dataDir;
+  }
+
+  /** Versions this node seeds (v1 infohashes, hex). */
+  get seeding(): string[] {
+    return [...this.#torrents.keys()];
+  }
+
+  #log(event: string, message: string, data: Record<string, unknown> = {}): void {
+    this.#options.log?.({ event, message, ...data });
+  }
+
+  #seedStored(): void {
+    let seeded = 0;
+    for (const { infohash, bytes } of readResumeData(this.dataDir)) {
+      if (this.store.version(infohash) === undefined || this.store.isBlocked(this.store.version(infohash)?.siteKey ?? EMPTY)) {
+        removeResumeData(this.dataDir, infohash);
+        continue;
+      }
+      try {
+        const added = this.session.addTorrent({ resumeData: bytes, savePath: contentFolder(this.dataDir, infohash) });
+        this.#torrents.set(toHex(infohash), added.id);
+        seeded += 1;
+      } catch (error) {
+        this.#log('warning', `the saved state of version ${toHex(infohash)} cannot be used: ${(error as Error).message}`);
+      }
+    }
+    if (seeded > 0) this.#log('seeding', `seeding ${seeded} stored version${seeded === 1 ? '' : 's'}`, { versions: seeded });
+  }
+
+  /** Waits (once, up to 1 s) until the DHT has bootstrapped, so a first lookup reaches the network. */
+  async #dhtReady(): Promise<void> {
+    if (!this.#dht) return;
+    this.#bootstrapped ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.session.off('alert', onAlert);
+        resolve();
+      };
+      const onAlert = (alert: { type: string }): void => {
+        if (alert.type === 'dht_bootstrap') done();
+      };
+      const timer = setTimeout(done, 1_000);
+      this.session.on('alert', onAlert);
+    });
+    await this.#bootstrapped;
+  }
+
+  get #dhtTimeoutMs(): number {
+    return this.#options.dhtTimeoutMs ?? DEFAULT_DHT_TIMEOUT_MS;
+  }
+
+  // --- publishing ---------------------------------------------------------------------
+
+  /** The author of this data folder, created on first use. */
+  author(): Identity {
+    return hasIdentity(this.dataDir) ? loadIdentity(this.dataDir) : createIdentity(this.dataDir);
+  }
+
+  /** The folder site `name` is published from, if it was published from one. */
+  siteSource(name: string): string | undefined {
+    return readOwnSites(this.dataDir).find((site) => site.name === name)?.source;
+  }
+
+  /**
+   * Publishes the folder `source` as the next version of the author's site `name`.
+   * An unchanged folder publishes nothing (and re-puts nothing).
+   */
+  publish(source: string, name: string = DEFAULT_SITE_NAME): Promise<PublishResult> {
+    const run = this.#publishing.then(() => this.#publish(path.resolve(source), name));
+    this.#publishing = run.catch(() => undefined);
+    return run;
+  }
+
+  async #publish(source: string, name: string): Promise<PublishResult> {
+    const author = this.author();
+    const site = deriveSiteIdentity(author, name);
+    const key = site.publicKey;
+    const scan = scanSource(source);
+    writeOwnSite(this.dataDir, { name, source });
+    this.store.noteSite({ key, origin: 'own', isOwn: true });
+    await this.#flushOutbox(key);
+    const mySalt = deviceSalt(deviceId(this.dataDir));
+
+    // The newest merged version (the unsalted slot) and this device's own last version.
+    const main = await this.#newestRecord(key, EMPTY);
+    const mine = await this.#newestRecord(key, mySalt);
+    const mainVersion = main === undefined ? undefined : await this.#ownVersion(main, 'the newest version of your site');
+    const myVersion = mine === undefined ? undefined : await this.#ownVersion(mine, "this device's last version");
+
+    // Other devices: the slots the newest version names, each at its newest record.
+    const devices = new Map<string, Uint8Array>([[toHex(mySalt), mySalt]]);
+    for (const salt of mainVersion?.manifest.devices ?? []) devices.set(toHex(salt), salt);
+    const carried: KnownItem[] = [];
+    const mineIds = new Set((myVersion?.items ?? []).map((known) => toHex(known.item.id)));
+    const others: StoredVersion[] = [];
+    if (mainVersion !== undefined) others.push(mainVersion);
+    for (const salt of devices.values()) {
+      if (bytesEqual(salt, mySalt)) continue;
+      const head = await this.#newestRecord(key, salt);
+      if (head === undefined) continue;
+      others.push(await this.#ownVersion(head, 'a version of your site from another device'));
+    }
+    for (const other of others) {
+      for (const known of other.items) if (!mineIds.has(toHex(known.item.id))) carried.push(known);
+    }
+
+    const nowMs = this.#now();
+    const common = {
+      dataDir: this.dataDir,
+      source: scan,
+      author,
+      site,
+      fallbackTitle: name === DEFAULT_SITE_NAME ? path.basename(source) : name,
+      rootName: rootNameFor(name === DEFAULT_SITE_NAME ? path.basename(source) : name),
+      devices: [...devices.values()],
+      nowMs,
+    };
+    // This device's version: the folder alone, following this device's last version (or,
+    // on a device that never published, the newest version, so that an unchanged folder
+    // publishes nothing). Unchanged pages keep their items, from either.
+    const reuse = [...(mainVersion?.items ?? []), ...(myVersion?.items ?? [])];
+    const deviceBase = myVersion ?? mainVersion;
+    const device = buildVersion({ ...common, reuse, ...(deviceBase === undefined ? {} : { previous: deviceBase }) });
+    const deviceInfohash = device.unchanged ? deviceBase?.infohash : await this.#adopt(device);
+    if (deviceInfohash === undefined) throw new Error('publish: a version without an infohash');
+    // The merged version: the folder and what the other devices published; it is this
+    // device's version itself when nothing else is carried.
+    const merged = buildVersion({ ...common, reuse, carried, ...(mainVersion === undefined ? {} : { previous: mainVersion }) });
+    const mainInfohash = merged.carriedItems === 0 ? deviceInfohash : merged.unchanged ? mainVersion?.infohash : await this.#adopt(merged);
+    if (mainInfohash === undefined) throw new Error('publish: a version without an infohash');
+    if (merged.carriedItems === 0 && merged.staging !== undefined) fs.rmSync(merged.staging, { recursive: true, force: true });
+    const shown = merged.carriedItems === 0 ? device : merged;
+
+    // Records only for the slots whose version changed.
+    const needDevice = myVersion === undefined || !bytesEqual(myVersion.infohash, deviceInfohash);
+    const needMain = mainVersion === undefined || !bytesEqual(mainVersion.infohash, mainInfohash);
+    const [deviceRecord, mainRecord] = await Promise.all([
+      needDevice ? this.#publishRecord(site, mySalt, deviceInfohash) : Promise.resolve(undefined),
+      needMain ? this.#publishRecord(site, EMPTY, mainInfohash) : Promise.resolve(undefined),
+    ]);
+    const seq = mainRecord?.record.seq ?? main?.seq;
+    if (seq === undefined) throw new Error('publish: the main slot has no record');
+    if (mainRecord !== undefined) {
+      this.#log('published', `published ${name} version ${seq.toString()} (${toHex(mainInfohash)})`, {
+        site: name, key: toHex(key), seq: seq.toString(), infohash: toHex(mainInfohash),
+      });
+    }
+    return {
+      site: name, key, infohash: mainInfohash, seq, unchanged: mainRecord === undefined, title: shown.manifest.title,
+      items: shown.items.length, newItems: mainRecord === undefined ? 0 : device.newItems, put: (deviceRecord?.put ?? true) && (mainRecord?.put ?? true),
+      skipped: scan.skipped, merged: merged.carriedItems,
+    };
+  }
+
+  /** The newest record of a slot known here or on the network (checked by core), or undefined. */
+  async #newestRecord(key: Uint8Array, salt: Uint8Array): Promise<MutableRecord | undefined> {
+    const local = this.store.latestRecord(key, salt);
+    let network: MutableRecord | undefined;
+    if (this.#dht) {
+      await this.#dhtReady();
+      try {
+        network = (await this.records.lookup(key, salt, { timeoutMs: this.#dhtTimeoutMs })).head?.record;
+      } catch (error) {
+        if ((error as AppError).code !== 'ERR_TIMEOUT') throw error;
+      }
+      if (network !== undefined) this.store.noteRecord(network, 'dht');
+    }
+    if (local === undefined) return network;
+    if (network === undefined) return local;
+    return network.seq > local.seq ? network : local;
+  }
+
+  /** A version of the author's own site with its items: from the store, else fetched. */
+  async #ownVersion(record: MutableRecord, what: string): Promise<StoredVersion> {
+    const pointer = decodeSitePointer(record.value);
+    if (!pointer.ok) throw new AppError(pointer.error.code, `${what} (seq ${record.seq.toString()}) is not a site pointer: ${pointer.error.message}`);
+    const infohash = pointer.value;
+    if (this.store.manifest(infohash) === undefined) {
+      try {
+        await this.fetch(infohash, { timeoutMs: this.#dhtTimeoutMs * 3, origin: 'own' });
+      } catch (error) {
+        throw new AppError(
+          'ERR_MERGE_UNAVAILABLE',
+          `${what} (seq ${record.seq.toString()}, ${toHex(infohash)}) is on the network but could not be downloaded to merge it (${(error as Error).message}); publish again when a peer that has it is online`,
+        );
+      }
+    }
+    const stored = this.store.manifest(infohash);
+    const root = this.store.versionRoot(infohash);
+    if (stored === undefined || root === undefined) throw new AppError('ERR_MERGE_UNAVAILABLE', `${what} (${toHex(infohash)}) is not on disk`);
+    if (!bytesEqual(stored.manifest.author, record.publicKey)) throw new AppError('ERR_VERSION_AUTHOR', `${what} is not signed by the site's key`);
+    const items = knownItems(root, stored.manifest, (id) => this.store.itemBytes(id));
+    return { infohash, manifest: stored.manifest, items };
+  }
+
+  /** Makes the torrent of a built version, moves it into the store, and seeds it. */
+  async #adopt(built: BuiltVersion): Promise<Uint8Array> {
+    if (built.staging === undefined || built.root === undefined) throw new Error('adopt: nothing staged');
+    const created = await createTorrent(built.root, { format: this.#options.torrentFormat ?? 'v1', skipHidden: false, creator: 'swarmpress' });
+    const infohash = fromHex(created.infoHashes.v1 ?? '', INFOHASH_BYTES);
+    if (infohash === undefined) throw new Error('createTorrent made a torrent without a v1 infohash');
+    crashPoint('before-adopt');
+    const adopted = this.store.adoptVersion(built.staging, infohash, 'own');
+    if (!adopted.ok) throw new AppError(adopted.error.code, `the new version does not verify: ${adopted.error.message}`);
+    const id = this.session.addTorrent({ torrent: created.torrent, savePath: contentFolder(this.dataDir, infohash), seedMode: true }).id;
+    this.#torrents.set(toHex(infohash), id);
+    await this.#saveResume(infohash, id);
+    this.#announce(toHex(infohash));
+    return infohash;
+  }
+
+  #announce(infohashHex: string): void {
+    if (this.#dht && this.#options.transient !== true && this.session.listenPort !== 0) this.session.dhtAnnounce(infohashHex, this.session.listenPort, true);
+  }
+
+  async #saveResume(infohash: Uint8Array, id: string): Promise<void> {
+    try {
+      writeResumeData(this.dataDir, infohash, await this.session.saveResumeData(id));
+    } catch (error) {
+      this.#log('warning', `the state of version ${toHex(infohash)} was not saved (${(error as Error).message}); it is checked again on the next start`);
+    }
+  }
+
+  /**
+   * Signs and puts the record of a slot: seq = max(local, network) + 1, persisted in the
+   * outbox before the put (store.reservePublish), confirmed after it. Without the DHT, or
+   * when the put fails, the record stays in the outbox and is put by {@link flushOutbox}.
+   */
+  async #publishRecord(site: Identity, salt: Uint8Array, infohash: Uint8Array): Promise<{ record: MutableRecord; put: boolean }> {
+    const value = encodeSitePointer(infohash);
+    let outboxId: number | undefined;
+    const reserve = (record: MutableRecord): void => {
+      crashPoint('before-reserve');
+      outboxId = this.store.reservePublish(record);
+      crashPoint('after-reserve');
+    };
+    if (!this.#dht) {
+      const seq = nextSeq(this.store.localSeq(site.publicKey, salt), undefined);
+      if (!seq.ok) throw new AppError(seq.error.code, seq.error.message);
+      const record = signRecord(site, { salt, seq: seq.value, value });
+      reserve(record);
+      return { record, put: false };
+    }
+    await this.#dhtReady();
+    try {
+      const localSeq = this.store.localSeq(site.publicKey, salt);
+      const published = await this.records.publish(site, value, {
+        salt,
+        ...(localSeq === undefined ? {} : { localSeq }),
+        beforePut: reserve,
+        timeoutMs: this.#dhtTimeoutMs,
+      });
+      if (outboxId !== undefined) {
+        crashPoint('after-put');
+        if (published.successes > 0) this.store.confirmPublish(outboxId);
+        else this.store.notePublishAttempt(outboxId, 'no DHT node stored the record');
+      }
+      return { record: published.record, put: published.successes > 0 };
+    } catch (error) {
+      if (outboxId === undefined) throw error;
+      this.store.notePublishAttempt(outboxId, (error as Error).message);
+      const pending = this.store.pendingPublishes().find((entry) => entry.id === outboxId);
+      if (pending === undefined) throw error;
+      this.#log('warning', `the record (seq ${pending.record.seq.toString()}) was not put (${(error as Error).message}); it stays in the outbox and is put again`);
+      return { record: pending.record, put: false };
+    }
+  }
+
+  /**
+   * Puts again the records of the outbox (publishes a crash or a failed put interrupted),
+   * oldest first, for one site or all. The same record is put, never a new one with the
+   * same seq. Returns how many were confirmed.
+   */
+  flushOutbox(): Promise<number> {
+    const run = this.#publishing.then(() => this.#flushOutbox());
+    this.#publishing = run.catch(() => undefined);
+    return run;
+  }
+
+  async #flushOutbox(key?: Uint8Array): Promise<number> {
+    if (!this.#dht) return 0;
+    let confirmed = 0;
+    for (const pending of this.store.pendingPublishes()) {
+      if (key !== undefined && !bytesEqual(pending.record.publicKey, key)) continue;
+      await this.#dhtReady();
+      try {
+        const stored = await this.records.reput(pending.record, this.#dhtTimeoutMs);
+        if (stored) {
+          this.store.confirmPublish(pending.id);
+          confirmed += 1;
+          this.#log('outbox', `put the pending record seq ${pending.record.seq.toString()} of ${toHex(pending.record.publicKey)}`, { key: toHex(pending.record.publicKey), seq: pending.record.seq.toString() });
+        } else {
+          // The network holds a newer record of this slot: this one is superseded.
+          this.store.confirmPublish(pending.id);
+        }
+      } catch (error) {
+        this.store.notePublishAttempt(pending.id, (error as Error).message);
+      }
+    }
+    return confirmed;
+  }
+
+  // --- reading ------------------------------------------------------------------------
+
+  /**
+   * The newest version of the site `key` (slot `salt`) this node can verify: the DHT's
+   * authoritative answer when it is at least as new as the stored record, else the stored
+   * record (offline, or nobody answered), saying so. Readers never go backwards: a record
+   * with a lower seq than the stored one is ignored.
+   */
+  async resolveSite(key: Uint8Array, salt: Uint8Array = EMPTY, options: { timeoutMs?: number } = {}): Promise<Resolved> {
+    if (this.store.isBlocked(key)) throw new AppError('ERR_BLOCKED', `${toHex(key)} is blocked`);
+    const stored = this.store.latestRecord(key, salt);
+    let note: string;
+    if (this.#dht) {
+      await this.#dhtReady();
+      try {
+        const found = await this.records.lookup(key, salt, { timeoutMs: options.timeoutMs ?? this.#dhtTimeoutMs });
+        const head = found.head;
+        if (head !== undefined) {
+          const noted = this.store.noteRecord(head.record, 'dht');
+          if (head.conflict !== undefined) {
+            this.#log('conflict', `two values at seq ${head.conflict.seq.toString()} for ${toHex(key)}: using the one every reader picks`, { key: toHex(key), seq: head.conflict.seq.toString() });
+          }
+          if (noted.ok && (stored === undefined || head.record.seq >= stored.seq)) {
+            return { infohash: noted.value.infohash, key, seq: head.record.seq, source: 'dht' };
+          }
+          note = `the DHT answered with seq ${head.record.seq.toString()}, older than the stored seq ${stored?.seq.toString() ?? '?'}`;
+        } else {
+          note = found.rejected.size > 0 ? `the DHT answered only with records that failed the checks (${[...found.rejected.keys()].join(', ')})` : 'no DHT node had a record';
+        }
+      } catch (error) {
+        if ((error as AppError).code !== 'ERR_TIMEOUT') throw error;
+        note = 'the DHT lookup timed out';
+      }
+    } else {
+      note = 'the DHT is switched off';
+    }
+    if (stored === undefined) throw new AppError('ERR_NOT_FOUND', `nothing found for ${toHex(key)}: ${note}, and no record of it is stored here`);
+    const pointer = decodeSitePointer(stored.value);
+    if (!pointer.ok) throw new AppError(pointer.error.code, pointer.error.message);
+    const seen = this.store.site(key)?.lastAccessMs;
+    return { infohash: pointer.value, key, seq: stored.seq, source: 'stored', note, ...(seen === undefined ? {} : { recordSeenMs: seen }) };
+  }
+
+  /**
+   * Downloads version `infohash` (unless stored), verifies it with core and stores it, and
+   * keeps seeding it. `expectAuthor`: the version must be signed by this key (the site key
+   * whose record named it); otherwise it is deleted and rejected.
+   */
+  async fetch(
+    infohash: Uint8Array,
+    options: { timeoutMs?: number; origin?: string; expectAuthor?: Uint8Array; onProgress?: (progress: FetchProgress) => void } = {},
+  ): Promise<{ isNew: boolean; newItems: number }> {
+    const hex = toHex(infohash);
+    const known = this.store.version(infohash);
+    if (known !== undefined && this.store.versionRoot(infohash) !== undefined) {
+      if (options.expectAuthor !== undefined && !bytesEqual(known.siteKey, options.expectAuthor)) throw this.#wrongAuthor(hex);
+      return { isNew: false, newItems: 0 };
+    }
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const savePath = contentFolder(this.dataDir, infohash);
+    let id = this.#torrents.get(hex);
+    if (id === undefined) {
+      id = this.session.addTorrent({ magnet: `magnet:?xt=urn:btih:${hex}`, savePath }).id;
+      this.#torrents.set(hex, id);
+    }
+    const torrentId = id;
+    // Ask the DHT for peers now as well (libtorrent announces on its own schedule).
+    if (this.#dht) {
+      void this.#dhtReady().then(() => this.session.dhtGetPeers(hex, 10_000)).then((peers) => {
+        for (const peer of peers) {
+          try {
+            this.session.connectPeer(torrentId, peer);
+          } catch {
+            // the torrent may be gone already
+          }
+        }
+      }, () => undefined);
+    }
+    const maxBytes = this.#options.maxVersionBytes ?? Math.min(MAX_DOWNLOAD_BYTES, this.store.cacheUsage().budgetBytes);
+    const deadline = Date.now() + timeoutMs;
+    try {
+      for (;;) {
+        const status = this.session.status(torrentId);
+        if (status.error !== undefined) throw new AppError('ERR_LIBTORRENT', status.error.message);
+        if (status.hasMetadata && status.totalWanted > maxBytes) {
+          throw new AppError('ERR_TOO_LARGE', `version ${hex} is ${status.totalWanted} bytes, more than the ${maxBytes} this node accepts`);
+        }
+        options.onProgress?.({ state: status.state, progress: status.progress, peers: status.peers });
+        if (status.isFinished || status.isSeeding) break;
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new AppError('ERR_TIMEOUT', `version ${hex} was not downloaded within ${Math.round(timeoutMs / 1000)} s (${status.hasMetadata ? `${Math.round(status.progress * 100)}%` : 'no metadata'}, ${status.peers} peer${status.peers === 1 ? '' : 's'})`);
+        }
+        try {
+          await this.session.waitFinished(torrentId, Math.min(250, left));
+        } catch (error) {
+          if ((error as AppError).code !== 'ERR_TIMEOUT') throw error;
+        }
+      }
+      const added = this.store.addVersionFromDisk(infohash, options.origin ?? 'swarm');
+      if (!added.ok) throw new AppError(added.error.code, `version ${hex} failed verification: ${added.error.message}`);
+      const version = this.store.version(infohash);
+      if (options.expectAuthor !== undefined && (version === undefined || !bytesEqual(version.siteKey, options.expectAuthor))) throw this.#wrongAuthor(hex);
+      await this.#saveResume(infohash, torrentId);
+      this.#announce(hex);
+      this.#log('fetched', `fetched version ${hex}`, { infohash: hex, items: added.value.newItems });
+      return added.value;
+    } catch (error) {
+      await this.#drop(infohash, (error as AppError).code !== 'ERR_TIMEOUT');
+      throw error;
+    }
+  }
+
+  #wrongAuthor(hex: string): AppError {
+    return new AppError('ERR_VERSION_AUTHOR', `version ${hex} is not signed by the key of the site that named it: ignored`);
+  }
+
+  /** Stops a torrent and (when asked) deletes what it downloaded. */
+  async #drop(infohash: Uint8Array, deleteFiles: boolean): Promise<void> {
+    const hex = toHex(infohash);
+    const id = this.#torrents.get(hex);
+    this.#torrents.delete(hex);
+    if (id !== undefined) await this.session.removeTorrent(id, { deleteFiles }).catch(() => undefined);
+    removeResumeData(this.dataDir, infohash);
+    if (deleteFiles && this.store.version(infohash) === undefined) fs.rmSync(contentFolder(this.dataDir, infohash), { recursive: true, force: true });
+  }
+
+  /** Stops seeding every version of `key` (a blocked site or author). */
+  async dropSite(key: Uint8Array): Promise<number> {
+    let dropped = 0;
+    for (const hex of [...this.#torrents.keys()]) {
+      const infohash = fromHex(hex, INFOHASH_BYTES);
+      const version = infohash === undefined ? undefined : this.store.version(infohash);
+      if (infohash !== undefined && version !== undefined && bytesEqual(version.siteKey, key)) {
+        await this.#drop(infohash, false);
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
+
+  // --- following ----------------------------------------------------------------------
+
+  /**
+   * Checks one followed site: resolves it and fetches a newer version. Resolves with the
+   * new seq, or undefined when there is nothing new.
+   */
+  async refresh(key: Uint8Array, options: { timeoutMs?: number } = {}): Promise<bigint | undefined> {
+    const before = this.store.latestVersion(key);
+    const resolved = await this.resolveSite(key, EMPTY, options);
+    if (resolved.source !== 'dht') return undefined;
+    if (before !== undefined && bytesEqual(before.infohash, resolved.infohash)) return undefined;
+    const fetched = await this.fetch(resolved.infohash, { expectAuthor: key, origin: 'follow', ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs * 6 }) });
+    this.#log('updated', `${this.store.site(key)?.title ?? toHex(key)}: version ${resolved.seq?.toString() ?? '?'} (${fetched.newItems} new item${fetched.newItems === 1 ? '' : 's'})`, {
+      key: toHex(key), seq: resolved.seq?.toString(), infohash: toHex(resolved.infohash), newItems: fetched.newItems,
+    });
+    return resolved.seq;
+  }
+
+  /** Puts again the newest record of every own and followed site (BEP 44 items expire after 2 h). */
+  async reputAll(): Promise<{ put: number; failed: number }> {
+    if (!this.#dht) return { put: 0, failed: 0 };
+    await this.#dhtReady();
+    const keys = new Map<string, Uint8Array>();
+    for (const site of this.store.sites()) if (site.isOwn) keys.set(toHex(site.key), site.key);
+    for (const entry of this.store.follows()) if (entry.kind === 'site') keys.set(toHex(entry.key), entry.key);
+    let put = 0;
+    let failed = 0;
+    for (const key of keys.values()) {
+      for (const slot of this.store.site(key)?.slots ?? []) {
+        const record = this.store.latestRecord(key, slot.salt);
+        if (record === undefined) continue;
+        try {
+          await this.records.reput(record, this.#dhtTimeoutMs);
+          put += 1;
+        } catch {
+          failed += 1;
+        }
+      }
+    }
+    return { put, failed };
+  }
+
+  /** Removes what the cache budget does not allow, and stops seeding it. */
+  async enforceBudget(): Promise<number> {
+    const report = this.store.evict();
+    for (const version of report.versions) await this.#drop(version.infohash, true);
+    if (report.versions.length > 0) {
+      this.#log('evicted', `the cache budget removed ${report.versions.length} version${report.versions.length === 1 ? '' : 's'}`, { versions: report.versions.length });
+    }
+    return report.versions.length;
+  }
+
+  /** Saves torrent states and closes the session (idempotent). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#publishing.catch(() => undefined);
+    await this.session.close();
+  }
+}
