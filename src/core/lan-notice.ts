@@ -82,7 +82,7 @@ export interface EncodedNotice {
   readonly attributes: readonly (readonly [key: string, value: string])[];
   /** The same as the record's strings, `key=value`. */
   readonly strings: readonly string[];
-  /** Size of the record on the wire (strings plus length bytes), at most {@link MAX_NOTICE_BYTES}. */
+  /** Size of the record on the wire (strings plus length bytes), within the budget. */
   readonly bytes: number;
   /** Keys of the sites that were left out, in the caller's order. */
   readonly omitted: readonly string[];
@@ -130,16 +130,23 @@ function wireBytes(key: string, value: string): number {
   return 1 + utf8(`${key}=${value}`).length;
 }
 
+/** Smallest budget {@link encodeLanNotice} accepts: room for the header attributes. */
+export const MIN_NOTICE_BYTES = 64;
+
 /**
- * The TXT attributes announcing `port` and `sites`. Sites are taken in the caller's order
- * (put the ones that matter most first): first as many as fit without titles (up to
+ * The TXT attributes announcing `port` and `sites`, in at most `maxBytes` (the announcer
+ * may need room for the other records of its packet). Sites are taken in the caller's
+ * order (put the ones that matter most first): first as many as fit without titles (up to
  * {@link MAX_NOTICE_SITES}), then titles, in the same order, while they fit. What was left
- * out is reported. Throws TypeError/RangeError for a bad port, key, seq or title type, or
- * the same key twice (programmer errors: the caller's own data).
+ * out is reported. Throws TypeError/RangeError for a bad port, key, seq, title type or
+ * budget, or the same key twice (programmer errors: the caller's own data).
  */
-export function encodeLanNotice(notice: { readonly port: number; readonly sites: readonly NoticeSite[] }): EncodedNotice {
+export function encodeLanNotice(notice: { readonly port: number; readonly sites: readonly NoticeSite[] }, maxBytes = MAX_NOTICE_BYTES): EncodedNotice {
   const { port, sites } = notice;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError('port must be an integer from 1 to 65535');
+  if (!Number.isInteger(maxBytes) || maxBytes < MIN_NOTICE_BYTES || maxBytes > MAX_NOTICE_BYTES) {
+    throw new RangeError(`maxBytes must be an integer from ${MIN_NOTICE_BYTES} to ${MAX_NOTICE_BYTES}`);
+  }
   const list: unknown = sites;
   if (!Array.isArray(list)) throw new TypeError('sites must be an array');
   if (sites.length > MAX_CARRIED_SITES) throw new RangeError(`at most ${MAX_CARRIED_SITES} sites`);
@@ -164,7 +171,7 @@ export function encodeLanNotice(notice: { readonly port: number; readonly sites:
     const key = `s${placed.length}`;
     const value = `${site.key}:${site.seq.toString()}`;
     const size = wireBytes(key, value);
-    if (placed.length < MAX_NOTICE_SITES && bytes + size <= MAX_NOTICE_BYTES) {
+    if (placed.length < MAX_NOTICE_SITES && bytes + size <= maxBytes) {
       placed.push({ site, key, value });
       bytes += size;
     } else {
@@ -176,7 +183,7 @@ export function encodeLanNotice(notice: { readonly port: number; readonly sites:
     const title = entry.site.title === undefined ? '' : noticeTitle(entry.site.title);
     if (title === '') continue;
     const extra = utf8(`:${title}`).length;
-    if (bytes + extra <= MAX_NOTICE_BYTES) {
+    if (bytes + extra <= maxBytes) {
       entry.value += `:${title}`;
       bytes += extra;
     } else {

@@ -9,6 +9,7 @@ import {
   MAX_NOTICE_SITES,
   MAX_NOTICE_TITLE_BYTES,
   MAX_TXT_STRING_BYTES,
+  MIN_NOTICE_BYTES,
   noticeKey,
   noticeTitle,
   type NoticeSite,
@@ -78,6 +79,18 @@ test('when sites do not fit, the first ones are kept, titles go before sites, an
   assert.deepEqual(read.value.sites.slice(0, withTitle).map((site) => site.title), sites.slice(0, withTitle).map((site) => noticeTitle(site.title ?? '')));
   assert.deepEqual(twelve.untitled, sites.slice(withTitle, 12).map((site) => site.key));
   assert.ok(twelve.bytes <= MAX_NOTICE_BYTES);
+});
+
+test('a smaller budget announces fewer sites', () => {
+  const sites = Array.from({ length: 20 }, (_, i): NoticeSite => ({ key: keyOf(i), seq: BigInt(i) }));
+  const small = encodeLanNotice({ port: 9, sites }, 500);
+  assert.ok(small.bytes <= 500);
+  assert.equal(small.attributes.length - 3 + small.omitted.length, 20);
+  assert.ok(small.omitted.length > encodeLanNotice({ port: 9, sites }).omitted.length);
+  const header = encodeLanNotice({ port: 9, sites }, MIN_NOTICE_BYTES);
+  assert.deepEqual(header.strings, ['txtvers=1', 'port=9', 'n=20']);
+  assert.throws(() => encodeLanNotice({ port: 9, sites }, MIN_NOTICE_BYTES - 1), RangeError);
+  assert.throws(() => encodeLanNotice({ port: 9, sites }, MAX_NOTICE_BYTES + 1), RangeError);
 });
 
 test(`at most ${MAX_NOTICE_SITES} sites are announced, even when more would fit`, () => {

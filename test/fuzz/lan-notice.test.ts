@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { MAX_SEQ } from '../../src/core/bep44.js';
 import { toHex, utf8 } from '../../src/core/bytes.js';
-import { decodeLanNotice, encodeLanNotice, MAX_NOTICE_BYTES, MAX_TXT_STRING_BYTES, noticeTitle, type NoticeSite } from '../../src/core/lan-notice.js';
+import { decodeLanNotice, encodeLanNotice, MAX_NOTICE_BYTES, MAX_TXT_STRING_BYTES, MIN_NOTICE_BYTES, noticeTitle, type NoticeSite } from '../../src/core/lan-notice.js';
 import { bounded, fuzz, mutate, mutations } from './fuzz.js';
 
 const key = fc.uint8Array({ minLength: 32, maxLength: 32 }).map(toHex);
@@ -16,9 +16,9 @@ const port = fc.integer({ min: 1, max: 65535 });
 
 test('every notice encodes within the DNS limits and decodes to what was announced', () => {
   fuzz(
-    fc.property(port, sites, fc.boolean(), (listen, list, asText) => {
-      const encoded = encodeLanNotice({ port: listen, sites: list });
-      assert.ok(encoded.bytes <= MAX_NOTICE_BYTES);
+    fc.property(port, sites, fc.boolean(), fc.integer({ min: MIN_NOTICE_BYTES, max: MAX_NOTICE_BYTES }), (listen, list, asText, budget) => {
+      const encoded = encodeLanNotice({ port: listen, sites: list }, budget);
+      assert.ok(encoded.bytes <= budget);
       assert.equal(encoded.bytes, encoded.strings.reduce((sum, s) => sum + 1 + utf8(s).length, 0));
       for (const s of encoded.strings) assert.ok(utf8(s).length <= MAX_TXT_STRING_BYTES);
       const decoded = decodeLanNotice(asText ? encoded.strings : encoded.strings.map(utf8));
