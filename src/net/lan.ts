@@ -47,8 +47,15 @@ const SERVICE_TYPE = 'swarmpress';
  * records; a full 1300-byte notice would be fragmented. About 10 sites fit without titles.
  */
 export const ANNOUNCE_TXT_BYTES = 1000;
-/** Least time between two republished notices: changes in between are coalesced (at most ~20 datagrams a second). */
-export const REPUBLISH_MIN_INTERVAL_MS = 100;
+/**
+ * How often the notice may be republished: a burst of 10 at once, then one every 100 ms;
+ * changes that come faster are coalesced into the next republish. Each republish is two
+ * datagrams, so a node sends at most ~20 a second, well within what receivers accept from
+ * one source (RESPONSE_LIMITS), and a single change goes out at once.
+ */
+export const REPUBLISH_LIMIT = { perSecond: 10, burst: 10 } as const;
+/** When a republish had to wait, it is tried again after this long (one token of {@link REPUBLISH_LIMIT}). */
+const REPUBLISH_RETRY_MS = 1000 / REPUBLISH_LIMIT.perSecond;
 /** The node re-announces itself this often, so that peers keep it ({@link DEFAULT_PEER_LIMITS}.peerTtlMs). */
 export const KEEPALIVE_INTERVAL_MS = 60_000;
 /** Queries for the other nodes when starting (RFC 6762 section 5.2: at least 1 s apart, then doubling). */
@@ -70,12 +77,12 @@ export const DEFAULT_PEER_LIMITS: PeerTableLimits = {
 
 /**
  * Responses handled per source address and in total. A node sends at most ~20 datagrams a
- * second ({@link REPUBLISH_MIN_INTERVAL_MS}) plus answers to queries; a flood from one
+ * second ({@link REPUBLISH_LIMIT}) plus answers to queries; a flood from one
  * source costs at most 40 readings a second, floods from many at most 400.
  */
 const RESPONSE_LIMITS = { perKey: { perSecond: 40, burst: 80 }, total: { perSecond: 400, burst: 800 }, maxKeys: 1024 } as const;
 /** Queries answered per source address and in total (each answer is a multicast datagram). */
-const QUERY_LIMITS = { perKey: { perSecond: 2, burst: 6 }, total: { perSecond: 20, burst: 40 }, maxKeys: 1024 } as const;
+export const QUERY_LIMITS = { perKey: { perSecond: 2, burst: 6 }, total: { perSecond: 20, burst: 40 }, maxKeys: 1024 } as const;
 
 export interface LanDiscoveryOptions {
   /** This node's BitTorrent listen port, 1 to 65535: the service's port and the notice's. */
@@ -153,11 +160,11 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   readonly #table: LanPeerTable;
   readonly #responses = new RateLimiter(RESPONSE_LIMITS);
   readonly #queries = new RateLimiter(QUERY_LIMITS);
+  readonly #republishes = new RateLimiter({ perKey: REPUBLISH_LIMIT, maxKeys: 1 });
   readonly #dropped = new Map<string, number>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #notice: EncodedNotice;
   #service: Service | undefined;
-  #lastPublishMs = -Infinity;
   #republishTimer: NodeJS.Timeout | undefined;
   #expiryTimer: NodeJS.Timeout | undefined;
   #expiryAtMs: number | undefined;
@@ -207,8 +214,9 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     });
     this.#guardQueries();
     this.#mdns.on('warning', (error) => {
-      // dns-packet's decoding errors carry no code; socket errors do.
-      if (typeof (error as { code?: unknown }).code === 'string') this.#warn('ERR_LAN_SOCKET', `mDNS socket: ${messageOf(error)}`);
+      // Socket errors are system errors (they name a syscall); the rest are dns-packet's
+      // decoding errors (plain Errors and Node's RangeErrors of buffer reads).
+      if (typeof (error as { syscall?: unknown }).syscall === 'string') this.#warn('ERR_LAN_SOCKET', `mDNS socket: ${messageOf(error)}`);
       else this.#drop('ERR_LAN_PACKET_MALFORMED');
     });
     this.#mdns.on('error', (error) => {
@@ -237,27 +245,17 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   }
 
   /**
-   * Announces `sites` (most important first) instead of the current ones: at once, or
-   * {@link REPUBLISH_MIN_INTERVAL_MS} after the previous announcement, with whatever was
-   * set last by then. Nothing is sent when the notice does not change. Throws
-   * TypeError/RangeError for malformed sites (see encodeLanNotice).
+   * Announces `sites` (most important first) instead of the current ones: at once, or as
+   * soon as {@link REPUBLISH_LIMIT} allows, with whatever was set last by then. Nothing is
+   * sent when the notice does not change. Throws TypeError/RangeError for malformed sites
+   * (see encodeLanNotice).
    */
   setSites(sites: readonly NoticeSite[]): void {
     const notice = encodeLanNotice({ port: this.#port, sites }, ANNOUNCE_TXT_BYTES);
     if (this.#closing !== undefined) return;
     const changed = notice.strings.length !== this.#notice.strings.length || notice.strings.some((s, i) => s !== this.#notice.strings[i]);
     this.#notice = notice;
-    if (!changed || this.#republishTimer !== undefined) return;
-    const wait = this.#lastPublishMs + REPUBLISH_MIN_INTERVAL_MS - this.#now();
-    if (wait <= 0) {
-      this.#publish();
-      return;
-    }
-    this.#republishTimer = setTimeout(() => {
-      this.#republishTimer = undefined;
-      if (this.#closing === undefined) this.#publish();
-    }, wait);
-    this.#republishTimer.unref();
+    if (changed) this.#republish();
   }
 
   /** Says goodbye on the LAN and closes the socket. Idempotent; no event is emitted after it. */
@@ -310,6 +308,7 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   }
 
   #start(): void {
+    this.#republishes.take('self', this.#now());
     this.#publish();
     for (const delay of STARTUP_QUERY_DELAYS_MS) {
       this.#later(delay, () => {
@@ -332,8 +331,21 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     this.#timers.add(timer);
   }
 
+  /** Publishes the current notice now if the limit allows, else once it does (one pending retry at most). */
+  #republish(): void {
+    if (this.#republishTimer !== undefined || this.#closing !== undefined) return;
+    if (this.#republishes.take('self', this.#now())) {
+      this.#publish();
+      return;
+    }
+    this.#republishTimer = setTimeout(() => {
+      this.#republishTimer = undefined;
+      this.#republish();
+    }, REPUBLISH_RETRY_MS);
+    this.#republishTimer.unref();
+  }
+
   #publish(): void {
-    this.#lastPublishMs = this.#now();
     // The old records go with a goodbye; receivers keep the peer for the grace period, in
     // which the new announcement (sent right after, on the same socket) arrives.
     this.#service?.stop();
