@@ -208,7 +208,12 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     this.#bonjour = new Bonjour(socketOptions as ConstructorParameters<typeof Bonjour>[0], (error: unknown) => {
       this.#warn('ERR_LAN_SEND', `an mDNS answer could not be sent: ${messageOf(error)}`);
     });
-    this.#mdns = mdnsOf(this.#bonjour);
+    try {
+      this.#mdns = mdnsOf(this.#bonjour);
+    } catch (error) {
+      this.#bonjour.destroy();
+      throw error;
+    }
     this.#mdns.on('response', (packet, rinfo) => {
       this.#handleResponse(packet, rinfo);
     });

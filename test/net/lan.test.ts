@@ -14,6 +14,7 @@ const skip = unavailable === undefined ? false : `needs network namespaces: ${un
 
 const NODE = 'dist/test/fixtures/lan-node.js';
 const SPOOFER = 'dist/test/fixtures/lan-spoofer.js';
+const MISUSE = 'dist/test/fixtures/lan-misuse.js';
 const SHARED = 'ab'.repeat(32);
 const NAMES = ['A', 'B', 'C'] as const;
 
@@ -93,6 +94,27 @@ before(async () => {
 
 after(async () => {
   if (skip === false) await lan.close();
+});
+
+test('LanDiscovery refuses bad options and an interface it cannot join, reports what it left out, and closes once', { skip }, async () => {
+  const host = lan.hosts[3];
+  assert.ok(host);
+  const run = host.startNode([MISUSE, host.address]);
+  assert.deepEqual(await run.waitExit(20_000), { code: 0, signal: null }, run.stderr);
+  const outcomes = Object.fromEntries(run.messages.map((m) => [String(m['case']), m['outcome']]));
+  assert.deepEqual(outcomes, {
+    'port 0': 'RangeError:',
+    'port 70000': 'RangeError:',
+    'interface not an address': 'TypeError:',
+    'instance name with a dot': 'TypeError:',
+    'bad site': 'TypeError:',
+    'interface of another host': 'AppError:ERR_LAN_OPEN',
+    omitted: { sites: true, titles: true, last: true, instance: 'misuse-1' },
+    'bad site later': 'RangeError:',
+    'close twice is one close': true,
+    'set sites after close': 'ok',
+    closed: 'ok',
+  });
 });
 
 test('three hosts discover each other, with their sites and seq', { skip }, async (t: TestContext) => {
