@@ -171,10 +171,10 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   #closing: Promise<void> | undefined;
 
   /**
-   * Opens the mDNS socket (port 5353, shared with other responders), announces this node
-   * and starts browsing. Rejects with an AppError `ERR_LAN_OPEN` when the socket cannot be
-   * bound or the interface cannot join the mDNS group; throws TypeError/RangeError for bad
-   * options.
+   * Opens the mDNS socket (UDP 5353 with SO_REUSEADDR, so that it can share the port with
+   * another responder that allows it), announces this node and starts browsing. Rejects
+   * with TypeError/RangeError for bad options, and with an AppError `ERR_LAN_OPEN` when the
+   * socket cannot be bound or the interface cannot join the mDNS group.
    */
   static async open(options: LanDiscoveryOptions): Promise<LanDiscovery> {
     const lan = new LanDiscovery(options);
