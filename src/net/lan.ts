@@ -68,12 +68,12 @@ const CLOSE_TIMEOUT_MS = 1000;
  * forever): peers are kept 150 s after the last announcement, so that a live node, which
  * re-announces every 60 s, may miss one keep-alive and stay.
  */
-export const DEFAULT_PEER_LIMITS: PeerTableLimits = {
+export const DEFAULT_PEER_LIMITS: PeerTableLimits = Object.freeze({
   maxPeers: 256,
   maxPerSource: 4,
   peerTtlMs: 150_000,
   goodbyeGraceMs: 1000,
-};
+});
 
 /**
  * Responses handled per source address and in total. A node sends at most ~20 datagrams a
