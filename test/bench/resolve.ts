@@ -69,7 +69,9 @@ export async function benchResolve(options: { smoke: boolean }): Promise<Figure[
           ours.push(await swarmpress());
         }
       }
-      if (bt.filter.droppedTotal > 0) throw new Error(`the filter dropped honest datagrams: ${JSON.stringify([...bt.filter.dropped])}`);
+      const filter = bt.filter;
+      if (filter.droppedTotal > 0) throw new Error(`the filter dropped honest datagrams: ${JSON.stringify([...filter.dropped])}`);
+      if (filter.blockedSends > 0) throw new Error(`bittorrent-dht tried to send beyond loopback ${filter.blockedSends} times`);
 
       const where = `a site's newest record on a local ${sizes.nodes}-node DHT`;
       return [

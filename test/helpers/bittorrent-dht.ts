@@ -14,7 +14,7 @@ import DHT, { type GetReply, type JsBencode } from 'bittorrent-dht';
 import { decodeBencode, encodeBencode, type BencodeDict, type BencodeValue } from '../../src/core/bencode.js';
 import { mutableTarget, signRecord } from '../../src/core/bep44.js';
 import { binaryFromText, textFromBinary } from '../../src/core/bytes.js';
-import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type Identity } from '../../src/core/identity.js';
+import { Identity, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../../src/core/identity.js';
 import type { Endpoint } from '../../src/net/session.js';
 import { FilteredSocket, type FilterCounts } from './krpc-filter.js';
 
@@ -34,8 +34,8 @@ export interface BtDhtNode {
   readonly filter: FilterCounts;
   /** Calls of the library's `verify`, by outcome. */
   readonly verifications: { readonly valid: number; readonly invalid: number };
-  /** Signs `value` (bencoded) as `identity` and puts it; resolves with how many nodes stored it. */
-  putMutable(identity: Identity, value: Uint8Array, options: { seq: bigint; salt?: Uint8Array; cas?: bigint }): Promise<{ stored: number }>;
+  /** Signs `value` (bencoded) with a key (an Identity or its 32-byte seed) and puts it; resolves with how many nodes stored it. */
+  putMutable(key: Identity | Uint8Array, value: Uint8Array, options: { seq: bigint; salt?: Uint8Array; cas?: bigint }): Promise<{ stored: number }>;
   /** The newest verified record of a slot, or undefined when nobody had one. */
   getMutable(publicKey: Uint8Array, salt?: Uint8Array): Promise<BtRecord | undefined>;
   /** `getMutable`, timed (ms, from the call to the end of the lookup). */
@@ -147,9 +147,9 @@ export async function startBtDhtNode(bootstrap: readonly Endpoint[]): Promise<Bt
       return socket.counts;
     },
     verifications,
-    putMutable: (identity, value, options) => {
+    putMutable: (key, value, options) => {
       const salt = options.salt ?? new Uint8Array(0);
-      const record = signRecord(identity, { salt, seq: options.seq, value });
+      const record = signRecord(key instanceof Identity ? key : Identity.fromSeed(key), { salt, seq: options.seq, value });
       const decoded = decodeBencode(value);
       if (!decoded.ok) throw new RangeError('value must be canonical bencode');
       return new Promise((resolve, reject) => {

@@ -79,7 +79,7 @@ test('a BEP 46 record published by swarmpress is read by bittorrent-dht, which v
 
 test('a record bittorrent-dht puts for a site is resolved by swarmpress, and so is its update', async () => {
   const site = siteKey(0x31);
-  const first = await bt.putMutable(site, encodeSitePointer(infohash(0xb1)), { seq: 1n });
+  const first = await bt.putMutable(new Uint8Array(32).fill(0x31), encodeSitePointer(infohash(0xb1)), { seq: 1n });
   assert.ok(first.stored >= 1, `stored on ${first.stored} nodes`);
   const reader = records(7);
   const found = await reader.lookup(site.publicKey);
@@ -149,10 +149,16 @@ async function alive(probe: KrpcProbe): Promise<void> {
 
 test('datagrams that kill bare bittorrent-dht are dropped and counted by the filter; the node keeps working', async () => {
   const probe = await openKrpcProbe();
+  const children: Driven[] = [];
+  const unfiltered = (args: readonly string[] = []): Driven => {
+    const child = new Driven(process.execPath, [UNFILTERED_CHILD, ...args]);
+    children.push(child);
+    return child;
+  };
   try {
     for (const crash of CRASHING_PUTS) {
       // Control: the same datagram kills bittorrent-dht without the filter.
-      const bare = new Driven(process.execPath, [UNFILTERED_CHILD]);
+      const bare = unfiltered();
       const port = (await bare.waitFor((m) => typeof m['port'] === 'number', 'the unfiltered node'))['port'] as number;
       await probe.send(port, krpcQuery(utf8('pp'), 'put', { id: probe.id, ...crash.args(await tokenOf(probe, port)) }));
       await expectCrash(bare, crash.name);
@@ -165,7 +171,7 @@ test('datagrams that kill bare bittorrent-dht are dropped and counted by the fil
 
     // A get reply with a 10-byte sig: the node must be asking the sender.
     probe.getReply = tenByteSigReply();
-    const bare = new Driven(process.execPath, [UNFILTERED_CHILD, String(probe.port), Buffer.from(mutableTarget(siteKey(0x21).publicKey)).toString('hex')]);
+    const bare = unfiltered([String(probe.port), Buffer.from(mutableTarget(siteKey(0x21).publicKey)).toString('hex')]);
     await expectCrash(bare, 'a get reply with a 10-byte sig');
 
     bt.addNode({ host: '127.0.0.1', port: probe.port });
@@ -181,6 +187,7 @@ test('datagrams that kill bare bittorrent-dht are dropped and counted by the fil
     assert.ok(pointsAt(got.value, 0xa2));
     await alive(probe);
   } finally {
+    for (const child of children) if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
     await probe.close();
   }
 });
