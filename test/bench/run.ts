@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../helpers/process.js';
 import { startXvfb } from '../helpers/xvfb.js';
 import { writeReport, type Figure } from './report.js';
 import { benchRender } from './render.js';
+import { benchResolve } from './resolve.js';
 import { benchStore } from './store.js';
 import { benchTransfer } from './transfer.js';
 import { benchWindow } from './window.js';
@@ -36,6 +37,8 @@ try {
 }
 process.stderr.write('bench: transfer (1 GiB over loopback beside aria2c and raw TCP, seeding memory)...\n');
 figures.push(...(await benchTransfer({ smoke })));
+process.stderr.write("bench: resolve (a site's newest record on a local DHT beside bittorrent-dht's get)...\n");
+figures.push(...(await benchResolve({ smoke })));
 process.stderr.write('bench: store (ingest, full-text search, memory)...\n');
 figures.push(...(await benchStore({ smoke })));
 const note = smoke ? 'SMOKE RUN: one tiny iteration each; these figures mean nothing.' : 'Reproduce with `make bench`.';

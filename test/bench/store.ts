@@ -15,6 +15,7 @@ import { verifyItem, type VerifiedItem } from '../../src/store/items.js';
 import { Store } from '../../src/store/store.js';
 import { treeMemory } from './proc.js';
 import type { Figure } from './report.js';
+import { percentile } from './stats.js';
 import { generateItems, VOCABULARY, zipfWord } from './store-items.js';
 
 interface Sizes {
@@ -34,11 +35,6 @@ function verifyAll(encoded: readonly Uint8Array[]): VerifiedItem[] {
     if (!checked.ok) throw new Error(`a generated item does not verify: ${checked.error.message}`);
     return checked.value;
   });
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 /** Fills a store of `count` items in batches of 1,000. */
