@@ -202,8 +202,8 @@ export class EditorPanel {
       onLink: () => {
         this.setStatus('Links open from the reader; this is a preview.');
       },
-      onShown: (source) => {
-        this.#count.setText(countText(source));
+      onShown: (source, plan) => {
+        this.#count.setText(countText(source, plan));
       },
     });
     split.addWidget(preview.widget, 1);
@@ -492,8 +492,13 @@ export class EditorPanel {
   }
 }
 
-/** "123 words · 456 characters". */
-function countText(source: string): string {
-  const words = source.match(/[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu)?.length ?? 0;
+/** "123 words · 456 characters": words as the reader sees them (no markup, no addresses), characters as typed. */
+function countText(source: string, plan: LayoutPlan): string {
+  let words = 0;
+  for (const block of plan.blocks) {
+    if (block.kind === 'heading' || block.kind === 'paragraph') words += block.runs.map((run) => run.text).join('').match(WORD)?.length ?? 0;
+  }
   return `${words} ${words === 1 ? 'word' : 'words'} · ${source.length} characters`;
 }
+
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;

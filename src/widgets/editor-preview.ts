@@ -41,8 +41,8 @@ export interface EditorPreviewOptions {
   readonly pauseMs?: number;
   /** A link in the preview was activated. */
   readonly onLink: () => void;
-  /** A preview of `source` was shown. */
-  readonly onShown?: (source: string) => void;
+  /** A preview of `source`, laid out as `plan`, was shown. */
+  readonly onShown?: (source: string, plan: LayoutPlan) => void;
 }
 
 const EMPTY_STATS: PreviewStats = { count: 0, chars: 0, layoutMs: 0, showMs: 0, sinceChangeMs: 0 };
@@ -147,7 +147,7 @@ export class EditorPreview {
     }
     if (this.isClosed) return;
     this.#show(plan, version, changedAt, source.length, performance.now() - requested);
-    this.#options.onShown?.(source);
+    this.#options.onShown?.(source, plan);
     // Typed while the layout ran: once more, with the pause still honoured.
     if (this.#version !== version) this.#schedule(this.#options.pauseMs ?? PREVIEW_PAUSE_MS);
   }

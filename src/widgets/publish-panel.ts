@@ -79,6 +79,7 @@ export class PublishPanel {
   #state: PublishState = 'confirm';
   #shown: readonly PublishButton[] = [];
   #publish: (() => Promise<PublishOutcome>) | undefined;
+  #title = '';
   #timer: NodeJS.Timeout | undefined;
   #ticker: NodeJS.Timeout | undefined;
   /** Bumped whenever a wait or a publish is abandoned, so a late answer is ignored. */
@@ -164,7 +165,7 @@ export class PublishPanel {
     });
     add('copy', 'Copy address', () => {
       qt.QApplication.clipboard()?.setText(this.#address.text());
-      this.#message.setText(`${this.#message.text().split('\n')[0] ?? ''}\nThe address is on the clipboard.`);
+      this.#buttons.get('copy')?.setText('Copied ✓');
     });
     add('done', 'Close', () => {
       this.#options.onDone();
@@ -197,7 +198,7 @@ export class PublishPanel {
   open(summary: PublishSummary, publish: () => Promise<PublishOutcome>): void {
     this.#abandon();
     this.#publish = publish;
-    this.#heading.setText(`Publish “${summary.title === '' ? 'Untitled' : summary.title}”?`);
+    this.#title = summary.title.trim() === '' ? 'Untitled' : summary.title.trim();
     const files = summary.files.map((file) => `    ${file.path} (${formatBytes(file.bytes)})`);
     this.#details.setText([
       `Site: ${summary.site}`,
@@ -299,6 +300,15 @@ export class PublishPanel {
       published: ['copy', 'done'],
       failed: ['back', 'retry'],
     };
+    const headings: Readonly<Record<PublishState, string>> = {
+      confirm: `Publish “${this.#title}”?`,
+      waiting: `Publishing “${this.#title}” later`,
+      publishing: `Publishing “${this.#title}”…`,
+      published: `Published “${this.#title}”`,
+      failed: `“${this.#title}” was not published`,
+    };
+    this.#heading.setText(headings[state]);
+    this.#buttons.get('copy')?.setText('Copy address');
     this.#shown = visible[state];
     for (const [name, button] of this.#buttons) button.setVisible(this.#shown.includes(name));
     this.#delayRow.setVisible(state === 'confirm');
