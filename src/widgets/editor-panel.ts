@@ -405,6 +405,8 @@ export class EditorPanel {
       if (this.#imageDialog !== dialog) return;
       this.#imageDialog = undefined;
       dialog.deleteLater();
+      // Back to the editor's window (on a desktop without a window manager nobody else does it).
+      this.widget.activateWindow();
       if (file !== undefined) this.#insertImage(file);
       else this.#text.setFocus();
     };
