@@ -3,6 +3,7 @@
  * in one line and runs the headless node instead.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type * as NodeGui from '@nodegui/nodegui';
 import { assertNever } from '../../core/assert-never.js';
@@ -225,6 +226,7 @@ function openWriting(
     media: new DraftMedia(path.join(dataDir, DRAFT_MEDIA_FOLDER)),
     publisher: temporaryFolderPublisher(path.join(dataDir, TEMPORARY_SITE_FOLDER)),
     layout: (source) => (worker ??= new PlanWorker()).layout(source),
+    imageFolder: picturesFolder(),
     onDraftsChanged: () => {
       showDrafts();
     },
@@ -242,4 +244,10 @@ function openWriting(
       worker?.close();
     },
   };
+}
+
+/** Where pictures usually are: ~/Pictures when there is one, else the home folder. */
+function picturesFolder(): string {
+  const pictures = path.join(os.homedir(), 'Pictures');
+  return fs.existsSync(pictures) ? pictures : os.homedir();
 }

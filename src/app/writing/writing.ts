@@ -35,6 +35,8 @@ export interface WritingOptions {
   readonly onSaved?: (draftId: string, report: SaveReport) => void;
   /** Milliseconds in a minute of publish delay (tests only). */
   readonly publishMinuteMs?: number;
+  /** Folder the picture chooser opens in. */
+  readonly imageFolder?: string;
 }
 
 /** A draft as the drafts menu lists it. */
@@ -145,6 +147,7 @@ export class Writing {
         files: media.siteFiles(id),
         ...(this.#options.theme === undefined ? {} : { theme: this.#options.theme }),
         ...(this.#options.publishMinuteMs === undefined ? {} : { publishMinuteMs: this.#options.publishMinuteMs }),
+        ...(this.#options.imageFolder === undefined ? {} : { imageFolder: this.#options.imageFolder }),
       },
       {
         onChange: () => {
