@@ -165,26 +165,9 @@ export class EditorPanel {
     });
     column.addWidget(title);
 
-    const toolbar = new qt.QBoxLayout(qt.Direction.LeftToRight);
-    toolbar.setSpacing(4);
-    const addButton = (action: EditorAction, text: string, tip: string): void => {
-      const button = new qt.QPushButton();
-      button.setObjectName(`editor-${action}`);
-      button.setText(text);
-      button.setToolTip(tip);
-      button.setProperty('toolbar', true);
-      // A click must leave the keyboard in the text, as in any editor.
-      button.setFocusPolicy(qt.FocusPolicy.NoFocus);
-      button.addEventListener('clicked', () => {
-        this.#act(action);
-      });
-      toolbar.addWidget(button);
-      this.#buttons.set(action, button);
-    };
-    for (const { action, text, tip } of BUTTONS) addButton(action, text, tip);
-    toolbar.addStretch(1);
-    addButton('publish', 'Publish…', 'Publish this post (Ctrl+Enter): shows what will be published first');
-    column.addLayout(toolbar);
+    column.addLayout(buildToolbar(qt, this.#buttons, (action) => {
+      this.#act(action);
+    }));
 
     const split = new qt.QBoxLayout(qt.Direction.LeftToRight);
     split.setSpacing(8);
@@ -209,15 +192,7 @@ export class EditorPanel {
     split.addWidget(preview.widget, 1);
     column.addLayout(split, 1);
 
-    const statusRow = new qt.QBoxLayout(qt.Direction.LeftToRight);
-    const status = new qt.QLabel();
-    status.setObjectName('editor-status');
-    status.setTextFormat(qt.TextFormat.PlainText);
-    statusRow.addWidget(status, 1);
-    const count = new qt.QLabel();
-    count.setObjectName('editor-count');
-    count.setTextFormat(qt.TextFormat.PlainText);
-    statusRow.addWidget(count);
+    const [statusRow, status, count] = buildStatusRow(qt);
     column.addLayout(statusRow);
     stack.addWidget(editing);
 
@@ -492,6 +467,43 @@ export class EditorPanel {
       });
     }
   }
+}
+
+/** The toolbar: a button per action (kept in `buttons`), Publish at the far end. */
+function buildToolbar(qt: typeof NodeGui, buttons: Map<EditorAction, NodeGui.QPushButton>, onAction: (action: EditorAction) => void): NodeGui.QBoxLayout {
+  const toolbar = new qt.QBoxLayout(qt.Direction.LeftToRight);
+  toolbar.setSpacing(4);
+  const addButton = (action: EditorAction, text: string, tip: string): void => {
+    const button = new qt.QPushButton();
+    button.setObjectName(`editor-${action}`);
+    button.setText(text);
+    button.setToolTip(tip);
+    button.setProperty('toolbar', true);
+    // A click must leave the keyboard in the text, as in any editor.
+    button.setFocusPolicy(qt.FocusPolicy.NoFocus);
+    button.addEventListener('clicked', () => {
+      onAction(action);
+    });
+    toolbar.addWidget(button);
+    buttons.set(action, button);
+  };
+  for (const { action, text, tip } of BUTTONS) addButton(action, text, tip);
+  toolbar.addStretch(1);
+  addButton('publish', 'Publish…', 'Publish this post (Ctrl+Enter): shows what will be published first');
+  return toolbar;
+}
+
+/** The status line: what happened last (saving, pictures) on the left, the counts on the right. */
+function buildStatusRow(qt: typeof NodeGui): [NodeGui.QBoxLayout, NodeGui.QLabel, NodeGui.QLabel] {
+  const row = new qt.QBoxLayout(qt.Direction.LeftToRight);
+  const label = (name: string, stretch: number): NodeGui.QLabel => {
+    const item = new qt.QLabel();
+    item.setObjectName(name);
+    item.setTextFormat(qt.TextFormat.PlainText);
+    row.addWidget(item, stretch);
+    return item;
+  };
+  return [row, label('editor-status', 1), label('editor-count', 0)];
 }
 
 /** "123 words · 456 characters": words as the reader sees them (no markup, no addresses), characters as typed. */
