@@ -8,7 +8,7 @@
   "targets": [
     {
       "target_name": "swarmpress_qt_runtime",
-      "sources": ["src/runtime/qt_runtime.cpp"],
+      "sources": ["src/runtime/qt_runtime.cpp", "src/runtime/text_cursor.cpp"],
       "cflags_cc": ["<!@(pkg-config --cflags Qt6Widgets glib-2.0)", "-fPIC"],
       "libraries": ["<!@(pkg-config --libs Qt6Widgets glib-2.0)"]
     },

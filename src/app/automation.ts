@@ -7,6 +7,8 @@
  *   {"cmd":"stats"}              -> {"automation":"stats", ...loop counters}
  *   {"cmd":"close"}              closes the window (the app then exits)
  * Events: {"automation":"ready"} after the first page was painted.
+ * More commands come from `extra` handlers (the editor's: writing/editor-automation.ts); a
+ * handler's answer is tagged with its command, a failure as {"automation":<cmd>,"error":…}.
  */
 import readline from 'node:readline';
 import type { QtRuntimeStats } from '../widgets/qt-runtime.js';
@@ -22,11 +24,29 @@ function send(message: Readonly<Record<string, unknown>>): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);
 }
 
+/** A request as it arrived (parsed JSON). */
+export type AutomationRequest = Readonly<Record<string, unknown>>;
+/** Commands besides the built-in ones: the handler returns the answer's fields. */
+export type AutomationHandlers = Readonly<Record<string, (request: AutomationRequest) => AutomationRequest | Promise<AutomationRequest>>>;
+
+function runHandler(name: string, handler: AutomationHandlers[string], request: AutomationRequest): void {
+  const fail = (error: unknown): void => {
+    send({ automation: name, error: error instanceof Error ? error.message : String(error) });
+  };
+  try {
+    Promise.resolve(handler(request)).then((answer) => {
+      send({ automation: name, ...answer });
+    }, fail);
+  } catch (error) {
+    fail(error);
+  }
+}
+
 /** Starts answering automation commands for `window`; returns a function that stops it. */
-export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats): () => void {
+export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats, extra: AutomationHandlers = {}): () => void {
   const lines = readline.createInterface({ input: process.stdin, terminal: false });
   lines.on('line', (line) => {
-    let request: { cmd?: unknown; path?: unknown };
+    let request: AutomationRequest & { cmd?: unknown; path?: unknown };
     try {
       request = JSON.parse(line) as typeof request;
     } catch {
@@ -46,8 +66,12 @@ export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats)
       case 'close':
         window.close();
         break;
-      default:
-        send({ automation: 'error', message: `unknown command ${JSON.stringify(request.cmd)}` });
+      default: {
+        const name = typeof request.cmd === 'string' ? request.cmd : '';
+        const handler = Object.hasOwn(extra, name) ? extra[name] : undefined;
+        if (handler !== undefined) runHandler(name, handler, request);
+        else send({ automation: 'error', message: `unknown command ${JSON.stringify(request.cmd)}` });
+      }
     }
   });
   return () => {

@@ -392,7 +392,8 @@ function createImage(context: BlockContext, block: Extract<LayoutBlock, { kind: 
   };
 }
 
-function formatBytes(bytes: number): string {
+/** A size for people: bytes, KB, MB or GB (1024-based, one decimal). */
+export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -4,7 +4,8 @@
  * callbacks; it never talks to the network or the store (DESIGN.md layers).
  *
  * Keys: Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ / Ctrl+- /
- * Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme.
+ * Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme, Ctrl+N new post
+ * (File menu, with the drafts; not in kiosk mode).
  */
 import type * as NodeGui from '@nodegui/nodegui';
 import type { LayoutPlan } from '../render/layout.js';
@@ -25,6 +26,16 @@ export interface MainWindowCommands {
   readonly onOpenExternal?: (href: string) => void;
   /** The reader asked to play a media file of the site (`file` on disk) with the system player. */
   readonly onPlay?: (path: string, file: string) => void;
+  /** File → New post (Ctrl+N). Without it (and in kiosk mode) there is no File menu. */
+  readonly onNewPost?: () => void;
+  /** File → Drafts → one of them (its id as given to `setDrafts`). */
+  readonly onOpenDraft?: (id: string) => void;
+}
+
+/** A draft as the File → Drafts menu lists it. */
+export interface DraftMenuEntry {
+  readonly id: string;
+  readonly label: string;
 }
 
 export interface ShowPageOptions {
@@ -59,6 +70,9 @@ export class MainWindow {
   #zoom = 1;
   #confirmation: LinkConfirmation | undefined;
   #painted: (() => void)[] = [];
+  #draftsMenu: NodeGui.QMenu | undefined;
+  /** The menu's actions, kept referenced for as long as they are shown. */
+  #menuActions: NodeGui.QAction[] = [];
 
   constructor(qt: typeof NodeGui, options: MainWindowOptions, commands: MainWindowCommands) {
     this.#qt = qt;
@@ -112,7 +126,49 @@ export class MainWindow {
     this.#findBar = findBar;
     this.#status = status;
     this.#bindKeys();
+    if (!options.kiosk && commands.onNewPost !== undefined) this.#buildFileMenu(commands.onNewPost);
     if (options.kiosk) window.showFullScreen();
+  }
+
+  #buildFileMenu(onNewPost: () => void): void {
+    const qt = this.#qt;
+    const bar = new qt.QMenuBar();
+    const file = new qt.QMenu();
+    file.setTitle('&File');
+    const newPost = new qt.QAction();
+    newPost.setText('&New post');
+    newPost.setShortcut(new qt.QKeySequence('Ctrl+N'));
+    newPost.addEventListener('triggered', onNewPost);
+    file.addAction(newPost);
+    // QMenu.addMenu(title) of NodeGui 0.61 drops the title ("A string was expected").
+    const drafts = new qt.QMenu();
+    drafts.setTitle('&Drafts');
+    file.addAction(drafts.menuAction());
+    bar.addMenu(file);
+    this.#window.setMenuBar(bar);
+    // The shortcut works while the menu bar is closed: the action must belong to the window too.
+    this.#window.addAction(newPost);
+    this.#draftsMenu = drafts;
+    this.#menuActions = [newPost];
+    this.setDrafts([]);
+  }
+
+  /** Lists `drafts` under File → Drafts (newest first, as given). */
+  setDrafts(drafts: readonly DraftMenuEntry[]): void {
+    const menu = this.#draftsMenu;
+    if (menu === undefined) return;
+    menu.clear();
+    this.#menuActions = this.#menuActions.slice(0, 1);
+    for (const draft of drafts) {
+      const action = new this.#qt.QAction();
+      action.setText(draft.label.replace(/&/g, '&&'));
+      action.addEventListener('triggered', () => {
+        this.#commands.onOpenDraft?.(draft.id);
+      });
+      menu.addAction(action);
+      this.#menuActions.push(action);
+    }
+    menu.menuAction().setEnabled(drafts.length > 0);
   }
 
   /**

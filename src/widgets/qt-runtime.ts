@@ -40,6 +40,59 @@ interface QtRuntimeNative {
   stats(): QtRuntimeStats;
   /** Stops, then deletes every widget; for Node's 'exit' event only. */
   destroyWidgets(): void;
+  /** [anchor, position] of the QPlainTextEdit whose `swarmpressTextId` property is `id`. */
+  textCursor(id: number): [number, number];
+  /** Selects anchor..position in that edit. */
+  textSelect(id: number, anchor: number, position: number): void;
+  /** Replaces [from, to) with `text` as one undo step, then selects anchor..position. */
+  textReplace(id: number, from: number, to: number, text: string, anchor: number, position: number): void;
+}
+
+/** A selection in a text edit: `anchor` stays put, `position` is where the cursor is (equal: no selection). */
+export interface TextSelection {
+  readonly anchor: number;
+  readonly position: number;
+}
+
+/**
+ * The cursor and selection of a QPlainTextEdit, which NodeGui 0.61 does not expose
+ * (native/src/runtime/text_cursor.cpp). Offsets are UTF-16 units into `toPlainText()`, like
+ * JS string indexes. Misuse (a range outside the text) throws RangeError.
+ */
+export interface TextCursors {
+  selection(edit: NodeGui.QPlainTextEdit): TextSelection;
+  select(edit: NodeGui.QPlainTextEdit, selection: TextSelection): void;
+  /** Replaces [from, to) with `text` (one undo step), then selects `selection` of the new text. */
+  replace(edit: NodeGui.QPlainTextEdit, from: number, to: number, text: string, selection: TextSelection): void;
+}
+
+/** The dynamic Qt property by which text_cursor.cpp finds an edit. */
+const TEXT_ID_PROPERTY = 'swarmpressTextId';
+
+function makeTextCursors(runtime: QtRuntimeNative): TextCursors {
+  const ids = new WeakMap<NodeGui.QPlainTextEdit, number>();
+  let next = 1;
+  const idOf = (edit: NodeGui.QPlainTextEdit): number => {
+    let id = ids.get(edit);
+    if (id === undefined) {
+      id = next++;
+      edit.setProperty(TEXT_ID_PROPERTY, id);
+      ids.set(edit, id);
+    }
+    return id;
+  };
+  return {
+    selection: (edit) => {
+      const [anchor, position] = runtime.textCursor(idOf(edit));
+      return { anchor, position };
+    },
+    select: (edit, { anchor, position }) => {
+      runtime.textSelect(idOf(edit), anchor, position);
+    },
+    replace: (edit, from, to, text, { anchor, position }) => {
+      runtime.textReplace(idOf(edit), from, to, text, anchor, position);
+    },
+  };
 }
 
 /**
@@ -63,6 +116,8 @@ export interface LoadedQt {
   /** Stops running Qt's events, so that the process can exit; idempotent. */
   stop(): void;
   stats(): QtRuntimeStats;
+  /** Cursor and selection of plain-text edits. */
+  readonly textCursors: TextCursors;
 }
 
 const RUNTIME_PATH = fileURLToPath(new URL('../../../native/build/Release/swarmpress_qt_runtime.node', import.meta.url));
@@ -119,6 +174,7 @@ export function loadQt(options: QtOptions = {}): LoadedQt {
     },
     stop,
     stats: () => runtime.stats(),
+    textCursors: makeTextCursors(runtime),
   };
   return loaded;
 }

@@ -41,6 +41,8 @@
 #include <map>
 #include <vector>
 
+#include "text_cursor.h"
+
 #define QODE_EXPORT __attribute__((visibility("default")))
 
 namespace qode {
@@ -520,6 +522,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"destroyWidgets", nullptr, DestroyWidgets, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  swarmpress::bind_text_cursor(env, exports);
   return exports;
 }
 

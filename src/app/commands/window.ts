@@ -3,17 +3,27 @@
  * in one line and runs the headless node instead.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type * as NodeGui from '@nodegui/nodegui';
 import { assertNever } from '../../core/assert-never.js';
 import { AppError } from '../../core/errors.js';
 import { layoutDoc, type LayoutPlan } from '../../render/layout.js';
 import { parseMarkdown } from '../../render/markdown.js';
+import { PlanWorker } from '../../render/parse-off-thread.js';
 import { ensureDataDir, resolveDataDir } from '../../store/data-dir.js';
+import { Drafts } from '../../store/drafts.js';
 import { MainWindow } from '../../widgets/main-window.js';
-import { loadQt, type QtLoopMode } from '../../widgets/qt-runtime.js';
+import { loadQt, type QtLoopMode, type TextCursors } from '../../widgets/qt-runtime.js';
 import { folderSiteFiles } from '../../render/site-files.js';
 import { ASSETS_DIR, readAssetPage, WELCOME_ADDRESS } from '../assets.js';
 import { openExternally } from '../open-externally.js';
 import { announceReady, isAutomationEnabled, startAutomation } from '../automation.js';
+import { DRAFT_MEDIA_FOLDER, DraftMedia } from '../writing/draft-media.js';
+import type { SaveReport } from '../writing/draft-saver.js';
+import { editorAutomation } from '../writing/editor-automation.js';
+import { TEMPORARY_SITE_FOLDER, temporaryFolderPublisher } from '../writing/temporary-folder-publisher.js';
+import { Writing } from '../writing/writing.js';
 import type { Command, CommonOptions } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
 import type { Output } from '../output.js';
@@ -21,6 +31,8 @@ import { serve } from './serve.js';
 
 /** Loop mode for benchmarks only: SWARMPRESS_QT_LOOP=naive selects the 16 ms reference. */
 const LOOP_ENV = 'SWARMPRESS_QT_LOOP';
+/** Tests only: milliseconds in a minute of publish delay. */
+const PUBLISH_MINUTE_ENV = 'SWARMPRESS_TEST_MINUTE_MS';
 
 export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env['DISPLAY'] ?? '') !== '' || (env['WAYLAND_DISPLAY'] ?? '') !== '';
@@ -46,11 +58,11 @@ export async function openWindow(command: Extract<Command, { name: 'window' }>, 
   }
   checkDisplay();
   // Signals first: Ctrl-C or SIGTERM while Qt loads must still end the app cleanly.
-  let window: MainWindow | undefined;
+  let closeAll: (() => void) | undefined;
   let stopRequested = false;
   const closeWindow = (): void => {
     stopRequested = true;
-    window?.close();
+    closeAll?.();
   };
   process.on('SIGINT', closeWindow);
   process.on('SIGTERM', closeWindow);
@@ -59,8 +71,8 @@ export async function openWindow(command: Extract<Command, { name: 'window' }>, 
     process.off('SIGTERM', closeWindow);
   };
   try {
-    return await showWindow(command, common, out, (created) => {
-      window = created;
+    return await showWindow(command, common, out, (close) => {
+      closeAll = close;
       return stopRequested;
     });
   } finally {
@@ -72,12 +84,14 @@ async function showWindow(
   command: Extract<Command, { name: 'window' }>,
   common: CommonOptions,
   out: Output,
-  /** Hands the window over before it is shown; true when the app should close at once. */
-  onCreated: (window: MainWindow) => boolean,
+  /** Hands over what closes every window, before they are shown; true when the app should close at once. */
+  onCreated: (closeAll: () => void) => boolean,
 ): Promise<number> {
-  ensureDataDir(resolveDataDir(common.dataDir));
+  const dataDir = resolveDataDir(common.dataDir);
+  ensureDataDir(dataDir);
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const loaded = loadQt({ loop });
+  const writing = openWriting(loaded.qt, loaded.textCursors, dataDir, () => window);
   let plan: LayoutPlan = layoutDoc(parseMarkdown(readAssetPage('welcome.md') ?? '# swarmpress\n\nThe welcome page is missing from this installation.'));
   const window = new MainWindow(
     loaded.qt,
@@ -139,12 +153,26 @@ async function showWindow(
           },
         );
       },
+      onNewPost: () => {
+        writing.writing.newPost();
+      },
+      onOpenDraft: (id) => {
+        try {
+          writing.writing.openDraft(id);
+        } catch (error) {
+          window.setStatus(error instanceof Error ? error.message : String(error));
+        }
+      },
     },
   );
-  const stopAtOnce = onCreated(window);
+  const stopAtOnce = onCreated(() => {
+    writing.writing.close();
+    window.close();
+  });
+  writing.showDrafts(true);
   window.showPage(plan, WELCOME_ADDRESS, { files: folderSiteFiles(ASSETS_DIR, 'welcome.md') });
   if (command.url !== undefined) window.setStatus(`Opening ${command.url}: reading sites from the swarm arrives with issue #7.`);
-  const automation = isAutomationEnabled() ? startAutomation(window, () => loaded.stats()) : undefined;
+  const automation = isAutomationEnabled() ? startAutomation(window, () => loaded.stats(), editorAutomation(writing.writing, writing.saves)) : undefined;
   const startedAt = performance.now();
   window.onNextPaint(() => {
     const paintedMs = performance.now() - startedAt;
@@ -153,6 +181,7 @@ async function showWindow(
 
   return new Promise<number>((resolve) => {
     const finish = (): void => {
+      writing.close();
       automation?.();
       loaded.stop();
       resolve(EXIT_OK);
@@ -163,4 +192,62 @@ async function showWindow(
     // Ctrl-C and SIGTERM close the window like the user would, which ends the app.
     if (stopAtOnce) window.close();
   });
+}
+
+/**
+ * The editor's wiring: drafts in the data folder (the store's drafts API, which needs no
+ * database), pictures beside them, previews laid out in a worker thread started with the
+ * first editor, and — TEMPORARY until issue #7 — a publisher that writes into a local folder.
+ */
+function openWriting(
+  qt: typeof NodeGui,
+  textCursors: TextCursors,
+  dataDir: string,
+  mainWindow: () => MainWindow | undefined,
+): { writing: Writing; saves: Map<string, SaveReport & { count: number }>; showDrafts: (atStart?: boolean) => void; close: () => void } {
+  let worker: PlanWorker | undefined;
+  const saves = new Map<string, SaveReport & { count: number }>();
+  const showDrafts = (atStart = false): void => {
+    const window = mainWindow();
+    if (window === undefined) return;
+    const drafts = writing.list();
+    window.setDrafts(drafts.map((draft) => ({
+      id: draft.id,
+      label: `${draft.title.trim() === '' ? 'Untitled' : draft.title.trim()} — ${new Date(draft.savedMs).toLocaleString()}`,
+    })));
+    if (atStart && drafts.length > 0) {
+      window.setStatus(`You have ${drafts.length === 1 ? 'an unpublished draft' : `${drafts.length} unpublished drafts`}: File → Drafts.`);
+    }
+  };
+  const writing: Writing = new Writing({
+    qt,
+    textCursors,
+    drafts: new Drafts(dataDir),
+    media: new DraftMedia(path.join(dataDir, DRAFT_MEDIA_FOLDER)),
+    publisher: temporaryFolderPublisher(path.join(dataDir, TEMPORARY_SITE_FOLDER)),
+    layout: (source) => (worker ??= new PlanWorker()).layout(source),
+    imageFolder: picturesFolder(),
+    onDraftsChanged: () => {
+      showDrafts();
+    },
+    onSaved: (id, report) => {
+      saves.set(id, { ...report, count: (saves.get(id)?.count ?? 0) + 1 });
+    },
+    ...(process.env[PUBLISH_MINUTE_ENV] === undefined ? {} : { publishMinuteMs: Number(process.env[PUBLISH_MINUTE_ENV]) }),
+  });
+  return {
+    writing,
+    saves,
+    showDrafts,
+    close: () => {
+      writing.close();
+      worker?.close();
+    },
+  };
+}
+
+/** Where pictures usually are: ~/Pictures when there is one, else the home folder. */
+function picturesFolder(): string {
+  const pictures = path.join(os.homedir(), 'Pictures');
+  return fs.existsSync(pictures) ? pictures : os.homedir();
 }

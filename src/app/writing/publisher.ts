@@ -1,0 +1,31 @@
+/**
+ * The contract between the editor and whatever publishes a post. The editor's wiring
+ * (writing.ts) builds a `PublishRequest` from the draft; a `PostPublisher` says what it
+ * would add (for the confirmation) and publishes it. The swarm publisher of issue #7
+ * implements this; until then temporary-folder-publisher.ts does.
+ */
+import type { PublishOutcome, PublishSummary } from '../../widgets/publish-panel.js';
+import type { PostMedia } from './draft-media.js';
+
+export type { PublishOutcome, PublishSummary } from '../../widgets/publish-panel.js';
+
+/** A post to publish. */
+export interface PublishRequest {
+  /** The draft it comes from (removed once the post is published). */
+  readonly draftId: string;
+  readonly title: string;
+  /** Markdown; its pictures are referenced as `media/<name>`, relative to the post. */
+  readonly body: string;
+  /** The pictures the body refers to, in the draft's folder; copy them with the post. */
+  readonly media: readonly PostMedia[];
+}
+
+export interface PostPublisher {
+  /** What publishing `request` would add to which site, for the author to confirm. Rejects with why it cannot. */
+  describe(request: PublishRequest): Promise<PublishSummary>;
+  /**
+   * Publishes `request`; resolves with the new version's address once the post and its
+   * pictures no longer need the draft's files (the draft is deleted then).
+   */
+  publish(request: PublishRequest): Promise<PublishOutcome>;
+}

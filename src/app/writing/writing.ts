@@ -1,0 +1,195 @@
+/**
+ * Writing posts: opens editor windows on drafts and wires each one to the store's drafts
+ * (saved continuously by a DraftSaver), to the draft's pictures (draft-media.ts) and to a
+ * PostPublisher. The editor widget knows none of these (DESIGN.md layers); this presenter
+ * turns its commands into store calls and its store state into what the editor shows.
+ *
+ * Ownership: whoever creates a Writing calls `close()`, which saves every open editor's
+ * draft. Threading: JS thread only.
+ */
+import type * as NodeGui from '@nodegui/nodegui';
+import type { LayoutPlan } from '../../render/layout.js';
+import type { ThemeName } from '../../render/theme.js';
+import type { Drafts } from '../../store/drafts.js';
+import { EditorWindow } from '../../widgets/editor-window.js';
+import type { TextCursors } from '../../widgets/qt-runtime.js';
+import type { DraftMedia } from './draft-media.js';
+import { DraftSaver, type SaveReport } from './draft-saver.js';
+import { decodePostDraft, encodePostDraft, newDraftId } from './post-draft.js';
+import type { PostPublisher, PublishRequest } from './publisher.js';
+
+export interface WritingOptions {
+  readonly qt: typeof NodeGui;
+  readonly textCursors: TextCursors;
+  /** The store's drafts (`store.drafts`). */
+  readonly drafts: Drafts;
+  readonly media: DraftMedia;
+  readonly publisher: PostPublisher;
+  /** Markdown -> layout plan for previews (a PlanWorker's `layout`). */
+  readonly layout: (source: string) => Promise<LayoutPlan>;
+  readonly theme?: ThemeName;
+  readonly now?: () => number;
+  /** A draft was added, removed or renamed (the drafts menu shows them). */
+  readonly onDraftsChanged?: () => void;
+  /** Every save of a draft (tests, benchmarks). */
+  readonly onSaved?: (draftId: string, report: SaveReport) => void;
+  /** Milliseconds in a minute of publish delay (tests only). */
+  readonly publishMinuteMs?: number;
+  /** Folder the picture chooser opens in. */
+  readonly imageFolder?: string;
+}
+
+/** A draft as the drafts menu lists it. */
+export interface DraftListing {
+  readonly id: string;
+  readonly title: string;
+  readonly savedMs: number;
+  /** Open in an editor window now. */
+  readonly isOpen: boolean;
+}
+
+/** An open editor and its draft. */
+export interface OpenEditor {
+  readonly draftId: string;
+  readonly window: EditorWindow;
+  readonly saver: DraftSaver;
+}
+
+export class Writing {
+  readonly #options: WritingOptions;
+  readonly #open = new Map<string, OpenEditor>();
+  #closed = false;
+
+  constructor(options: WritingOptions) {
+    this.#options = options;
+  }
+
+  /** Opens an editor on a new, empty post (its draft is written on the first keystroke). */
+  newPost(): OpenEditor {
+    const now = this.#options.now ?? Date.now;
+    let id = newDraftId(now());
+    while (this.#open.has(id) || this.#options.drafts.load(id) !== undefined) id = newDraftId(now());
+    return this.#openEditor(id, { title: '', body: '', createdMs: now() }, undefined);
+  }
+
+  /** Opens draft `id` (or brings its window forward when it is open already). */
+  openDraft(id: string): OpenEditor {
+    const open = this.#open.get(id);
+    if (open !== undefined) {
+      open.window.show();
+      return open;
+    }
+    const saved = this.#options.drafts.load(id);
+    if (saved === undefined) throw new RangeError(`there is no draft '${id}'`);
+    const draft = decodePostDraft(saved.bytes, saved.savedMs);
+    return this.#openEditor(id, draft, saved.bytes);
+  }
+
+  /** The drafts on disk, newest first. */
+  list(): DraftListing[] {
+    const drafts = this.#options.drafts;
+    const out: DraftListing[] = [];
+    for (const id of drafts.list()) {
+      const saved = drafts.load(id);
+      if (saved === undefined) continue;
+      out.push({ id, title: decodePostDraft(saved.bytes, saved.savedMs).title, savedMs: saved.savedMs, isOpen: this.#open.has(id) });
+    }
+    return out.sort((a, b) => b.savedMs - a.savedMs);
+  }
+
+  /** The open editors, oldest first. */
+  get editors(): readonly OpenEditor[] {
+    return [...this.#open.values()];
+  }
+
+  /** Saves every open draft now (before the app exits); the windows stay. */
+  flush(): void {
+    for (const open of this.#open.values()) open.saver.flush();
+  }
+
+  /** Saves every open draft and closes its window. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const open of [...this.#open.values()]) open.window.close();
+  }
+
+  #openEditor(id: string, draft: { title: string; body: string; createdMs: number }, savedBytes: Uint8Array | undefined): OpenEditor {
+    const { qt, textCursors, drafts, media } = this.#options;
+    const createdMs = draft.createdMs;
+    let isOnDisk = savedBytes !== undefined;
+    const content = (): { title: string; body: string } => window.panel.content();
+    const saver = new DraftSaver({
+      read: () => encodePostDraft({ ...content(), createdMs }),
+      write: (bytes) => {
+        drafts.save(id, bytes);
+        if (!isOnDisk) {
+          isOnDisk = true;
+          this.#options.onDraftsChanged?.();
+        }
+      },
+      onSaved: (report) => {
+        window.panel.setStatus(`Draft saved at ${new Date(report.atMs).toLocaleTimeString()}.`);
+        this.#options.onSaved?.(id, report);
+      },
+      onError: (error) => {
+        window.panel.setStatus(`The draft could not be saved: ${error instanceof Error ? error.message : String(error)}. Keep this window open; saving is tried again as you type.`);
+      },
+    });
+    if (savedBytes !== undefined) saver.markSaved(savedBytes);
+    const request = (text: { title: string; body: string }): PublishRequest => ({ draftId: id, title: text.title, body: text.body, media: media.referenced(id, text.body) });
+    const window: EditorWindow = new EditorWindow(
+      qt,
+      {
+        textCursors,
+        layout: this.#options.layout,
+        initial: { title: draft.title, body: draft.body },
+        files: media.siteFiles(id),
+        ...(this.#options.theme === undefined ? {} : { theme: this.#options.theme }),
+        ...(this.#options.publishMinuteMs === undefined ? {} : { publishMinuteMs: this.#options.publishMinuteMs }),
+        ...(this.#options.imageFolder === undefined ? {} : { imageFolder: this.#options.imageFolder }),
+      },
+      {
+        onChange: () => {
+          saver.changed();
+        },
+        onSave: () => {
+          saver.flush();
+        },
+        onImageChosen: (file) => {
+          try {
+            return Promise.resolve(media.add(id, file));
+          } catch (error) {
+            return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        onPreparePublish: (text) => this.#options.publisher.describe(request(text)),
+        onPublish: async (text) => {
+          saver.flush();
+          const outcome = await this.#options.publisher.publish(request(text));
+          // Published: the draft has done its job.
+          saver.close(true);
+          drafts.remove(id);
+          media.remove(id);
+          this.#options.onDraftsChanged?.();
+          return outcome;
+        },
+        onClosed: () => {
+          saver.close();
+          this.#open.delete(id);
+          const { title, body } = content();
+          if (title.trim() === '' && body.trim() === '' && drafts.load(id) !== undefined) {
+            // An emptied draft is not worth keeping.
+            drafts.remove(id);
+            media.remove(id);
+          }
+          this.#options.onDraftsChanged?.();
+        },
+      },
+    );
+    const open: OpenEditor = { draftId: id, window, saver };
+    this.#open.set(id, open);
+    window.show();
+    return open;
+  }
+}
