@@ -84,7 +84,7 @@ export class SiteRecords {
     // libtorrent calls a lookup authoritative only when every queried node has answered or
     // timed out, and a node that left the network costs a full RPC timeout (15 s). So the
     // lookup also ends a while after the first valid record: three times as long as that
-    // record took to arrive (100 ms to 1.5 s), time for the other close nodes to answer.
+    // record took to arrive (50 ms to 1.5 s), time for the other close nodes to answer.
     const started = Date.now();
     let settle: NodeJS.Timeout | undefined;
     let settled: () => void = () => undefined;
@@ -97,7 +97,7 @@ export class SiteRecords {
       const before = records.length;
       take(item);
       if (settle === undefined && records.length > before && options.settle !== false) {
-        settle = setTimeout(settled, Math.min(1500, Math.max(100, 3 * (Date.now() - started))));
+        settle = setTimeout(settled, Math.min(1500, Math.max(50, 3 * (Date.now() - started))));
       }
     };
     const lookupOptions: { timeoutMs?: number; onResponse: (item: MutableItem) => void } = { onResponse };

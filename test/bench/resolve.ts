@@ -2,7 +2,7 @@
  * Resolving a site's newest record on a local DHT (issues #7 and #10; target p50 ≤ 200 ms):
  * a private DHT of libtorrent nodes on 127.0.0.1 holds a site whose author published a few
  * versions from one node; swarmpress resolves it with `SiteRecords.lookup` on another node
- * (libtorrent's authoritative lookup, every response checked by core), and bittorrent-dht
+ * (settling shortly after the first valid record, every response checked by core), and bittorrent-dht
  * — joined to the same network behind the test suite's filter — with its own `get`. Both
  * lookups run alternately, one after the other, after one warm-up each; each must find the
  * newest version, or the benchmark fails.
