@@ -25,7 +25,7 @@ import { signRecord, type MutableRecord } from '../core/bep44.js';
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js';
 import { AppError } from '../core/errors.js';
 import { DEFAULT_SITE_NAME, deriveSiteIdentity, type Identity } from '../core/identity.js';
-import type { SiteManifest } from '../core/manifest.js';
+import { decodeManifest, MANIFEST_PATH, MAX_MANIFEST_BYTES, type SiteManifest } from '../core/manifest.js';
 import { deviceSalt, nextSeq } from '../core/publish-rules.js';
 import { createIdentity, hasIdentity, loadIdentity } from '../store/identity-file.js';
 import { deviceId, readOwnSites, readResumeData, removeResumeData, writeOwnSite, writeResumeData } from '../store/local-files.js';
@@ -92,6 +92,18 @@ export interface FetchProgress {
   readonly state: string;
   readonly progress: number;
   readonly peers: number;
+}
+
+/** The decoded manifest of the site saved at `root` (capped read), or undefined. */
+function readManifest(root: string): SiteManifest | undefined {
+  try {
+    const file = path.join(root, MANIFEST_PATH);
+    if (fs.statSync(file).size > MAX_MANIFEST_BYTES) return undefined;
+    const decoded = decodeManifest(fs.readFileSync(file));
+    return decoded.ok ? decoded.value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A stored version of an own site with its items. */
@@ -550,6 +562,13 @@ export class SiteNode {
         } catch (error) {
           if ((error as AppError).code !== 'ERR_TIMEOUT') throw error;
         }
+      }
+      // Whose version is it? Checked before anything is stored: a version signed by another
+      // key than the record that named it is dropped with its files.
+      if (options.expectAuthor !== undefined) {
+        const root = this.store.versionRoot(infohash);
+        const manifest = root === undefined ? undefined : readManifest(root);
+        if (manifest !== undefined && !bytesEqual(manifest.author, options.expectAuthor)) throw this.#wrongAuthor(hex);
       }
       const added = this.store.addVersionFromDisk(infohash, options.origin ?? 'swarm');
       if (!added.ok) throw new AppError(added.error.code, `version ${hex} failed verification: ${added.error.message}`);
