@@ -81,8 +81,8 @@ export interface Resolved {
   readonly key?: Uint8Array;
   readonly seq?: bigint;
   readonly source: ResolveSource;
-  /** When the stored record used was last confirmed (for `stored`). */
-  readonly recordSeenMs?: number;
+  /** When the version was made, if it is stored (for `stored`: "stored copy, version N, from …"). */
+  readonly versionCreatedMs?: number;
   /** Why the DHT was not used or found nothing, when `source` is `stored`. */
   readonly note?: string;
 }
@@ -503,8 +503,8 @@ export class SiteNode {
     if (stored === undefined) throw new AppError('ERR_NOT_FOUND', `nothing found for ${toHex(key)}: ${note}, and no record of it is stored here`);
     const pointer = decodeSitePointer(stored.value);
     if (!pointer.ok) throw new AppError(pointer.error.code, pointer.error.message);
-    const seen = this.store.site(key)?.lastAccessMs;
-    return { infohash: pointer.value, key, seq: stored.seq, source: 'stored', note, ...(seen === undefined ? {} : { recordSeenMs: seen }) };
+    const made = this.store.version(pointer.value)?.createdMs;
+    return { infohash: pointer.value, key, seq: stored.seq, source: 'stored', note, ...(made === undefined ? {} : { versionCreatedMs: made }) };
   }
 
   /**

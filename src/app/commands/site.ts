@@ -145,7 +145,7 @@ function describeSource(resolved: Resolved): string {
     case 'dht':
       return `newest record from the DHT: seq ${resolved.seq?.toString() ?? '?'}`;
     case 'stored':
-      return `offline copy: the last stored record, seq ${resolved.seq?.toString() ?? '?'}${resolved.recordSeenMs === undefined ? '' : ` (from ${new Date(resolved.recordSeenMs).toISOString()})`} — ${resolved.note ?? ''}`;
+      return `offline copy: the last stored record, seq ${resolved.seq?.toString() ?? '?'}${resolved.versionCreatedMs === undefined ? '' : `, version of ${new Date(resolved.versionCreatedMs).toISOString()}`} — ${resolved.note ?? ''}`;
     case 'infohash':
       return 'a fixed version, by its infohash';
   }
