@@ -21,6 +21,12 @@ const TABLE: Readonly<Record<string, Presentation>> = {
   ERR_NATIVE_MISSING: { exitCode: EXIT_FAILED, hint: "build it with 'make build'" },
   ERR_DATA_DIR: { exitCode: EXIT_FAILED, hint: 'choose another one with --data-dir' },
   ERR_FILE: { exitCode: EXIT_FAILED },
+  ERR_SOURCE: { exitCode: EXIT_FAILED },
+  ERR_NOT_FOUND: { exitCode: EXIT_FAILED, hint: 'check the address, or try again when a node that has the site is online' },
+  ERR_TIMEOUT: { exitCode: EXIT_FAILED, hint: 'no peer that has it answered in time; try again later or with a longer --timeout' },
+  ERR_NODE_RUNNING: { exitCode: EXIT_FAILED },
+  ERR_MERGE_UNAVAILABLE: { exitCode: EXIT_FAILED },
+  ERR_BLOCKED: { exitCode: EXIT_FAILED },
 };
 
 export interface UserMessage {
