@@ -1,6 +1,9 @@
 /**
  * Starting a node from the command line's common options, and running a command on the
  * node that serves this data folder (control.ts) or on one of its own.
+ *
+ * `SWARMPRESS_TORRENT_FORMAT=hybrid` publishes versions as hybrid v1+v2 torrents (BEP 52)
+ * instead of v1 ones (README "Publishing": the Debian clients cannot read hybrid torrents).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,8 +79,10 @@ export function startNode(common: CommonOptions, options: { log?: (event: NodeEv
   const store = Store.open({ dataDir });
   try {
     const session = sessionOptions(common, dataDir);
+    const format = process.env['SWARMPRESS_TORRENT_FORMAT'];
     return SiteNode.start({
       store,
+      ...(format === 'hybrid' || format === 'v1' ? { torrentFormat: format } : {}),
       session: options.transient === true ? { ...session, settings: { ...session.settings, dht_read_only: true } } : session,
       transient: options.transient === true,
       ...(options.log === undefined ? {} : { log: options.log }),

@@ -56,8 +56,8 @@ function last(result: CliResult): Record<string, unknown> {
   return message;
 }
 
-async function serve(name: string): Promise<ServeNode> {
-  const node = await startServe(path.join(dir, name), port);
+async function serve(name: string, env: NodeJS.ProcessEnv = {}): Promise<ServeNode> {
+  const node = await startServe(path.join(dir, name), port, env);
   running.push(node);
   return node;
 }
@@ -75,7 +75,7 @@ test('publish on A, get on B; a new version reaches B, which follows; with A gon
     '.git/config': 'hidden: left out',
   });
   const a = await serve('A');
-  const b = await serve('B');
+  const b = await serve('B', { SWARMPRESS_REPUT_SECONDS: '2' });
   const published = last(await cli(a.dataDir, ['publish', site]));
   assert.equal(published['event'], 'published');
   assert.equal(published['seq'], '0');
@@ -116,6 +116,9 @@ test('publish on A, get on B; a new version reaches B, which follows; with A gon
   assert.equal(v1['newItems'], 1, 'unchanged pages keep their items');
   const updated = await b.process.waitFor((m) => m['event'] === 'updated' && m['seq'] === '1', "B's follower to fetch version 1", 30_000);
   assert.equal(updated['infohash'], v1['infohash']);
+  // B keeps the record of the site it follows alive in the DHT (BEP 44 items expire).
+  const reput = await b.process.waitFor((m) => m['event'] === 'reput' && (m['put'] as number) >= 1, "B's hourly re-put (every 2 s here)", 30_000);
+  assert.equal(reput['failed'], 0);
 
   // A goes offline; C, a new reader, gets the newest version from B.
   await stop(a);
@@ -227,6 +230,16 @@ test('two devices of one author lose no post, and a restored week-old backup pub
   const out2 = path.join(dir, 'restored-out');
   last(await cli(path.join(dir, 'restored-reader'), ['get', first['url'] as string, '--out', out2]));
   for (const post of ['from-one.md', 'from-two.md', 'later.md']) assert.ok(fs.existsSync(path.join(out2, 'posts', post)), post);
+});
+
+test('a site published as hybrid v1+v2 torrents (BEP 52) is read by another node', async () => {
+  const a = await serve('hybrid-A', { SWARMPRESS_TORRENT_FORMAT: 'hybrid' });
+  const site = write(path.join(dir, 'hybrid-site'), { 'index.md': '# Hybrid\n', 'media/clip.bin': 'y'.repeat(40_000) });
+  const published = last(await cli(a.dataDir, ['publish', site], { SWARMPRESS_TORRENT_FORMAT: 'hybrid' }));
+  const out = path.join(dir, 'hybrid-out');
+  const read = last(await cli(path.join(dir, 'hybrid-reader'), ['get', published['url'] as string, '--out', out]));
+  assert.equal(read['infohash'], published['infohash']);
+  assert.equal(fs.readFileSync(path.join(out, 'media', 'clip.bin'), 'utf8'), 'y'.repeat(40_000));
 });
 
 test('aria2c downloads a site version by its infohash from a swarmpress node', async () => {
