@@ -32,7 +32,8 @@ import { deviceId, readOwnSites, readResumeData, removeResumeData, writeOwnSite,
 import { contentFolder } from '../store/rebuild.js';
 import { buildVersion, clearStaging, knownItems, rootNameFor, scanSource, type BuiltVersion, type KnownItem } from '../store/site-build.js';
 import type { Store } from '../store/store.js';
-import { createTorrent, TorrentSession, type SessionOptions } from './session.js';
+import { UpdatePush, type PushSource } from './push.js';
+import { createTorrent, TorrentSession, type Endpoint, type SessionOptions } from './session.js';
 import { SiteRecords } from './site-records.js';
 
 /** One line of what the node does (serve prints them; the app shows them). */
@@ -54,6 +55,8 @@ export interface SiteNodeOptions {
    * it holds (others would keep trying a peer that left).
    */
   readonly transient?: boolean;
+  /** Push new records to peers over BEP 10 and take theirs (default true; false: a benchmark's reference). */
+  readonly push?: boolean;
 }
 
 /** What a publish did. */
@@ -132,8 +135,12 @@ export class SiteNode {
   readonly #options: SiteNodeOptions;
   readonly #dht: boolean;
   readonly #now: () => number;
-  /** Torrent ids by v1 infohash (hex). */
+  /** Torrent ids by v1 infohash (hex), and back. */
   readonly #torrents = new Map<string, string>();
+  readonly #torrentHexes = new Map<string, string>();
+  /** The site key a torrent being fetched belongs to (by v1 hex), until it is stored. */
+  readonly #expectedSites = new Map<string, Uint8Array>();
+  readonly #push: UpdatePush;
   #bootstrapped: Promise<void> | undefined;
   /** Serialises publishes: one version at a time per node. */
   #publishing: Promise<unknown> = Promise.resolve();
@@ -146,6 +153,14 @@ export class SiteNode {
     this.#now = options.now ?? Date.now;
     this.session = new TorrentSession(options.session);
     this.records = new SiteRecords({ session: this.session });
+    this.#push = new UpdatePush({
+      session: this.session,
+      enabled: options.push ?? true,
+      siteOf: (id) => this.#siteOfTorrent(id),
+      torrentsOf: (key) => this.#torrentsOfSite(key),
+      latest: (key) => this.latestSigned(key),
+      accept: (record, from) => this.#acceptPushed(record, from),
+    });
   }
 
   /** Starts the session and seeds every version on disk that has resume data. */
@@ -182,7 +197,7 @@ export class SiteNode {
       }
       try {
         const added = this.session.addTorrent({ resumeData: bytes, savePath: contentFolder(this.dataDir, infohash) });
-        this.#torrents.set(toHex(infohash), added.id);
+        this.#track(toHex(infohash), added.id);
         seeded += 1;
       } catch (error) {
         this.#log('warning', `the saved state of version ${toHex(infohash)} cannot be used: ${(error as Error).message}`);
@@ -367,7 +382,7 @@ export class SiteNode {
     const adopted = this.store.adoptVersion(built.staging, infohash, 'own');
     if (!adopted.ok) throw new AppError(adopted.error.code, `the new version does not verify: ${adopted.error.message}`);
     const id = this.session.addTorrent({ torrent: created.torrent, savePath: contentFolder(this.dataDir, infohash), seedMode: true }).id;
-    this.#torrents.set(toHex(infohash), id);
+    this.#track(toHex(infohash), id);
     await this.#saveResume(infohash, id);
     this.#announce(toHex(infohash));
     return infohash;
@@ -397,6 +412,8 @@ export class SiteNode {
       crashPoint('before-reserve');
       outboxId = this.store.reservePublish(record);
       crashPoint('after-reserve');
+      // Persisted: readers connected to any version of the site learn of it now, not after the put.
+      void this.#push.broadcast(record);
     };
     if (!this.#dht) {
       const seq = nextSeq(this.store.localSeq(site.publicKey, salt), undefined);
@@ -483,6 +500,7 @@ export class SiteNode {
         const head = found.head;
         if (head !== undefined) {
           const noted = this.store.noteRecord(head.record, 'dht');
+          if (noted.ok && noted.value.isNewer) void this.#push.broadcast(head.record);
           if (head.conflict !== undefined) {
             this.#log('conflict', `two values at seq ${head.conflict.seq.toString()} for ${toHex(key)}: using the one every reader picks`, { key: toHex(key), seq: head.conflict.seq.toString() });
           }
@@ -514,7 +532,7 @@ export class SiteNode {
    */
   async fetch(
     infohash: Uint8Array,
-    options: { timeoutMs?: number; origin?: string; expectAuthor?: Uint8Array; onProgress?: (progress: FetchProgress) => void } = {},
+    options: { timeoutMs?: number; origin?: string; expectAuthor?: Uint8Array; peers?: readonly Endpoint[]; onProgress?: (progress: FetchProgress) => void } = {},
   ): Promise<{ isNew: boolean; newItems: number }> {
     const hex = toHex(infohash);
     const known = this.store.version(infohash);
@@ -527,19 +545,15 @@ export class SiteNode {
     let id = this.#torrents.get(hex);
     if (id === undefined) {
       id = this.session.addTorrent({ magnet: `magnet:?xt=urn:btih:${hex}`, savePath }).id;
-      this.#torrents.set(hex, id);
+      this.#track(hex, id);
     }
     const torrentId = id;
+    if (options.expectAuthor !== undefined) this.#expectedSites.set(hex, options.expectAuthor);
+    for (const peer of options.peers ?? []) this.#connect(torrentId, peer);
     // Ask the DHT for peers now as well (libtorrent announces on its own schedule).
     if (this.#dht) {
       void this.#dhtReady().then(() => this.session.dhtGetPeers(hex, 10_000)).then((peers) => {
-        for (const peer of peers) {
-          try {
-            this.session.connectPeer(torrentId, peer);
-          } catch {
-            // the torrent may be gone already
-          }
-        }
+        for (const peer of peers) this.#connect(torrentId, peer);
       }, () => undefined);
     }
     const maxBytes = this.#options.maxVersionBytes ?? Math.min(MAX_DOWNLOAD_BYTES, this.store.cacheUsage().budgetBytes);
@@ -581,6 +595,8 @@ export class SiteNode {
     } catch (error) {
       await this.#drop(infohash, (error as AppError).code !== 'ERR_TIMEOUT');
       throw error;
+    } finally {
+      this.#expectedSites.delete(hex);
     }
   }
 
@@ -593,6 +609,7 @@ export class SiteNode {
     const hex = toHex(infohash);
     const id = this.#torrents.get(hex);
     this.#torrents.delete(hex);
+    if (id !== undefined) this.#torrentHexes.delete(id);
     if (id !== undefined) await this.session.removeTorrent(id, { deleteFiles }).catch(() => undefined);
     removeResumeData(this.dataDir, infohash);
     if (deleteFiles && this.store.version(infohash) === undefined) fs.rmSync(contentFolder(this.dataDir, infohash), { recursive: true, force: true });
@@ -610,6 +627,81 @@ export class SiteNode {
       }
     }
     return dropped;
+  }
+
+  // --- pushed updates (push.ts) -------------------------------------------------------
+
+  /** What pushed messages were refused, by code. */
+  get pushDropped(): ReadonlyMap<string, number> {
+    return this.#push.dropped;
+  }
+
+  /**
+   * The newest signed record of site `key`'s unsalted slot: the stored one, or an own
+   * record still in the outbox (without the DHT, records stay there) when it is newer.
+   */
+  latestSigned(key: Uint8Array): MutableRecord | undefined {
+    let newest = this.store.latestRecord(key, EMPTY);
+    for (const pending of this.store.pendingPublishes()) {
+      const record = pending.record;
+      if (record.salt.length === 0 && bytesEqual(record.publicKey, key) && (newest === undefined || record.seq > newest.seq)) newest = record;
+    }
+    return newest;
+  }
+
+  #track(hex: string, id: string): void {
+    this.#torrents.set(hex, id);
+    this.#torrentHexes.set(id, hex);
+  }
+
+  #connect(torrentId: string, peer: Endpoint): void {
+    try {
+      this.session.connectPeer(torrentId, peer);
+    } catch {
+      // the torrent may be gone already
+    }
+  }
+
+  #siteOfTorrent(id: string): Uint8Array | undefined {
+    const hex = this.#torrentHexes.get(id);
+    if (hex === undefined) return undefined;
+    const infohash = fromHex(hex, INFOHASH_BYTES);
+    return (infohash === undefined ? undefined : this.store.version(infohash)?.siteKey) ?? this.#expectedSites.get(hex);
+  }
+
+  #torrentsOfSite(key: Uint8Array): string[] {
+    const ids: string[] = [];
+    for (const [hex, id] of this.#torrents) {
+      const infohash = fromHex(hex, INFOHASH_BYTES);
+      const site = (infohash === undefined ? undefined : this.store.version(infohash)?.siteKey) ?? this.#expectedSites.get(hex);
+      if (site !== undefined && bytesEqual(site, key)) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** A record pushed by a peer (checked by push.ts): stored when newer, then its version fetched. */
+  #acceptPushed(record: MutableRecord, from: PushSource): boolean {
+    if (this.#closed || this.store.isBlocked(record.publicKey)) return false;
+    const noted = this.store.noteRecord(record, 'push');
+    if (!noted.ok || !noted.value.isNewer) return false;
+    const key = toHex(record.publicKey);
+    this.#log('pushed', `${key}: record seq ${record.seq.toString()} pushed by ${from.host}`, { key, seq: record.seq.toString(), infohash: toHex(noted.value.infohash), from: from.host });
+    void this.#fetchPushed(record, noted.value.infohash, from);
+    return true;
+  }
+
+  async #fetchPushed(record: MutableRecord, infohash: Uint8Array, from: PushSource): Promise<void> {
+    const key = record.publicKey;
+    try {
+      const fetched = await this.fetch(infohash, { expectAuthor: key, origin: 'push', peers: [{ host: from.host, port: from.port }] });
+      // A newer one may have arrived meanwhile: the log says which version this was.
+      this.#log('updated', `${this.store.site(key)?.title ?? toHex(key)}: version ${record.seq.toString()} (${fetched.newItems} new item${fetched.newItems === 1 ? '' : 's'})`, {
+        key: toHex(key), seq: record.seq.toString(), infohash: toHex(infohash), newItems: fetched.newItems, via: 'push',
+      });
+    } catch (error) {
+      if (this.#closed) return;
+      this.#log('warning', `version ${toHex(infohash)} of ${toHex(key)} (seq ${record.seq.toString()}) was not fetched: ${(error as Error).message}`, { key: toHex(key), infohash: toHex(infohash) });
+    }
   }
 
   // --- following ----------------------------------------------------------------------
@@ -669,6 +761,7 @@ export class SiteNode {
     if (this.#closed) return;
     this.#closed = true;
     await this.#publishing.catch(() => undefined);
+    this.#push.close();
     await this.session.close();
   }
 }
