@@ -21,6 +21,9 @@ const TABLE: Readonly<Record<string, Presentation>> = {
   ERR_NATIVE_MISSING: { exitCode: EXIT_FAILED, hint: "build it with 'make build'" },
   ERR_DATA_DIR: { exitCode: EXIT_FAILED, hint: 'choose another one with --data-dir' },
   ERR_FILE: { exitCode: EXIT_FAILED },
+  ERR_LAN_OPEN: { exitCode: EXIT_FAILED, hint: 'LAN discovery is off; --no-lan silences this' },
+  ERR_LAN_SOCKET: { exitCode: EXIT_FAILED },
+  ERR_LAN_SEND: { exitCode: EXIT_FAILED },
 };
 
 export interface UserMessage {
