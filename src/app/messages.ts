@@ -27,6 +27,9 @@ const TABLE: Readonly<Record<string, Presentation>> = {
   ERR_NODE_RUNNING: { exitCode: EXIT_FAILED },
   ERR_MERGE_UNAVAILABLE: { exitCode: EXIT_FAILED },
   ERR_BLOCKED: { exitCode: EXIT_FAILED },
+  ERR_LAN_OPEN: { exitCode: EXIT_FAILED, hint: 'LAN discovery is off; --no-lan silences this' },
+  ERR_LAN_SOCKET: { exitCode: EXIT_FAILED },
+  ERR_LAN_SEND: { exitCode: EXIT_FAILED },
 };
 
 export interface UserMessage {

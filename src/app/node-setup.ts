@@ -59,6 +59,18 @@ export function sessionOptions(common: CommonOptions, dataDir: string): SessionO
   };
 }
 
+/**
+ * Where LAN discovery runs, or undefined when it does not: not with --no-lan, and not on a
+ * node that listens on loopback (a local test node: nothing it says belongs on the LAN).
+ * A node told to listen on one IPv4 address (a host in a network namespace, a machine with
+ * several networks) uses that address's interface.
+ */
+export function lanOptions(common: CommonOptions): { interfaceAddress?: string } | undefined {
+  if (!common.lan || (common.listen !== undefined && isLoopback(common.listen.host))) return undefined;
+  const host = common.listen?.host;
+  return host !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== '0.0.0.0' ? { interfaceAddress: host } : {};
+}
+
 /** Saves the session's DHT state for a faster start next time. */
 export function saveSessionState(node: SiteNode): void {
   try {

@@ -13,7 +13,10 @@
  * | `txtvers` | {@link LAN_NOTICE_VERSION}; first, as RFC 6763 section 6.7 recommends |
  * | `port` | the BitTorrent listen port, 1 to 65535 |
  * | `n` | how many sites the node carries, announced or not (a reader learns what was left out) |
- * | `s0`, `s1`, … | one site each: `<64 lower-case hex public key>:<seq>` or `<key>:<seq>:<title>` |
+ * | `s0`, `s1`, … | one site each: `<64 lower-case hex public key>:<seq>[/<infohash>][:<title>]` |
+ *
+ * `infohash` (40 lower-case hex digits) is the v1 infohash of the version `seq` names: an
+ * unsigned hint of which swarm to join to be handed the signed record, never trusted.
  *
  * Numbers are canonical decimal (no sign, no leading zero); `seq` is 0 to 2^63-1 (BEP 44).
  * Keys are compared case-insensitively and only the first occurrence of a key counts
@@ -51,6 +54,7 @@ export const MAX_CARRIED_SITES = 1_000_000;
 /** Length of a public key as announced: lower-case hex. */
 const KEY_HEX_LENGTH = PUBLIC_KEY_BYTES * 2;
 const KEY_HEX = /^[0-9a-f]{64}$/;
+const INFOHASH_HEX = /^[0-9a-f]{40}$/;
 const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]*)$/;
 /** Digits of {@link MAX_SEQ}: a longer number is out of range without parsing it. */
 const MAX_SEQ_DIGITS = MAX_SEQ.toString().length;
@@ -64,6 +68,8 @@ export interface NoticeSite {
   readonly seq: bigint;
   /** A short title, unverified (display only, after the signed manifest's if there is one). */
   readonly title?: string;
+  /** The v1 infohash of that version, 40 lower-case hex digits: an unsigned hint of where to ask. */
+  readonly infohash?: string;
 }
 
 /** What a node announces. */
@@ -158,6 +164,7 @@ export function encodeLanNotice(notice: { readonly port: number; readonly sites:
     if (typeof site.seq !== 'bigint') throw new TypeError('seq must be a bigint');
     if (site.seq < 0n || site.seq > MAX_SEQ) throw new RangeError(`seq must be from 0 to ${MAX_SEQ}`);
     if (site.title !== undefined && typeof site.title !== 'string') throw new TypeError('a title must be a string');
+    if (site.infohash !== undefined && (typeof site.infohash !== 'string' || !INFOHASH_HEX.test(site.infohash))) throw new TypeError('an infohash must be 40 lower-case hex digits');
   }
   const header: [string, string][] = [
     ['txtvers', String(LAN_NOTICE_VERSION)],
@@ -169,7 +176,7 @@ export function encodeLanNotice(notice: { readonly port: number; readonly sites:
   const omitted: string[] = [];
   for (const site of sites) {
     const key = `s${placed.length}`;
-    const value = `${site.key}:${site.seq.toString()}`;
+    const value = `${site.key}:${site.seq.toString()}${site.infohash === undefined ? '' : `/${site.infohash}`}`;
     const size = wireBytes(key, value);
     if (placed.length < MAX_NOTICE_SITES && bytes + size <= maxBytes) {
       placed.push({ site, key, value });
@@ -225,14 +232,18 @@ function decodeSite(value: string): Result<NoticeSite, 'ERR_LAN_NOTICE_SITE'> {
   }
   const rest = value.slice(KEY_HEX_LENGTH + 1);
   const colon = rest.indexOf(':');
-  const seqText = colon < 0 ? rest : rest.slice(0, colon);
-  const seq = decimal(seqText, MAX_SEQ_DIGITS, MAX_SEQ);
+  const version = colon < 0 ? rest : rest.slice(0, colon);
+  const slash = version.indexOf('/');
+  const seq = decimal(slash < 0 ? version : version.slice(0, slash), MAX_SEQ_DIGITS, MAX_SEQ);
   if (seq === undefined) return fail('ERR_LAN_NOTICE_SITE', `the seq of ${key} is not a canonical decimal from 0 to 2^63-1`);
-  if (colon < 0) return ok({ key, seq });
+  const infohash = slash < 0 ? undefined : version.slice(slash + 1);
+  if (infohash !== undefined && !INFOHASH_HEX.test(infohash)) return fail('ERR_LAN_NOTICE_SITE', `the infohash of ${key} is not 40 lower-case hex digits`);
+  const hint = infohash === undefined ? {} : { infohash };
+  if (colon < 0) return ok({ key, seq, ...hint });
   const title = rest.slice(colon + 1);
   const problem = title === '' ? 'is empty' : utf8(title).length > MAX_NOTICE_TITLE_BYTES ? `is longer than ${MAX_NOTICE_TITLE_BYTES} bytes` : textProblem(title, 'line');
   if (problem !== undefined) return fail('ERR_LAN_NOTICE_SITE', `the title of ${key} ${problem}`);
-  return ok({ key, seq, title });
+  return ok({ key, seq, ...hint, title });
 }
 
 /**

@@ -9,8 +9,10 @@
  *   is persisted in the outbox before it is put, and re-put from there after a crash;
  * - it resolves an address to the newest version it can verify (DHT, else the last stored
  *   record, saying which), fetches it, verifies it with core and stores it;
- * - it keeps followed sites current (polling the DHT: the LAN push comes with #8) and
- *   re-puts the records it holds, since BEP 44 items expire after two hours.
+ * - it keeps followed sites current: newer records are pushed to and from the peers of
+ *   every version it holds over BEP 10 (push.ts), found on the LAN (lan-link.ts, when
+ *   started), and polled from the DHT as the slow fallback; it re-puts the records it
+ *   holds, since BEP 44 items expire after two hours.
  *
  * Everything from the network is checked by core before it is trusted: records by
  * SiteRecords, versions by the store (manifest and every item), and a version must be
@@ -32,7 +34,9 @@ import { deviceId, readOwnSites, readResumeData, removeResumeData, writeOwnSite,
 import { contentFolder } from '../store/rebuild.js';
 import { buildVersion, clearStaging, knownItems, rootNameFor, scanSource, type BuiltVersion, type KnownItem } from '../store/site-build.js';
 import type { Store } from '../store/store.js';
-import { createTorrent, TorrentSession, type SessionOptions } from './session.js';
+import { LanLink } from './lan-link.js';
+import { UpdatePush, type PushSource } from './push.js';
+import { createTorrent, TorrentSession, type Endpoint, type SessionOptions } from './session.js';
 import { SiteRecords } from './site-records.js';
 
 /** One line of what the node does (serve prints them; the app shows them). */
@@ -54,6 +58,8 @@ export interface SiteNodeOptions {
    * it holds (others would keep trying a peer that left).
    */
   readonly transient?: boolean;
+  /** Push new records to peers over BEP 10 and take theirs (default true; false: a benchmark's reference). */
+  readonly push?: boolean;
 }
 
 /** What a publish did. */
@@ -74,7 +80,7 @@ export interface PublishResult {
 }
 
 /** How an address was resolved. */
-export type ResolveSource = 'dht' | 'stored' | 'infohash';
+export type ResolveSource = 'dht' | 'lan' | 'stored' | 'infohash';
 
 export interface Resolved {
   readonly infohash: Uint8Array;
@@ -116,6 +122,12 @@ interface StoredVersion {
 const EMPTY = new Uint8Array(0);
 const DEFAULT_DHT_TIMEOUT_MS = 20_000;
 const MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
+/** How long a swarm joined on a LAN neighbour's unsigned hint is kept when no record names it. */
+const LAN_HINT_TTL_MS = 60_000;
+/** How long a read waits for a LAN neighbour's newer record when a record is stored already. */
+const LAN_NEWER_WAIT_MS = 5_000;
+/** Most sites announced on the LAN (the notice holds about ten with their infohashes). */
+const MAX_ANNOUNCED_SITES = 16;
 
 /**
  * Fault injection for the crash tests: `SWARMPRESS_CRASH_AT=<point>` kills the process
@@ -132,8 +144,19 @@ export class SiteNode {
   readonly #options: SiteNodeOptions;
   readonly #dht: boolean;
   readonly #now: () => number;
-  /** Torrent ids by v1 infohash (hex). */
+  /** Torrent ids by v1 infohash (hex), and back. */
   readonly #torrents = new Map<string, string>();
+  readonly #torrentHexes = new Map<string, string>();
+  /** The site key a torrent being fetched belongs to (by v1 hex), until it is stored. */
+  readonly #expectedSites = new Map<string, Uint8Array>();
+  readonly #push: UpdatePush;
+  /** Versions being downloaded (v1 hex). */
+  readonly #fetching = new Set<string>();
+  /** The swarm joined on a LAN hint, per site (hex key -> v1 hex). */
+  readonly #hints = new Map<string, string>();
+  /** Called with every newer record of an unsalted slot. */
+  readonly #recordWaiters = new Set<(record: MutableRecord) => void>();
+  #lan: LanLink | undefined;
   #bootstrapped: Promise<void> | undefined;
   /** Serialises publishes: one version at a time per node. */
   #publishing: Promise<unknown> = Promise.resolve();
@@ -146,6 +169,14 @@ export class SiteNode {
     this.#now = options.now ?? Date.now;
     this.session = new TorrentSession(options.session);
     this.records = new SiteRecords({ session: this.session });
+    this.#push = new UpdatePush({
+      session: this.session,
+      enabled: options.push ?? true,
+      siteOf: (id) => this.#siteOfTorrent(id),
+      torrentsOf: (key) => this.#torrentsOfSite(key),
+      latest: (key) => this.latestSigned(key),
+      accept: (record, from) => this.#acceptPushed(record, from),
+    });
   }
 
   /** Starts the session and seeds every version on disk that has resume data. */
@@ -182,7 +213,7 @@ export class SiteNode {
       }
       try {
         const added = this.session.addTorrent({ resumeData: bytes, savePath: contentFolder(this.dataDir, infohash) });
-        this.#torrents.set(toHex(infohash), added.id);
+        this.#track(toHex(infohash), added.id);
         seeded += 1;
       } catch (error) {
         this.#log('warning', `the saved state of version ${toHex(infohash)} cannot be used: ${(error as Error).message}`);
@@ -367,7 +398,7 @@ export class SiteNode {
     const adopted = this.store.adoptVersion(built.staging, infohash, 'own');
     if (!adopted.ok) throw new AppError(adopted.error.code, `the new version does not verify: ${adopted.error.message}`);
     const id = this.session.addTorrent({ torrent: created.torrent, savePath: contentFolder(this.dataDir, infohash), seedMode: true }).id;
-    this.#torrents.set(toHex(infohash), id);
+    this.#track(toHex(infohash), id);
     await this.#saveResume(infohash, id);
     this.#announce(toHex(infohash));
     return infohash;
@@ -397,6 +428,8 @@ export class SiteNode {
       crashPoint('before-reserve');
       outboxId = this.store.reservePublish(record);
       crashPoint('after-reserve');
+      // Persisted: readers connected to any version of the site learn of it now, not after the put.
+      if (salt.length === 0) this.#noteNewRecord(record, true);
     };
     if (!this.#dht) {
       const seq = nextSeq(this.store.localSeq(site.publicKey, salt), undefined);
@@ -483,6 +516,7 @@ export class SiteNode {
         const head = found.head;
         if (head !== undefined) {
           const noted = this.store.noteRecord(head.record, 'dht');
+          if (noted.ok && noted.value.isNewer) this.#noteNewRecord(head.record, true);
           if (head.conflict !== undefined) {
             this.#log('conflict', `two values at seq ${head.conflict.seq.toString()} for ${toHex(key)}: using the one every reader picks`, { key: toHex(key), seq: head.conflict.seq.toString() });
           }
@@ -496,6 +530,17 @@ export class SiteNode {
       } catch (error) {
         if ((error as AppError).code !== 'ERR_TIMEOUT') throw error;
         note = 'the DHT lookup timed out';
+      }
+    } else if (this.#lan !== undefined && salt.length === 0) {
+      const claimed = this.#lan.claimedSeq(key);
+      if (stored === undefined || (claimed !== undefined && claimed > stored.seq)) {
+        const waitMs = stored === undefined ? options.timeoutMs ?? this.#dhtTimeoutMs : Math.min(LAN_NEWER_WAIT_MS, options.timeoutMs ?? LAN_NEWER_WAIT_MS);
+        const record = await this.#askLan(key, stored?.seq, waitMs);
+        const pointer = record === undefined ? undefined : decodeSitePointer(record.value);
+        if (record !== undefined && pointer?.ok === true) return { infohash: pointer.value, key, seq: record.seq, source: 'lan' };
+        note = 'the DHT is switched off and no LAN neighbour handed over a newer record';
+      } else {
+        note = 'the DHT is switched off';
       }
     } else {
       note = 'the DHT is switched off';
@@ -514,7 +559,7 @@ export class SiteNode {
    */
   async fetch(
     infohash: Uint8Array,
-    options: { timeoutMs?: number; origin?: string; expectAuthor?: Uint8Array; onProgress?: (progress: FetchProgress) => void } = {},
+    options: { timeoutMs?: number; origin?: string; expectAuthor?: Uint8Array; peers?: readonly Endpoint[]; onProgress?: (progress: FetchProgress) => void } = {},
   ): Promise<{ isNew: boolean; newItems: number }> {
     const hex = toHex(infohash);
     const known = this.store.version(infohash);
@@ -527,19 +572,16 @@ export class SiteNode {
     let id = this.#torrents.get(hex);
     if (id === undefined) {
       id = this.session.addTorrent({ magnet: `magnet:?xt=urn:btih:${hex}`, savePath }).id;
-      this.#torrents.set(hex, id);
+      this.#track(hex, id);
     }
     const torrentId = id;
+    if (options.expectAuthor !== undefined) this.#expectedSites.set(hex, options.expectAuthor);
+    this.#fetching.add(hex);
+    for (const peer of options.peers ?? []) this.#connect(torrentId, peer);
     // Ask the DHT for peers now as well (libtorrent announces on its own schedule).
     if (this.#dht) {
       void this.#dhtReady().then(() => this.session.dhtGetPeers(hex, 10_000)).then((peers) => {
-        for (const peer of peers) {
-          try {
-            this.session.connectPeer(torrentId, peer);
-          } catch {
-            // the torrent may be gone already
-          }
-        }
+        for (const peer of peers) this.#connect(torrentId, peer);
       }, () => undefined);
     }
     const maxBytes = this.#options.maxVersionBytes ?? Math.min(MAX_DOWNLOAD_BYTES, this.store.cacheUsage().budgetBytes);
@@ -581,6 +623,9 @@ export class SiteNode {
     } catch (error) {
       await this.#drop(infohash, (error as AppError).code !== 'ERR_TIMEOUT');
       throw error;
+    } finally {
+      this.#fetching.delete(hex);
+      this.#expectedSites.delete(hex);
     }
   }
 
@@ -593,6 +638,7 @@ export class SiteNode {
     const hex = toHex(infohash);
     const id = this.#torrents.get(hex);
     this.#torrents.delete(hex);
+    if (id !== undefined) this.#torrentHexes.delete(id);
     if (id !== undefined) await this.session.removeTorrent(id, { deleteFiles }).catch(() => undefined);
     removeResumeData(this.dataDir, infohash);
     if (deleteFiles && this.store.version(infohash) === undefined) fs.rmSync(contentFolder(this.dataDir, infohash), { recursive: true, force: true });
@@ -610,6 +656,193 @@ export class SiteNode {
       }
     }
     return dropped;
+  }
+
+  // --- pushed updates (push.ts) -------------------------------------------------------
+
+  /** What pushed messages were refused, by code. */
+  get pushDropped(): ReadonlyMap<string, number> {
+    return this.#push.dropped;
+  }
+
+  /**
+   * The newest signed record of site `key`'s unsalted slot: the stored one, or an own
+   * record still in the outbox (without the DHT, records stay there) when it is newer.
+   */
+  latestSigned(key: Uint8Array): MutableRecord | undefined {
+    let newest = this.store.latestRecord(key, EMPTY);
+    for (const pending of this.store.pendingPublishes()) {
+      const record = pending.record;
+      if (record.salt.length === 0 && bytesEqual(record.publicKey, key) && (newest === undefined || record.seq > newest.seq)) newest = record;
+    }
+    return newest;
+  }
+
+  #track(hex: string, id: string): void {
+    this.#torrents.set(hex, id);
+    this.#torrentHexes.set(id, hex);
+  }
+
+  #connect(torrentId: string, peer: Endpoint): void {
+    try {
+      this.session.connectPeer(torrentId, peer);
+    } catch {
+      // the torrent may be gone already
+    }
+  }
+
+  #siteOfTorrent(id: string): Uint8Array | undefined {
+    const hex = this.#torrentHexes.get(id);
+    if (hex === undefined) return undefined;
+    const infohash = fromHex(hex, INFOHASH_BYTES);
+    return (infohash === undefined ? undefined : this.store.version(infohash)?.siteKey) ?? this.#expectedSites.get(hex);
+  }
+
+  #torrentsOfSite(key: Uint8Array): string[] {
+    const ids: string[] = [];
+    for (const [hex, id] of this.#torrents) {
+      const infohash = fromHex(hex, INFOHASH_BYTES);
+      const site = (infohash === undefined ? undefined : this.store.version(infohash)?.siteKey) ?? this.#expectedSites.get(hex);
+      if (site !== undefined && bytesEqual(site, key)) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** A record pushed by a peer (checked by push.ts): stored when newer, then its version fetched. */
+  #acceptPushed(record: MutableRecord, from: PushSource): boolean {
+    if (this.#closed || this.store.isBlocked(record.publicKey)) return false;
+    const noted = this.store.noteRecord(record, 'push');
+    if (!noted.ok || !noted.value.isNewer) return false;
+    const key = toHex(record.publicKey);
+    this.#log('pushed', `${key}: record seq ${record.seq.toString()} pushed by ${from.host}`, { key, seq: record.seq.toString(), infohash: toHex(noted.value.infohash), from: from.host });
+    this.#noteNewRecord(record, false);
+    void this.#fetchPushed(record, noted.value.infohash, from);
+    return true;
+  }
+
+  async #fetchPushed(record: MutableRecord, infohash: Uint8Array, from: PushSource): Promise<void> {
+    const key = record.publicKey;
+    try {
+      const fetched = await this.fetch(infohash, { expectAuthor: key, origin: 'push', peers: [{ host: from.host, port: from.port }] });
+      // A newer one may have arrived meanwhile: the log says which version this was.
+      this.#log('updated', `${this.store.site(key)?.title ?? toHex(key)}: version ${record.seq.toString()} (${fetched.newItems} new item${fetched.newItems === 1 ? '' : 's'})`, {
+        key: toHex(key), seq: record.seq.toString(), infohash: toHex(infohash), newItems: fetched.newItems, via: 'push',
+      });
+    } catch (error) {
+      if (this.#closed) return;
+      this.#log('warning', `version ${toHex(infohash)} of ${toHex(key)} (seq ${record.seq.toString()}) was not fetched: ${(error as Error).message}`, { key: toHex(key), infohash: toHex(infohash) });
+    }
+  }
+
+  /** A newer record of an unsalted slot: pushed (unless push.ts forwards it), announced on the LAN, handed to waiting reads. */
+  #noteNewRecord(record: MutableRecord, broadcast: boolean): void {
+    if (broadcast) void this.#push.broadcast(record);
+    this.#lan?.advertise();
+    for (const waiter of [...this.#recordWaiters]) waiter(record);
+  }
+
+  // --- LAN (lan-link.ts) --------------------------------------------------------------
+
+  /**
+   * Opens LAN discovery on this node's listen port (on `interfaceAddress`, else every
+   * interface) and announces the sites it carries. Rejects with `ERR_LAN_OPEN` when the
+   * mDNS socket cannot be opened; the node works on without it.
+   */
+  async startLan(options: { interfaceAddress?: string } = {}): Promise<void> {
+    if (this.#lan !== undefined || this.#closed) return;
+    const port = this.session.listenPort;
+    this.#lan = await LanLink.open({
+      port,
+      ...(options.interfaceAddress === undefined ? {} : { interfaceAddress: options.interfaceAddress }),
+      onWarning: (message) => {
+        this.#log('lan-warning', message);
+      },
+      node: {
+        sites: () => this.#carriedSites(),
+        carries: (key) => this.#carries(key),
+        latestSigned: (key) => this.latestSigned(key),
+        title: (key) => this.store.site(key)?.title,
+        joinSwarm: (key, infohash, peer) => {
+          this.#joinSwarm(key, infohash, peer);
+        },
+      },
+    });
+    // close() may have run while the socket opened.
+    if (this.session.isClosed) await this.#lan.close();
+  }
+
+  /** LAN discovery, when it runs. */
+  get lan(): LanLink | undefined {
+    return this.#lan;
+  }
+
+  #carries(key: Uint8Array): boolean {
+    const site = this.store.site(key);
+    return site !== undefined && (site.isOwn || this.store.isFollowing('site', key) || this.store.latestVersion(key) !== undefined);
+  }
+
+  /** Own sites, then followed ones, then the others held. */
+  #carriedSites(): Uint8Array[] {
+    const rank = (key: Uint8Array, isOwn: boolean): number => (isOwn ? 0 : this.store.isFollowing('site', key) ? 1 : 2);
+    return this.store.sites()
+      .filter((site) => !this.store.isBlocked(site.key) && this.#carries(site.key))
+      .sort((x, y) => rank(x.key, x.isOwn) - rank(y.key, y.isOwn))
+      .slice(0, MAX_ANNOUNCED_SITES)
+      .map((site) => site.key);
+  }
+
+  /**
+   * Connects to a LAN neighbour in the swarms of site `key`: every version held, and the
+   * one it hints at (joined on trust for {@link LAN_HINT_TTL_MS}, one per site).
+   */
+  #joinSwarm(key: Uint8Array, infohash: Uint8Array | undefined, peer: Endpoint): void {
+    if (this.#closed || this.store.isBlocked(key)) return;
+    if (infohash !== undefined && !this.#torrents.has(toHex(infohash))) {
+      const hex = toHex(infohash);
+      const keyHex = toHex(key);
+      const previous = this.#hints.get(keyHex);
+      if (previous !== undefined) this.#dropHint(previous);
+      this.#hints.set(keyHex, hex);
+      this.#expectedSites.set(hex, key);
+      this.#track(hex, this.session.addTorrent({ magnet: `magnet:?xt=urn:btih:${hex}`, savePath: contentFolder(this.dataDir, infohash) }).id);
+      setTimeout(() => {
+        if (this.#hints.get(keyHex) === hex) this.#hints.delete(keyHex);
+        this.#dropHint(hex);
+      }, LAN_HINT_TTL_MS).unref();
+    }
+    for (const id of this.#torrentsOfSite(key)) this.#connect(id, peer);
+  }
+
+  /** Stops a swarm joined on a hint, unless a record named it (it is fetched or stored). */
+  #dropHint(hex: string): void {
+    const infohash = fromHex(hex, INFOHASH_BYTES);
+    if (this.#closed || infohash === undefined || this.#fetching.has(hex) || this.store.version(infohash) !== undefined) return;
+    this.#expectedSites.delete(hex);
+    void this.#drop(infohash, true);
+  }
+
+  /** Waits for a LAN neighbour to hand over a record of `key` newer than `aboveSeq`. */
+  async #askLan(key: Uint8Array, aboveSeq: bigint | undefined, timeoutMs: number): Promise<MutableRecord | undefined> {
+    const lan = this.#lan;
+    if (lan === undefined) return undefined;
+    let waiter: ((record: MutableRecord) => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise<MutableRecord | undefined>((resolve) => {
+        waiter = (record) => {
+          if (bytesEqual(record.publicKey, key) && record.salt.length === 0 && (aboveSeq === undefined || record.seq > aboveSeq)) resolve(record);
+        };
+        this.#recordWaiters.add(waiter);
+        timer = setTimeout(() => {
+          resolve(undefined);
+        }, timeoutMs);
+        lan.want(key);
+      });
+    } finally {
+      if (waiter !== undefined) this.#recordWaiters.delete(waiter);
+      clearTimeout(timer);
+      lan.forget(key);
+    }
   }
 
   // --- following ----------------------------------------------------------------------
@@ -669,6 +902,8 @@ export class SiteNode {
     if (this.#closed) return;
     this.#closed = true;
     await this.#publishing.catch(() => undefined);
+    this.#push.close();
+    await this.#lan?.close();
     await this.session.close();
   }
 }

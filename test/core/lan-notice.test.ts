@@ -125,6 +125,20 @@ test('the encoder refuses what no peer would accept (programmer errors)', () => 
   assert.throws(() => encodeLanNotice({ port: 1, sites: [{ key: KEY_A, seq: 1n }, { key: KEY_A, seq: 2n }] }), /twice/);
 });
 
+test('a site may carry the infohash of its version: an unsigned hint, with or without a title', () => {
+  const infohash = '0f'.repeat(20);
+  const sites: NoticeSite[] = [{ key: KEY_A, seq: 7n, infohash, title: 'News: 1/2' }, { key: KEY_B, seq: 0n, infohash }];
+  const encoded = encodeLanNotice({ port: 6881, sites });
+  assert.equal(encoded.strings[3], `s0=${KEY_A}:7/${infohash}:News: 1/2`);
+  assert.equal(encoded.strings[4], `s1=${KEY_B}:0/${infohash}`);
+  assert.deepEqual(decodeLanNotice(encoded.strings), { ok: true, value: { port: 6881, sites, carried: 2 } });
+  assert.throws(() => encodeLanNotice({ port: 1, sites: [{ key: KEY_A, seq: 1n, infohash: infohash.toUpperCase() }] }), TypeError);
+  assert.throws(() => encodeLanNotice({ port: 1, sites: [{ key: KEY_A, seq: 1n, infohash: 'ab' }] }), TypeError);
+  for (const bad of [`${KEY_A}:1/`, `${KEY_A}:1/${infohash}0`, `${KEY_A}:1/${infohash.toUpperCase()}`, `${KEY_A}:1/${infohash.slice(1)}:t`, `${KEY_A}:/${infohash}`, `${KEY_A}:1/${infohash}/${infohash}`]) {
+    assert.equal(code(record('txtvers=1', 'port=1', `s0=${bad}`)), 'ERR_LAN_NOTICE_SITE', bad);
+  }
+});
+
 test('noticeKey spells a key as notices do', () => {
   assert.equal(noticeKey(new Uint8Array(32).fill(0xab)), 'ab'.repeat(32));
   assert.equal(noticeKey(new Uint8Array(31)), undefined);

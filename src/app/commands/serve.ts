@@ -1,7 +1,7 @@
 /**
  * `swarmpress serve`: the headless node (a "pub"). It seeds every version it holds, puts
- * what waits in the outbox, keeps followed sites current (DHT polling; the LAN push comes
- * with #8), re-puts the records of own and followed sites (BEP 44 items expire after two
+ * what waits in the outbox, keeps followed sites current (records pushed over BEP 10, LAN
+ * discovery unless --no-lan or on loopback, DHT polling as the fallback), re-puts the records of own and followed sites (BEP 44 items expire after two
  * hours), keeps the cache within its budget, runs the commands handed to it over the
  * control socket, and logs one line per event. It runs until SIGINT or SIGTERM.
  *
@@ -14,7 +14,7 @@ import type { NodeEvent, SiteNode } from '../../net/site-node.js';
 import type { CommonOptions } from '../cli.js';
 import { ControlServer } from '../control.js';
 import { EXIT_OK, presentError } from '../messages.js';
-import { startNode, stopNode } from '../node-setup.js';
+import { lanOptions, startNode, stopNode } from '../node-setup.js';
 import { Output } from '../output.js';
 import { runSiteCommand } from './site.js';
 
@@ -69,6 +69,15 @@ export async function serve(common: CommonOptions, out: Output): Promise<number>
         return shown.exitCode;
       }
     });
+    const lan = lanOptions(common);
+    if (lan !== undefined) {
+      try {
+        await node.startLan(lan);
+        log({ event: 'lan', message: `LAN discovery on${lan.interfaceAddress === undefined ? '' : ` (${lan.interfaceAddress})`}`, ...lan });
+      } catch (error) {
+        log({ event: 'warning', message: presentError(error).message, code: presentError(error).code });
+      }
+    }
     const version = libtorrentVersion();
     log({
       event: 'started',

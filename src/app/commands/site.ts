@@ -144,6 +144,8 @@ function describeSource(resolved: Resolved): string {
   switch (resolved.source) {
     case 'dht':
       return `newest record from the DHT: seq ${resolved.seq?.toString() ?? '?'}`;
+    case 'lan':
+      return `newest record from a LAN neighbour: seq ${resolved.seq?.toString() ?? '?'}`;
     case 'stored':
       return `offline copy: the last stored record, seq ${resolved.seq?.toString() ?? '?'}${resolved.versionCreatedMs === undefined ? '' : `, version of ${new Date(resolved.versionCreatedMs).toISOString()}`} — ${resolved.note ?? ''}`;
     case 'infohash':

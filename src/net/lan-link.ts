@@ -1,0 +1,130 @@
+/**
+ * What a node does with LAN discovery (DESIGN.md "LAN and fast updates", issue #8): it
+ * announces the sites it carries with their newest seq and the infohash of that version
+ * (lan-notice.ts), and when a neighbour claims a newer seq of a site it carries, or of a
+ * site it is asked for, it joins the swarm the neighbour names and connects to it there:
+ * the BEP 10 handshake then makes the neighbour push its signed record (push.ts), which is
+ * checked like any other. A claim is never believed: a neighbour that claims a seq it
+ * cannot sign for costs one connection attempt and changes nothing.
+ *
+ * Ownership: a LanLink owns the LanDiscovery it opened and closes it (`close()`).
+ */
+import { decodeSitePointer } from '../core/bep46.js';
+import { fromHex, toHex } from '../core/bytes.js';
+import type { MutableRecord } from '../core/bep44.js';
+import type { NoticeSite } from '../core/lan-notice.js';
+import { LanDiscovery, type LanPeer } from './lan.js';
+import type { Endpoint } from './session.js';
+
+/** What the link needs of its node. */
+export interface LanLinkNode {
+  /** The sites to announce, most important first. */
+  sites(): readonly Uint8Array[];
+  /** Whether a site is carried (a version held, followed or own): a newer claim is worth a connection. */
+  carries(key: Uint8Array): boolean;
+  latestSigned(key: Uint8Array): MutableRecord | undefined;
+  title(key: Uint8Array): string | undefined;
+  /**
+   * Joins the swarm of `infohash` (a hint: version of `key`, if a record says so) and of
+   * every version of `key` held, and connects to `peer` there.
+   */
+  joinSwarm(key: Uint8Array, infohash: Uint8Array | undefined, peer: Endpoint): void;
+}
+
+export interface LanLinkOptions {
+  readonly node: LanLinkNode;
+  /** The BitTorrent listen port to announce. */
+  readonly port: number;
+  /** The IPv4 address of the interface to use (in a namespace, its veth address). */
+  readonly interfaceAddress?: string;
+  readonly onWarning?: (message: string) => void;
+}
+
+export class LanLink {
+  readonly #node: LanLinkNode;
+  readonly #lan: LanDiscovery;
+  /** Sites asked for (`get` of a site not carried), by hex key, until they arrive. */
+  readonly #wanted = new Set<string>();
+
+  private constructor(node: LanLinkNode, lan: LanDiscovery) {
+    this.#node = node;
+    this.#lan = lan;
+    lan.on('peer-up', (peer) => {
+      this.#handlePeer(peer);
+    });
+    lan.on('peer-updated', (peer) => {
+      this.#handlePeer(peer);
+    });
+  }
+
+  /** Opens LAN discovery (rejects with `ERR_LAN_OPEN` when it cannot) and announces the node's sites. */
+  static async open(options: LanLinkOptions): Promise<LanLink> {
+    const lan = await LanDiscovery.open({ port: options.port, ...(options.interfaceAddress === undefined ? {} : { interfaceAddress: options.interfaceAddress }) });
+    const link = new LanLink(options.node, lan);
+    lan.on('warning', (error) => options.onWarning?.(error.message));
+    link.advertise();
+    return link;
+  }
+
+  get discovery(): LanDiscovery {
+    return this.#lan;
+  }
+
+  /** Announces the node's sites again (after a new record); coalesced by LanDiscovery. */
+  advertise(): void {
+    const sites: NoticeSite[] = [];
+    for (const key of this.#node.sites()) {
+      const record = this.#node.latestSigned(key);
+      if (record === undefined) continue;
+      const pointer = decodeSitePointer(record.value);
+      const title = this.#node.title(key);
+      sites.push({
+        key: toHex(key),
+        seq: record.seq,
+        ...(pointer.ok ? { infohash: toHex(pointer.value) } : {}),
+        ...(title === undefined || title === '' ? {} : { title }),
+      });
+    }
+    this.#lan.setSites(sites);
+  }
+
+  /**
+   * Looks for site `key` on the LAN: every neighbour that announces it, now or later until
+   * {@link forget}, is connected to in the swarm it names.
+   */
+  want(key: Uint8Array): void {
+    this.#wanted.add(toHex(key));
+    for (const peer of this.#lan.peers) this.#handlePeer(peer);
+  }
+
+  forget(key: Uint8Array): void {
+    this.#wanted.delete(toHex(key));
+  }
+
+  /** The highest seq a neighbour claims for `key` (a claim, not a record). */
+  claimedSeq(key: Uint8Array): bigint | undefined {
+    const hex = toHex(key);
+    let best: bigint | undefined;
+    for (const peer of this.#lan.peers) {
+      for (const site of peer.sites) if (site.key === hex && (best === undefined || site.seq > best)) best = site.seq;
+    }
+    return best;
+  }
+
+  close(): Promise<void> {
+    return this.#lan.close();
+  }
+
+  #handlePeer(peer: LanPeer): void {
+    for (const site of peer.sites) {
+      const key = fromHex(site.key, 32);
+      if (key === undefined) continue;
+      const wanted = this.#wanted.has(site.key);
+      if (!wanted && !this.#node.carries(key)) continue;
+      const known = this.#node.latestSigned(key)?.seq;
+      if (known !== undefined && site.seq <= known) continue;
+      const infohash = site.infohash === undefined ? undefined : fromHex(site.infohash, 20);
+      this.#node.joinSwarm(key, infohash, { host: peer.host, port: peer.port });
+    }
+  }
+}

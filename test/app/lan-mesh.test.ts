@@ -1,0 +1,165 @@
+/**
+ * Issue #8 on real hosts (network namespaces on one bridge), the DHT off everywhere: sites
+ * are found over mDNS and new versions pushed over BEP 10.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, test } from 'node:test';
+import { createLan, netnsUnavailable, type Lan, type LanHost } from '../helpers/netns.js';
+import { REPO_ROOT, SWARMPRESS_BIN, type Driven, type Message } from '../helpers/process.js';
+import { makeTempDir, removeDir } from '../helpers/temp.js';
+
+const unavailable = await netnsUnavailable();
+const skip = unavailable === undefined ? false : `needs network namespaces: ${unavailable}`;
+const PORT = 6881;
+const ENV = { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '', SWARMPRESS_POLL_SECONDS: '3600' };
+
+let lan: Lan;
+let dir: string;
+
+interface Serve {
+  readonly host: LanHost;
+  readonly dataDir: string;
+  process: Driven;
+}
+
+before(async () => {
+  if (skip !== false) return;
+  dir = makeTempDir();
+  lan = await createLan(4);
+});
+after(async () => {
+  if (skip !== false) return;
+  await lan.close();
+  removeDir(dir);
+});
+
+function hostArgs(host: LanHost, dataDir: string): string[] {
+  return ['--data-dir', dataDir, '--listen', `${host.address}:${PORT}`, '--no-dht'];
+}
+
+async function serve(host: LanHost, dataDir: string): Promise<Serve> {
+  const process = host.startNode([SWARMPRESS_BIN, 'serve', '--json', ...hostArgs(host, dataDir)], { env: ENV, cwd: REPO_ROOT });
+  await process.waitFor((m) => m['event'] === 'lan', 'LAN discovery to start', 30_000);
+  return { host, dataDir, process };
+}
+
+async function stop(node: Serve): Promise<void> {
+  node.process.child.kill('SIGTERM');
+  await node.process.waitExit(20_000);
+}
+
+/** Runs a swarmpress command inside the node's host (handed to its serve); returns its JSON lines. */
+async function cli(node: Serve, args: readonly string[]): Promise<Message[]> {
+  const result = await node.host.exec(process.execPath, [SWARMPRESS_BIN, ...args, '--json', ...hostArgs(node.host, node.dataDir)], 90_000);
+  assert.equal(result.code, 0, `swarmpress ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Message);
+}
+
+function last(messages: readonly Message[]): Message {
+  const message = messages.at(-1);
+  assert.ok(message !== undefined);
+  return message;
+}
+
+function writeSite(folder: string, text: string): string {
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'index.md'), text);
+  return folder;
+}
+
+const isUpdated = (seq: bigint) => (m: Message): boolean => m['event'] === 'updated' && m['seq'] === seq.toString();
+
+let a: Serve;
+let b: Serve;
+let c: Serve;
+let url = '';
+let key = '';
+let latestSeq: bigint;
+let latestInfohash: string;
+
+test('C reads a site published on A, the DHT off everywhere; a new version reaches B and C by push', { skip, timeout: 240_000 }, async () => {
+  const [hostA, hostB, hostC] = lan.hosts;
+  assert.ok(hostA !== undefined && hostB !== undefined && hostC !== undefined);
+  [a, b, c] = await Promise.all([serve(hostA, path.join(dir, 'a')), serve(hostB, path.join(dir, 'b')), serve(hostC, path.join(dir, 'c'))]);
+  const site = writeSite(path.join(dir, 'site'), '# Village news\n\nThe well is fixed.\n');
+  const published = last(await cli(a, ['publish', site]));
+  url = published['url'] as string;
+  key = url.slice('bittorrent://'.length);
+  const page = last(await cli(c, ['get', url]));
+  assert.equal(page['source'], 'lan');
+  assert.match(page['text'] as string, /The well is fixed/);
+  assert.equal(last(await cli(b, ['get', url]))['source'], 'lan');
+
+  writeSite(site, '# Village news\n\nThe well is fixed. The bridge too.\n');
+  const startedMs = Date.now();
+  const second = last(await cli(a, ['publish', site]));
+  latestSeq = BigInt(second['seq'] as string);
+  latestInfohash = second['infohash'] as string;
+  await Promise.all([
+    c.process.waitFor(isUpdated(latestSeq), 'C to store the new version', 60_000),
+    b.process.waitFor(isUpdated(latestSeq), 'B to store the new version', 60_000),
+  ]);
+  console.log(`# publish on A -> verified and stored on B and C: ${Date.now() - startedMs} ms (publish command included)`);
+  const again = last(await cli(c, ['get', url]));
+  assert.match(again['text'] as string, /The bridge too/);
+});
+
+test('B, stopped while A publishes, catches up on restart from C after A left', { skip, timeout: 240_000 }, async () => {
+  assert.notEqual(url, '', 'the first test ran');
+  await stop(b);
+  const site = writeSite(path.join(dir, 'site'), '# Village news\n\nMarket on Sunday.\n');
+  const third = last(await cli(a, ['publish', site]));
+  latestSeq = BigInt(third['seq'] as string);
+  latestInfohash = third['infohash'] as string;
+  await c.process.waitFor(isUpdated(latestSeq), 'C to store the third version', 60_000);
+  await stop(a);
+  b = await serve(b.host, b.dataDir);
+  await b.process.waitFor(isUpdated(latestSeq), 'B to catch up from C', 60_000);
+  const page = last(await cli(b, ['get', url]));
+  assert.match(page['text'] as string, /Market on Sunday/);
+});
+
+/** Runs inside the spoofing host: fake mDNS claims and forged BEP 10 records, then reports. */
+const SPOOFER = `
+const [lanUrl, sessionUrl, address, key, infohash, targets] = process.argv.slice(2);
+const { LanDiscovery } = await import(lanUrl);
+const { TorrentSession } = await import(sessionUrl);
+const fake = '${'e'.repeat(40)}';
+const lan = await LanDiscovery.open({ port: 6881, interfaceAddress: address, sites: [{ key, seq: 9999n, infohash: fake, title: 'Village news (new!)' }] });
+const session = new TorrentSession({ listen: address + ':6881', dht: false, lsd: false, portMapping: false });
+const id = session.addTorrent({ magnet: 'magnet:?xt=urn:btih:' + infohash, savePath: '/tmp/spoof-' + process.pid }).id;
+for (const target of targets.split(',')) session.connectPeer(id, { host: target, port: 6881 });
+await new Promise((resolve) => { session.once('extension-peer', resolve); setTimeout(resolve, 10000); });
+const forged = Buffer.from('d1:k32:' + Buffer.from(key, 'hex').toString('latin1') + '3:seqi9999e3:sig64:' + 'x'.repeat(64) + '1:vd2:ih20:' + 'y'.repeat(20) + 'ee', 'latin1');
+let sent = 0;
+for (let i = 0; i < 50; i++) sent += await session.sendExtension(id, i % 2 === 0 ? forged : Buffer.from('junk ' + i));
+sent += await session.sendExtension(id, Buffer.alloc(16000, 0x64));
+console.log(JSON.stringify({ sent }));
+await new Promise((resolve) => setTimeout(resolve, 3000));
+await session.close();
+await lan.close();
+`;
+
+test('a spoofing host with forged records and fake mDNS claims of a higher seq changes nothing', { skip, timeout: 120_000 }, async () => {
+  assert.notEqual(key, '', 'the first tests ran');
+  const spoofHost = lan.hosts[3];
+  assert.ok(spoofHost !== undefined);
+  const script = path.join(dir, 'spoofer.mjs');
+  fs.writeFileSync(script, SPOOFER);
+  const dist = (file: string): string => pathToFileURL(path.join(REPO_ROOT, 'dist', 'src', 'net', file)).href;
+  const spoofer = spoofHost.startNode([script, dist('lan.js'), dist('session.js'), spoofHost.address, key, latestInfohash, [b.host.address, c.host.address].join(',')], { env: ENV });
+  const report = await spoofer.waitFor((m) => typeof m['sent'] === 'number', 'the spoofer to send', 60_000);
+  assert.ok((report['sent'] as number) > 0, 'the forged records reached a node');
+  const exit = await spoofer.waitExit(30_000);
+  assert.equal(exit.code, 0, spoofer.stderr);
+  for (const node of [b, c]) {
+    const page = last(await cli(node, ['get', url]));
+    assert.equal(page['seq'], latestSeq.toString());
+    assert.equal(page['infohash'], latestInfohash);
+    assert.equal(node.process.child.exitCode, null, 'the node still runs');
+    assert.ok(!node.process.messages.some((m) => m['event'] === 'pushed' && m['seq'] === '9999'));
+  }
+});
