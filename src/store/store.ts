@@ -43,7 +43,7 @@ import { syncDir } from './atomic-file.js';
 
 export { DAMAGED_FOLDER } from './damaged.js';
 export type { SiteInfo } from './sites.js';
-import { insertVersion, latestVersion, requireInfohash, versionChain, versionInfo, versionItemIds, versionManifest, type VersionInfo } from './versions.js';
+import { insertVersion, itemPlaces, latestVersion, requireInfohash, versionChain, versionInfo, versionItemIds, versionManifest, type VersionInfo } from './versions.js';
 
 /** The index database's file name inside the data folder. */
 export const INDEX_FILE = 'index.sqlite';
@@ -371,6 +371,11 @@ export class Store {
   /** The items of a version, with their paths. */
   versionItems(infohash: Uint8Array): { id: Uint8Array; path: string }[] {
     return this.#run('read a version', (sql) => versionItemIds(sql, infohash));
+  }
+
+  /** Where item `id` is published: the stored versions that hold it and its path there, newest first. */
+  itemPlaces(id: Uint8Array): { infohash: Uint8Array; siteKey: Uint8Array; path: string }[] {
+    return this.#run('read where an item is', (sql) => itemPlaces(sql, id));
   }
 
   // --- items ------------------------------------------------------------------------------

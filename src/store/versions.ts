@@ -139,3 +139,9 @@ export function versionItemIds(sql: Statements, infohash: Uint8Array): { id: Uin
   return (sql.get('SELECT item_id, path FROM version_items WHERE infohash = ? ORDER BY path').all(requireInfohash(infohash)) as { item_id: Uint8Array; path: string }[])
     .map((row) => ({ id: bytesOf(row.item_id), path: row.path }));
 }
+
+/** The stored versions that hold item `id`, with its path in each, newest version first. */
+export function itemPlaces(sql: Statements, id: Uint8Array): { infohash: Uint8Array; siteKey: Uint8Array; path: string }[] {
+  return (sql.get('SELECT vi.infohash, v.site_key, vi.path FROM version_items vi JOIN versions v ON v.infohash = vi.infohash WHERE vi.item_id = ? ORDER BY v.created_ms DESC LIMIT 16').all(id) as { infohash: Uint8Array; site_key: Uint8Array; path: string }[])
+    .map((row) => ({ infohash: bytesOf(row.infohash), siteKey: bytesOf(row.site_key), path: row.path }));
+}

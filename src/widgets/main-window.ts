@@ -3,16 +3,23 @@
  * view-models handed to it and reports what the reader does through the `commands`
  * callbacks; it never talks to the network or the store (DESIGN.md layers).
  *
- * Keys: Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ / Ctrl+- /
- * Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme, Ctrl+N new post
- * (File menu, with the drafts; not in kiosk mode).
+ * Keys: Ctrl+L address, Alt+Left / Alt+Right back and forward, F5 reload, Ctrl+B the
+ * library panel, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
+ * Ctrl+- / Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme, Ctrl+N
+ * new post (File menu, with the drafts). Kiosk mode has none of the navigation, library or
+ * writing controls.
  */
 import type * as NodeGui from '@nodegui/nodegui';
 import type { LayoutPlan } from '../render/layout.js';
 import { PageView, type DumpNode } from '../render/page-view.js';
 import type { SiteFiles } from '../render/site-files.js';
 import type { ThemeName } from '../render/theme.js';
+import { LibraryPanel, type LibraryView } from './library-panel.js';
 import { confirmExternalLink, type LinkConfirmation } from './link-confirm.js';
+import { NavigationBar, type NavigationState, type SiteActions } from './navigation-bar.js';
+
+export type { LibraryEntry, LibraryView } from './library-panel.js';
+export type { NavigationState, SiteActions } from './navigation-bar.js';
 
 export interface MainWindowCommands {
   /** The reader entered an address in the address bar. */
@@ -30,6 +37,19 @@ export interface MainWindowCommands {
   readonly onNewPost?: () => void;
   /** File → Drafts → one of them (its id as given to `setDrafts`). */
   readonly onOpenDraft?: (id: string) => void;
+  /** Back, forward (Alt+Left/Right) and reload (F5). */
+  readonly onBack?: () => void;
+  readonly onForward?: () => void;
+  readonly onReload?: () => void;
+  /** The site actions of the page shown (see `setSiteActions`). */
+  readonly onFollow?: () => void;
+  readonly onBlock?: () => void;
+  readonly onReply?: () => void;
+  /** The library panel: an entry opened, a search asked. */
+  readonly onOpenLibraryEntry?: (id: string) => void;
+  readonly onSearch?: (query: string) => void;
+  /** The library panel was shown (the caller hands it fresh contents). */
+  readonly onLibraryShown?: () => void;
 }
 
 /** A draft as the File → Drafts menu lists it. */
@@ -60,6 +80,8 @@ export class MainWindow {
   readonly #qt: typeof NodeGui;
   readonly #window: NodeGui.QMainWindow;
   readonly #address: NodeGui.QLineEdit;
+  readonly #navigation: NavigationBar;
+  readonly #library: LibraryPanel | undefined;
   readonly #pageSlot: NodeGui.QBoxLayout;
   readonly #findBar: NodeGui.QLineEdit;
   readonly #status: NodeGui.QLabel;
@@ -88,20 +110,39 @@ export class MainWindow {
     column.setSpacing(0);
     root.setLayout(column);
 
-    const address = new qt.QLineEdit();
-    address.setObjectName('address');
-    address.setPlaceholderText('bittorrent:// address or magnet link');
-    address.setReadOnly(options.kiosk);
-    if (options.kiosk) address.hide();
-    address.addEventListener('returnPressed', () => {
-      const text = address.text().trim();
-      if (text !== '') this.#commands.onNavigate(text);
+    const navigation = new NavigationBar(qt, { kiosk: options.kiosk }, {
+      onNavigate: (text) => {
+        this.#commands.onNavigate(text);
+      },
+      onBack: () => this.#commands.onBack?.(),
+      onForward: () => this.#commands.onForward?.(),
+      onReload: () => this.#commands.onReload?.(),
+      onFollow: () => this.#commands.onFollow?.(),
+      onBlock: () => this.#commands.onBlock?.(),
+      onReply: () => this.#commands.onReply?.(),
+      onLibrary: () => {
+        this.toggleLibrary();
+      },
     });
-    column.addWidget(address);
+    column.addWidget(navigation.widget);
+    const address = navigation.address;
 
+    const middle = new qt.QBoxLayout(qt.Direction.LeftToRight);
+    middle.setContentsMargins(0, 0, 0, 0);
+    middle.setSpacing(0);
+    column.addLayout(middle, 1);
+    if (!options.kiosk && commands.onOpenLibraryEntry !== undefined) {
+      const library = new LibraryPanel(qt, {
+        onOpen: (id) => this.#commands.onOpenLibraryEntry?.(id),
+        onSearch: (query) => this.#commands.onSearch?.(query),
+      });
+      library.widget.hide();
+      middle.addWidget(library.widget);
+      this.#library = library;
+    }
     const pageSlot = new qt.QBoxLayout(qt.Direction.TopToBottom);
     pageSlot.setContentsMargins(0, 0, 0, 0);
-    column.addLayout(pageSlot, 1);
+    middle.addLayout(pageSlot, 1);
 
     const findBar = new qt.QLineEdit();
     findBar.setObjectName('find');
@@ -122,6 +163,7 @@ export class MainWindow {
     window.addEventListener(qt.WidgetEventTypes.Paint, this.#handlePaint);
     this.#window = window;
     this.#address = address;
+    this.#navigation = navigation;
     this.#pageSlot = pageSlot;
     this.#findBar = findBar;
     this.#status = status;
@@ -219,6 +261,45 @@ export class MainWindow {
     this.#status.setText(text);
   }
 
+  /** The progress bar: a fraction (0..1), `'busy'` (moving, no figure) or hidden. */
+  setProgress(progress: number | 'busy' | undefined): void {
+    this.#navigation.setProgress(progress);
+  }
+
+  /** Which of back and forward can be used. */
+  setNavigation(state: NavigationState): void {
+    this.#navigation.setNavigation(state);
+  }
+
+  /** The actions on the site of the page shown (hidden when the page belongs to no site). */
+  setSiteActions(actions: SiteActions | undefined): void {
+    this.#navigation.setSiteActions(actions);
+  }
+
+  /** Shows (or hides, or toggles when `visible` is not given) the library panel. */
+  toggleLibrary(visible?: boolean): void {
+    const library = this.#library;
+    if (library === undefined) return;
+    const show = visible ?? !library.widget.isVisible();
+    if (show) {
+      library.widget.show();
+      this.#commands.onLibraryShown?.();
+    } else {
+      library.widget.hide();
+    }
+  }
+
+  /** What the library panel lists. */
+  setLibrary(view: LibraryView): void {
+    this.#library?.show(view);
+  }
+
+  /** Puts the keyboard in the address bar (Ctrl+L). */
+  focusAddress(): void {
+    this.#address.setFocus();
+    this.#address.selectAll();
+  }
+
   /** Finds the next (or previous) occurrence of `query` in the page; says where in the status line. */
   find(query: string, backwards = false): [number, number] {
     const found = this.#page?.find(query, backwards) ?? [0, 0];
@@ -261,11 +342,17 @@ export class MainWindow {
   }
 
   /** The widgets of the page shown, read back from Qt. */
-  dump(): { title: string; address: string; status: string; page: DumpNode[]; liveBlocks: number; theme: ThemeName; zoom: number } {
+  dump(): {
+    title: string; address: string; status: string; page: DumpNode[]; liveBlocks: number; theme: ThemeName; zoom: number;
+    navigation: ReturnType<NavigationBar['dump']>; library: string[] | undefined; fullScreen: boolean;
+  } {
     return {
       title: this.#window.windowTitle(),
       address: this.#address.text(),
       status: this.#status.text(),
+      navigation: this.#navigation.dump(),
+      library: this.#library?.widget.isVisible() === true ? this.#library.dump() : undefined,
+      fullScreen: this.#window.isFullScreen(),
       page: this.#page?.dump() ?? [],
       liveBlocks: this.#page?.liveBlocks ?? 0,
       theme: this.#theme,
@@ -302,6 +389,15 @@ export class MainWindow {
       shortcut.addEventListener('activated', action);
       this.#shortcuts.push(shortcut);
     };
+    bind('Ctrl+L', () => {
+      this.focusAddress();
+    });
+    bind('Alt+Left', () => this.#commands.onBack?.());
+    bind('Alt+Right', () => this.#commands.onForward?.());
+    bind('F5', () => this.#commands.onReload?.());
+    bind('Ctrl+B', () => {
+      this.toggleLibrary();
+    });
     bind('Ctrl+F', () => {
       this.#findBar.show();
       this.#findBar.setFocus();

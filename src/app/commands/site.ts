@@ -5,13 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatAddress, formatSiteMagnet, parseAddress, type SwarmAddress } from '../../core/address.js';
+import { formatAddress, formatSiteMagnet, parseAddress } from '../../core/address.js';
 import { decodeUtf8, fromHex, toHex } from '../../core/bytes.js';
 import { AppError, UsageError } from '../../core/errors.js';
-import { formatFrontMatter, pageTitle, parsePage } from '../../core/front-matter.js';
+import { pageTitle, parsePage } from '../../core/front-matter.js';
 import { DEFAULT_SITE_NAME, isSiteName } from '../../core/identity.js';
 import { decodeItem, ITEM_ID_BYTES, MAX_BODY_BYTES, type RelatedItem } from '../../core/item.js';
 import type { PublishResult, Resolved, SiteNode } from '../../net/site-node.js';
+import { openAddress, writePost } from '../site-pages.js';
 import type { Command } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
 import type { Output } from '../output.js';
@@ -63,16 +64,6 @@ export async function publishCommand(node: SiteNode, command: Extract<Command, {
   return EXIT_OK;
 }
 
-/** The post's file name in the site folder: `posts/<date>-<slug>.md`, not taken yet. */
-function postPath(source: string, title: string, nowMs: number): string {
-  const date = new Date(nowMs).toISOString().slice(0, 10);
-  const slug = title.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'post';
-  for (let n = 1; ; n++) {
-    const candidate = path.join(source, 'posts', `${date}-${slug}${n === 1 ? '' : `-${n}`}.md`);
-    if (!fs.existsSync(candidate)) return candidate;
-  }
-}
-
 /** What `--reply-to` names: an item id, or the address of a page (fetched if needed). */
 async function replyTarget(node: SiteNode, reference: string): Promise<RelatedItem> {
   const id = fromHex(reference.toLowerCase(), ITEM_ID_BYTES);
@@ -101,43 +92,10 @@ export async function postCommand(node: SiteNode, command: Extract<Command, { na
   const title = command.title ?? front.title ?? pageTitle(body, path.basename(command.file).replace(/\.(md|markdown)$/i, ''));
   const related = [...front.related];
   if (command.replyTo !== undefined) related.push(await replyTarget(node, command.replyTo));
-  const source = node.siteSource(name) ?? path.join(node.dataDir, 'sites', name);
-  fs.mkdirSync(path.join(source, 'posts'), { recursive: true });
-  const target = postPath(source, title, Date.now());
-  fs.writeFileSync(target, `${formatFrontMatter({ ...front, title, related })}${body}`, { flag: 'wx' });
-  let result: PublishResult;
-  try {
-    result = await node.publish(source, name);
-  } catch (error) {
-    fs.rmSync(target, { force: true });
-    throw error;
-  }
-  const sitePath = path.relative(source, target).split(path.sep).join('/');
-  const entry = node.store.manifest(result.infohash)?.manifest.items.find((item) => item.path === sitePath);
-  printPublished(out, result, { post: sitePath, item: entry === undefined ? undefined : toHex(entry.id) });
+  const { result, sitePath, itemId } = await writePost(node, { front: { ...front, title, related }, body }, name);
+  printPublished(out, result, { post: sitePath, item: itemId === undefined ? undefined : toHex(itemId) });
   seedNotice(out, delegated);
   return EXIT_OK;
-}
-
-/** The version an address names, fetched and verified, and the entry of the page it names. */
-async function openAddress(node: SiteNode, address: SwarmAddress, options: { timeoutMs: number; onResolved?: (resolved: Resolved) => void }) {
-  let resolved: Resolved;
-  if (address.kind === 'mutable') {
-    resolved = await node.resolveSite(address.publicKey, address.salt, { timeoutMs: Math.min(options.timeoutMs, 20_000) });
-  } else {
-    if (address.infohash === undefined) throw new AppError('ERR_UNSUPPORTED', 'this address names a v2-only torrent; swarmpress opens versions by their v1 infohash');
-    resolved = { infohash: address.infohash, source: 'infohash' };
-  }
-  options.onResolved?.(resolved);
-  if (address.kind === 'mutable' && node.store.isBlocked(address.publicKey)) throw new AppError('ERR_BLOCKED', 'this site is blocked');
-  await node.fetch(resolved.infohash, { timeoutMs: options.timeoutMs, origin: 'get', ...(address.kind === 'mutable' ? { expectAuthor: address.publicKey } : {}) });
-  const stored = node.store.manifest(resolved.infohash);
-  if (stored === undefined) throw new Error('a fetched version is not stored');
-  const wanted = address.path === '' ? 'index.md' : address.path;
-  const entries = stored.manifest.items;
-  const entry = entries.find((item) => item.path === wanted) ?? entries.find((item) => item.path === `${wanted}/index.md`) ?? entries.find((item) => item.path === `${wanted}.md`);
-  if (entry === undefined) throw new AppError('ERR_NOT_FOUND', `version ${toHex(resolved.infohash)} has no page at '${wanted}'`);
-  return { resolved, manifest: stored.manifest, entry };
 }
 
 function describeSource(resolved: Resolved): string {

@@ -1,6 +1,11 @@
 /**
  * `swarmpress [URL]` and `swarmpress --kiosk URL`: the window. Without a display it says so
  * in one line and runs the headless node instead.
+ *
+ * The window runs the same node as `swarmpress serve` (app-node.ts), started right after the
+ * first paint so that the welcome page never waits for it; commands of the same data folder
+ * (`swarmpress publish`, …) are handed to it. Kiosk mode: fullscreen, read-only, the site
+ * opened is followed and shown again as soon as a new version arrives.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +27,10 @@ import { announceReady, isAutomationEnabled, startAutomation } from '../automati
 import { DRAFT_MEDIA_FOLDER, DraftMedia } from '../writing/draft-media.js';
 import type { SaveReport } from '../writing/draft-saver.js';
 import { editorAutomation } from '../writing/editor-automation.js';
-import { TEMPORARY_SITE_FOLDER, temporaryFolderPublisher } from '../writing/temporary-folder-publisher.js';
+import { sitePublisher } from '../writing/site-publisher.js';
+import type { PostPublisher } from '../writing/publisher.js';
+import { AppNode } from '../app-node.js';
+import { Reader } from '../reader.js';
 import { Writing } from '../writing/writing.js';
 import type { Command, CommonOptions } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
@@ -91,16 +99,44 @@ async function showWindow(
   ensureDataDir(dataDir);
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const loaded = loadQt({ loop });
-  const writing = openWriting(loaded.qt, loaded.textCursors, dataDir, () => window);
+  const appNode = new AppNode(common);
+  let worker: PlanWorker | undefined;
+  const layout = (source: string): Promise<LayoutPlan> => (worker ??= new PlanWorker()).layout(source);
+  const writing: ReturnType<typeof openWriting> | undefined = command.kiosk ? undefined : openWriting(loaded.qt, loaded.textCursors, dataDir, (): MainWindow | undefined => window, sitePublisher(() => appNode.start()), layout);
+  /** Whether the window shows a page of the installation (the welcome page) rather than of a site. */
+  let showsAsset = true;
   let plan: LayoutPlan = layoutDoc(parseMarkdown(readAssetPage('welcome.md') ?? '# swarmpress\n\nThe welcome page is missing from this installation.'));
-  const window = new MainWindow(
+  const window: MainWindow = new MainWindow(
     loaded.qt,
     { kiosk: command.kiosk },
     {
       onNavigate: (address) => {
-        window.setStatus(`Opening ${address}: reading sites from the swarm arrives with issue #7.`);
+        showsAsset = false;
+        reader.navigate(address);
       },
+      onBack: () => {
+        showsAsset = false;
+        reader.back();
+      },
+      onForward: () => {
+        showsAsset = false;
+        reader.forward();
+      },
+      onReload: () => void reader.reload(),
+      onFollow: () => { reader.toggleFollow(); },
+      onBlock: () => void reader.block(),
+      onReply: () => { reader.reply(); },
+      onOpenLibraryEntry: (id) => {
+        showsAsset = false;
+        reader.openLibraryEntry(id);
+      },
+      onSearch: (query) => { reader.search(query); },
+      onLibraryShown: () => { reader.refreshLibrary(); },
       onLink: (index) => {
+        if (!showsAsset) {
+          reader.link(index);
+          return;
+        }
         const link = plan.links[index];
         if (link === undefined) return;
         const target = link.target;
@@ -119,7 +155,8 @@ async function showWindow(
           case 'fragment':
             return;
           case 'swarm':
-            window.setStatus(`${target.href}: reading sites from the swarm arrives with issue #7.`);
+            showsAsset = false;
+            reader.navigate(target.href);
             return;
           case 'external':
             // Reached only when no opener is wired (onOpenExternal below handles web links).
@@ -153,38 +190,76 @@ async function showWindow(
           },
         );
       },
-      onNewPost: () => {
-        writing.writing.newPost();
-      },
+      ...(writing === undefined ? {} : {
+        onNewPost: () => {
+          writing.writing.newPost();
+        },
+      }),
       onOpenDraft: (id) => {
         try {
-          writing.writing.openDraft(id);
+          writing?.writing.openDraft(id);
         } catch (error) {
           window.setStatus(error instanceof Error ? error.message : String(error));
         }
       },
     },
   );
+  const reader: Reader = new Reader({
+    window,
+    node: appNode,
+    layout,
+    kiosk: command.kiosk,
+    onReply: (target) => {
+      writing?.writing.newPost({ id: target.id, href: target.href, title: target.title });
+    },
+  });
   const stopAtOnce = onCreated(() => {
-    writing.writing.close();
+    writing?.writing.close();
     window.close();
   });
-  writing.showDrafts(true);
+  writing?.showDrafts(true);
   window.showPage(plan, WELCOME_ADDRESS, { files: folderSiteFiles(ASSETS_DIR, 'welcome.md') });
-  if (command.url !== undefined) window.setStatus(`Opening ${command.url}: reading sites from the swarm arrives with issue #7.`);
-  const automation = isAutomationEnabled() ? startAutomation(window, () => loaded.stats(), editorAutomation(writing.writing, writing.saves)) : undefined;
+  if (command.url !== undefined) window.setStatus(`Opening ${command.url}…`);
+  const automation = isAutomationEnabled()
+    ? startAutomation(window, () => loaded.stats(), {
+      ...(writing === undefined ? {} : editorAutomation(writing.writing, writing.saves)),
+      node: async () => {
+        const node = await appNode.start();
+        return { dataDir: node.dataDir, port: node.session.listenPort, seeding: node.seeding.length };
+      },
+    })
+    : undefined;
   const startedAt = performance.now();
   window.onNextPaint(() => {
     const paintedMs = performance.now() - startedAt;
     if (automation !== undefined) announceReady({ pid: process.pid, loop, sinceWindowMs: paintedMs, sinceStartMs: performance.now() });
+    // The node starts after the first paint: the welcome page never waits for libtorrent.
+    appNode.start().then(
+      () => {
+        reader.refreshLibrary();
+        if (command.url !== undefined) {
+          showsAsset = false;
+          reader.navigate(command.url);
+        }
+      },
+      (error: unknown) => {
+        window.setStatus(`The swarm node did not start: ${error instanceof Error ? error.message : String(error)}. Pages cannot be fetched or published.`);
+      },
+    );
   });
 
   return new Promise<number>((resolve) => {
     const finish = (): void => {
-      writing.close();
+      writing?.close();
+      worker?.close();
       automation?.();
       loaded.stop();
-      resolve(EXIT_OK);
+      appNode.close().then(() => {
+        resolve(EXIT_OK);
+      }, (error: unknown) => {
+        process.stderr.write(`swarmpress: the node did not stop cleanly: ${error instanceof Error ? error.message : String(error)}\n`);
+        resolve(EXIT_OK);
+      });
     };
     loaded.onLastWindowClosed(finish);
     window.show();
@@ -196,16 +271,17 @@ async function showWindow(
 
 /**
  * The editor's wiring: drafts in the data folder (the store's drafts API, which needs no
- * database), pictures beside them, previews laid out in a worker thread started with the
- * first editor, and — TEMPORARY until issue #7 — a publisher that writes into a local folder.
+ * database), pictures beside them, previews laid out in the app's worker thread, and the
+ * publisher that adds the post to the author's site through the app's node.
  */
 function openWriting(
   qt: typeof NodeGui,
   textCursors: TextCursors,
   dataDir: string,
   mainWindow: () => MainWindow | undefined,
+  publisher: PostPublisher,
+  layout: (source: string) => Promise<LayoutPlan>,
 ): { writing: Writing; saves: Map<string, SaveReport & { count: number }>; showDrafts: (atStart?: boolean) => void; close: () => void } {
-  let worker: PlanWorker | undefined;
   const saves = new Map<string, SaveReport & { count: number }>();
   const showDrafts = (atStart = false): void => {
     const window = mainWindow();
@@ -224,8 +300,8 @@ function openWriting(
     textCursors,
     drafts: new Drafts(dataDir),
     media: new DraftMedia(path.join(dataDir, DRAFT_MEDIA_FOLDER)),
-    publisher: temporaryFolderPublisher(path.join(dataDir, TEMPORARY_SITE_FOLDER)),
-    layout: (source) => (worker ??= new PlanWorker()).layout(source),
+    publisher,
+    layout,
     imageFolder: picturesFolder(),
     onDraftsChanged: () => {
       showDrafts();
@@ -241,7 +317,6 @@ function openWriting(
     showDrafts,
     close: () => {
       writing.close();
-      worker?.close();
     },
   };
 }

@@ -12,6 +12,25 @@ export interface PostDraft {
   readonly body: string;
   /** When the draft was started, milliseconds since the epoch. */
   readonly createdMs: number;
+  /** The item this post replies to (`related rel=reply`), if it is a reply. */
+  readonly replyTo?: ReplyReference;
+}
+
+/** What a reply names: the item's id, and where it can be fetched. */
+export interface ReplyReference {
+  readonly id: Uint8Array;
+  readonly href?: string;
+}
+
+function encodeReply(reply: ReplyReference | undefined): { id: string; href?: string } | undefined {
+  return reply === undefined ? undefined : { id: Buffer.from(reply.id).toString('hex'), ...(reply.href === undefined ? {} : { href: reply.href }) };
+}
+
+function decodeReply(value: unknown): ReplyReference | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, href } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) return undefined;
+  return { id: new Uint8Array(Buffer.from(id, 'hex')), ...(typeof href === 'string' ? { href } : {}) };
 }
 
 /** Format of the JSON this version writes. */
@@ -19,7 +38,7 @@ export const POST_DRAFT_FORMAT = 1;
 const KIND = 'post';
 
 export function encodePostDraft(draft: PostDraft): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ format: POST_DRAFT_FORMAT, kind: KIND, title: draft.title, createdMs: draft.createdMs, body: draft.body }));
+  return new TextEncoder().encode(JSON.stringify({ format: POST_DRAFT_FORMAT, kind: KIND, title: draft.title, createdMs: draft.createdMs, body: draft.body, replyTo: encodeReply(draft.replyTo) }));
 }
 
 /** The draft in `bytes`; see the file comment for what is done with anything else. */
@@ -28,9 +47,10 @@ export function decodePostDraft(bytes: Uint8Array, savedMs: number): PostDraft {
   try {
     const value = JSON.parse(text) as unknown;
     if (typeof value === 'object' && value !== null) {
-      const { format, kind, title, body, createdMs } = value as Record<string, unknown>;
+      const { format, kind, title, body, createdMs, replyTo } = value as Record<string, unknown>;
       if (format === POST_DRAFT_FORMAT && kind === KIND && typeof title === 'string' && typeof body === 'string') {
-        return { title, body, createdMs: typeof createdMs === 'number' && Number.isFinite(createdMs) ? createdMs : savedMs };
+        const reply = decodeReply(replyTo);
+        return { title, body, createdMs: typeof createdMs === 'number' && Number.isFinite(createdMs) ? createdMs : savedMs, ...(reply === undefined ? {} : { replyTo: reply }) };
       }
     }
   } catch {

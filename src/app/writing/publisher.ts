@@ -6,6 +6,7 @@
  */
 import type { PublishOutcome, PublishSummary } from '../../widgets/publish-panel.js';
 import type { PostMedia } from './draft-media.js';
+import type { ReplyReference } from './post-draft.js';
 
 export type { PublishOutcome, PublishSummary } from '../../widgets/publish-panel.js';
 
@@ -18,6 +19,8 @@ export interface PublishRequest {
   readonly body: string;
   /** The pictures the body refers to, in the draft's folder; copy them with the post. */
   readonly media: readonly PostMedia[];
+  /** The item the post replies to, if it is a reply (`related rel=reply`). */
+  readonly replyTo?: ReplyReference;
 }
 
 export interface PostPublisher {

@@ -15,7 +15,7 @@ import { EditorWindow } from '../../widgets/editor-window.js';
 import type { TextCursors } from '../../widgets/qt-runtime.js';
 import type { DraftMedia } from './draft-media.js';
 import { DraftSaver, type SaveReport } from './draft-saver.js';
-import { decodePostDraft, encodePostDraft, newDraftId } from './post-draft.js';
+import { decodePostDraft, encodePostDraft, newDraftId, type PostDraft, type ReplyReference } from './post-draft.js';
 import type { PostPublisher, PublishRequest } from './publisher.js';
 
 export interface WritingOptions {
@@ -64,12 +64,18 @@ export class Writing {
     this.#options = options;
   }
 
-  /** Opens an editor on a new, empty post (its draft is written on the first keystroke). */
-  newPost(): OpenEditor {
+  /**
+   * Opens an editor on a new, empty post (its draft is written on the first keystroke); a
+   * reply when `reply` is given (titled "Re: …", published with `related rel=reply`).
+   */
+  newPost(reply?: ReplyReference & { readonly title: string }): OpenEditor {
     const now = this.#options.now ?? Date.now;
     let id = newDraftId(now());
     while (this.#open.has(id) || this.#options.drafts.load(id) !== undefined) id = newDraftId(now());
-    return this.#openEditor(id, { title: '', body: '', createdMs: now() }, undefined);
+    if (reply === undefined) return this.#openEditor(id, { title: '', body: '', createdMs: now() }, undefined);
+    const title = reply.title.trim() === '' ? 'Re:' : /^re:/i.test(reply.title.trim()) ? reply.title.trim() : `Re: ${reply.title.trim()}`;
+    const replyTo: ReplyReference = { id: reply.id, ...(reply.href === undefined ? {} : { href: reply.href }) };
+    return this.#openEditor(id, { title, body: '', createdMs: now(), replyTo }, undefined);
   }
 
   /** Opens draft `id` (or brings its window forward when it is open already). */
@@ -114,13 +120,14 @@ export class Writing {
     for (const open of [...this.#open.values()]) open.window.close();
   }
 
-  #openEditor(id: string, draft: { title: string; body: string; createdMs: number }, savedBytes: Uint8Array | undefined): OpenEditor {
+  #openEditor(id: string, draft: PostDraft, savedBytes: Uint8Array | undefined): OpenEditor {
     const { qt, textCursors, drafts, media } = this.#options;
-    const createdMs = draft.createdMs;
+    const { createdMs, replyTo } = draft;
+    const extra = replyTo === undefined ? {} : { replyTo };
     let isOnDisk = savedBytes !== undefined;
     const content = (): { title: string; body: string } => window.panel.content();
     const saver = new DraftSaver({
-      read: () => encodePostDraft({ ...content(), createdMs }),
+      read: () => encodePostDraft({ ...content(), createdMs, ...extra }),
       write: (bytes) => {
         drafts.save(id, bytes);
         if (!isOnDisk) {
@@ -137,7 +144,7 @@ export class Writing {
       },
     });
     if (savedBytes !== undefined) saver.markSaved(savedBytes);
-    const request = (text: { title: string; body: string }): PublishRequest => ({ draftId: id, title: text.title, body: text.body, media: media.referenced(id, text.body) });
+    const request = (text: { title: string; body: string }): PublishRequest => ({ draftId: id, title: text.title, body: text.body, media: media.referenced(id, text.body), ...extra });
     const window: EditorWindow = new EditorWindow(
       qt,
       {

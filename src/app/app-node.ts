@@ -1,0 +1,101 @@
+/**
+ * The app's node: the same node as `swarmpress serve` (node-setup.ts, node-duties.ts) —
+ * one libtorrent session, the store, the control socket so that `swarmpress publish` and
+ * the other commands of this data folder run on it, LAN discovery (unless --no-lan or on
+ * loopback), and the periodic duties — started when
+ * the window asks (after its first paint, so the welcome page is never kept waiting).
+ *
+ * Ownership: whoever creates an AppNode calls `close()`, which stops the duties, the
+ * control socket and the node, in that order. Threading: JS thread only.
+ */
+import type { NodeEvent, SiteNode } from '../net/site-node.js';
+import type { CommonOptions } from './cli.js';
+import type { ControlServer } from './control.js';
+import { presentError } from './messages.js';
+import { listenForCommands, startDuties, startLan, type NodeDuties } from './node-duties.js';
+import { startNode, stopNode } from './node-setup.js';
+
+export class AppNode {
+  readonly #common: CommonOptions;
+  readonly #listeners = new Set<(event: NodeEvent) => void>();
+  #started: Promise<SiteNode> | undefined;
+  #node: SiteNode | undefined;
+  #control: ControlServer | undefined;
+  #duties: NodeDuties | undefined;
+  #closed = false;
+
+  constructor(common: CommonOptions) {
+    this.#common = common;
+  }
+
+  /** Calls `listener` with every event of the node (from any thread of work, on the JS thread). */
+  onEvent(listener: (event: NodeEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The node once it runs (started on the first call); rejects with why it cannot run. */
+  start(): Promise<SiteNode> {
+    this.#started ??= this.#start();
+    return this.#started;
+  }
+
+  /** The running node, if it runs already. */
+  get node(): SiteNode | undefined {
+    return this.#node;
+  }
+
+  /** Runs the duties' cycle now (followed sites, outbox). */
+  async checkNow(): Promise<void> {
+    await this.#duties?.runNow();
+  }
+
+  async #start(): Promise<SiteNode> {
+    if (this.#closed) throw new Error('the app is closing');
+    const log = (event: NodeEvent): void => {
+      for (const listener of this.#listeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          process.stderr.write(`swarmpress: a node event handler failed: ${presentError(error).message}\n`);
+        }
+      }
+    };
+    const node = startNode(this.#common, { log });
+    try {
+      this.#control = await listenForCommands(node);
+    } catch (error) {
+      await stopNode(node);
+      throw error;
+    }
+    if (this.#isClosing()) {
+      await this.#control?.close();
+      this.#control = undefined;
+      await stopNode(node);
+      throw new Error('the app is closing');
+    }
+    this.#node = node;
+    await startLan(node, this.#common, log);
+    this.#duties = startDuties(node, log);
+    return node;
+  }
+
+  /** Read through a method: `close()` may have run while `#start` awaited. */
+  #isClosing(): boolean {
+    return this.#closed;
+  }
+
+  /** Stops everything this AppNode started (idempotent). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#started?.catch(() => undefined);
+    this.#duties?.stop();
+    this.#duties = undefined;
+    const control = this.#control;
+    this.#control = undefined;
+    await control?.close();
+    const node = this.#node;
+    this.#node = undefined;
+    if (node !== undefined) await stopNode(node);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * What a running node does besides answering requests (serve and the app): puts what waits
+ * in the outbox, checks followed sites (DHT polling; pushes arrive through the node), re-puts
+ * the records of own and followed sites (BEP 44 items expire after two hours) and keeps the
+ * cache within its budget, and runs the commands handed to it over the control socket.
+ *
+ * Intervals: `SWARMPRESS_POLL_SECONDS` (default 300) between checks of followed sites,
+ * `SWARMPRESS_REPUT_SECONDS` (default 3600) between re-puts.
+ */
+import { toHex } from '../core/bytes.js';
+import type { NodeEvent, SiteNode } from '../net/site-node.js';
+import type { CommonOptions } from './cli.js';
+import { ControlServer } from './control.js';
+import { presentError } from './messages.js';
+import { lanOptions } from './node-setup.js';
+import { Output } from './output.js';
+import { runSiteCommand } from './commands/site.js';
+
+function seconds(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** Checks every followed site once; logs failures, never throws. */
+export async function pollFollowed(node: SiteNode, log: (event: NodeEvent) => void): Promise<void> {
+  for (const entry of node.store.follows()) {
+    if (entry.kind !== 'site') continue;
+    try {
+      await node.refresh(entry.key);
+    } catch (error) {
+      log({ event: 'poll-failed', message: `${toHex(entry.key)}: ${presentError(error).message}`, key: toHex(entry.key) });
+    }
+  }
+}
+
+/**
+ * Listens on the data folder's control socket and runs the commands handed to it on
+ * `node`. Throws AppError `ERR_NODE_RUNNING` when another node serves the folder.
+ */
+export function listenForCommands(node: SiteNode): Promise<ControlServer | undefined> {
+  return ControlServer.listen(node.dataDir, async (request, write, writeError) => {
+    const handed = new Output(request.json, write, writeError);
+    try {
+      return await runSiteCommand(node, request.command, handed, true);
+    } catch (error) {
+      const shown = presentError(error);
+      writeError(`swarmpress: ${shown.message}`);
+      if (request.json) write(JSON.stringify({ error: shown.code, message: shown.message }));
+      return shown.exitCode;
+    }
+  });
+}
+
+/** Starts LAN discovery when the options allow it (node-setup.ts `lanOptions`); a failure is logged, not thrown. */
+export async function startLan(node: SiteNode, common: CommonOptions, log: (event: NodeEvent) => void): Promise<void> {
+  const lan = lanOptions(common);
+  if (lan === undefined) return;
+  try {
+    await node.startLan(lan);
+    log({ event: 'lan', message: `LAN discovery on${lan.interfaceAddress === undefined ? '' : ` (${lan.interfaceAddress})`}`, ...lan });
+  } catch (error) {
+    log({ event: 'warning', message: presentError(error).message, code: presentError(error).code });
+  }
+}
+
+/** Running duties; `stop()` ends the timers (a cycle under way finishes on its own). */
+export interface NodeDuties {
+  /** Runs one cycle now (unless one is running): outbox, followed sites, budget. */
+  runNow(): Promise<void>;
+  stop(): void;
+}
+
+/** Starts the periodic duties of `node`; the first cycle (with a re-put) runs at once. */
+export function startDuties(node: SiteNode, log: (event: NodeEvent) => void): NodeDuties {
+  let busy = false;
+  const cycle = async (reput: boolean): Promise<void> => {
+    if (busy) return;
+    busy = true;
+    try {
+      const flushed = await node.flushOutbox();
+      if (flushed > 0) log({ event: 'outbox', message: `put ${flushed} pending record${flushed === 1 ? '' : 's'}` });
+      await pollFollowed(node, log);
+      if (reput) {
+        const result = await node.reputAll();
+        log({ event: 'reput', message: `re-put ${result.put} record${result.put === 1 ? '' : 's'}${result.failed > 0 ? ` (${result.failed} failed)` : ''}`, ...result });
+      }
+      await node.enforceBudget();
+    } catch (error) {
+      log({ event: 'error', message: presentError(error).message });
+    } finally {
+      busy = false;
+    }
+  };
+  const timers = [
+    setInterval(() => void cycle(false), seconds('SWARMPRESS_POLL_SECONDS', 300) * 1000),
+    setInterval(() => void cycle(true), seconds('SWARMPRESS_REPUT_SECONDS', 3600) * 1000),
+  ];
+  void cycle(true);
+  return {
+    runNow: () => cycle(false),
+    stop: () => {
+      for (const timer of timers) clearInterval(timer);
+    },
+  };
+}

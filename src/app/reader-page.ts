@@ -1,0 +1,59 @@
+/**
+ * The Markdown the window shows for an item: its body (a picture or media file of the site
+ * as an image block, plain text as a code block), a "Next →" link when it has a `next`, and
+ * the replies known to the store under it. Titles and names from peers are escaped so that
+ * they stay text (never links or markup of their own). Pure: everything comes in as data.
+ */
+import type { Item } from '../core/item.js';
+
+/** A reply to show under the item, and where it can be opened (if known). */
+export interface ReplyLine {
+  readonly title: string;
+  readonly href?: string;
+  readonly author: string;
+  readonly createdMs: number;
+  /** Depth below the item (1 = a direct reply). */
+  readonly depth: number;
+}
+
+/** Markdown punctuation that could start markup inside a line. */
+const INLINE_MARKUP = /[\\`*_[\]()<>#!|~&{}+-]/g;
+const MAX_TITLE_CHARS = 200;
+
+/** `text` as literal Markdown inline text (one line, markup escaped). */
+export function escapeInline(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_CHARS).replace(INLINE_MARKUP, (c) => `\\${c}`);
+}
+
+/** A fenced code block holding `text` literally (the fence longer than any backtick run in it). */
+function fenced(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}text\n${text.replace(/\n$/, '')}\n${fence}\n`;
+}
+
+/** The body of `item` as Markdown; `pagePath` is its path in the site (for its own file). */
+export function itemMarkdown(item: Item, pagePath: string): string {
+  if (item.body.kind === 'file') {
+    const name = pagePath.split('/').at(-1) ?? pagePath;
+    return `# ${escapeInline(item.title === '' ? name : item.title)}\n\n![${escapeInline(item.title)}](${encodeURI(name)})\n`;
+  }
+  if (item.mime === 'text/plain') return `# ${escapeInline(item.title)}\n\n${fenced(item.body.text)}`;
+  return item.body.text;
+}
+
+/** The page: the item's Markdown, "Next →" (an address or site path), and the replies. */
+export function pageMarkdown(body: string, extras: { next?: string; replies: readonly ReplyLine[]; now?: number }): string {
+  const parts = [body.replace(/\s+$/, '')];
+  if (extras.next !== undefined) parts.push(`[Next →](<${extras.next.replace(/[<>\s]/g, encodeURIComponent)}>)`);
+  if (extras.replies.length > 0) {
+    const lines = extras.replies.map((reply) => {
+      const indent = '  '.repeat(Math.max(0, Math.min(reply.depth, 8) - 1));
+      const title = escapeInline(reply.title === '' ? 'Untitled reply' : reply.title);
+      const shown = reply.href === undefined ? title : `[${title}](<${reply.href}>)`;
+      return `${indent}- ${shown} — ${escapeInline(reply.author)}, ${new Date(reply.createdMs).toISOString().slice(0, 16).replace('T', ' ')}`;
+    });
+    parts.push(`---\n\n## Replies (${extras.replies.length})\n\n${lines.join('\n')}`);
+  }
+  return `${parts.join('\n\n')}\n`;
+}

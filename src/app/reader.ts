@@ -1,0 +1,385 @@
+/**
+ * Reading in the window: the presenter between the main window and the app's node. An
+ * address typed, pasted or clicked is resolved and fetched through the node while the
+ * status line and the progress bar say what happens (resolving, peers, % downloaded); the
+ * page is the item's body drawn by the renderer, with "Next →" and the replies the store
+ * knows. Offline, the last stored version is shown with "stored copy, version N, from …".
+ * Back, forward and reload go over the addresses shown (back and forward show the exact
+ * version seen before, from the store). Follow, unfollow, block and reply act on the site
+ * of the page shown; the library lists followed and own sites and searches the store.
+ *
+ * Ownership: the window, the node and the layout function are the caller's. JS thread only.
+ */
+import { formatAddress, parseAddress, resolveReference, type SwarmAddress } from '../core/address.js';
+import { bytesEqual, fromHex, toHex } from '../core/bytes.js';
+import { decodeItem, type Item } from '../core/item.js';
+import type { ManifestEntry } from '../core/manifest.js';
+import type { LayoutPlan } from '../render/layout.js';
+import { folderSiteFiles } from '../render/site-files.js';
+import type { FetchProgress, NodeEvent, Resolved, SiteNode } from '../net/site-node.js';
+import type { LibraryEntry, LibraryView, MainWindow } from '../widgets/main-window.js';
+import type { AppNode } from './app-node.js';
+import { presentError } from './messages.js';
+import { escapeInline, itemMarkdown, pageMarkdown, type ReplyLine } from './reader-page.js';
+import { findEntry, openAddress } from './site-pages.js';
+
+/** How long a page may take to download before the reader is told it was not found. */
+const FETCH_TIMEOUT_MS = 60_000;
+
+/** What the reply action hands to the editor. */
+export interface ReplyTarget {
+  readonly id: Uint8Array;
+  readonly title: string;
+  readonly href: string;
+}
+
+export interface ReaderOptions {
+  readonly window: MainWindow;
+  readonly node: AppNode;
+  /** Markdown -> layout plan, off the UI thread (a PlanWorker). */
+  readonly layout: (source: string) => Promise<LayoutPlan>;
+  /** Kiosk: the site opened is followed and a new version is shown as soon as it arrives. */
+  readonly kiosk?: boolean;
+  readonly onReply?: (target: ReplyTarget) => void;
+}
+
+interface HistoryEntry {
+  readonly address: string;
+  /** The version shown there (back and forward show it again). */
+  infohash?: Uint8Array;
+}
+
+interface Shown {
+  readonly address: SwarmAddress;
+  readonly text: string;
+  readonly plan: LayoutPlan;
+  readonly infohash: Uint8Array;
+  readonly siteKey: Uint8Array | undefined;
+  readonly item: Item;
+}
+
+/** An address as typed: a URL or magnet, or a bare infohash (40 hex) or site key (64 hex). */
+export function parseTyped(text: string): ReturnType<typeof parseAddress> {
+  const trimmed = text.trim();
+  if (/^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(trimmed)) return parseAddress(`bittorrent://${trimmed.toLowerCase()}`);
+  return parseAddress(trimmed);
+}
+
+function shortKey(key: Uint8Array): string {
+  return `${toHex(key).slice(0, 8)}…`;
+}
+
+function describeProgress(progress: FetchProgress): string {
+  const peers = `${progress.peers} peer${progress.peers === 1 ? '' : 's'}`;
+  if (progress.progress <= 0 && progress.peers === 0) return 'finding peers…';
+  return `${peers}, ${Math.floor(progress.progress * 100)}% downloaded`;
+}
+
+export class Reader {
+  readonly #options: ReaderOptions;
+  readonly #window: MainWindow;
+  readonly #history: HistoryEntry[] = [];
+  #index = -1;
+  #token = 0;
+  #shown: Shown | undefined;
+  /** Followed sites (hex keys) with a version newer than the reader last opened. */
+  readonly #newVersions = new Set<string>();
+  #lastSearch: { query: string; results: LibraryEntry[] } | undefined;
+
+  constructor(options: ReaderOptions) {
+    this.#options = options;
+    this.#window = options.window;
+    options.node.onEvent((event) => {
+      this.#handleNodeEvent(event);
+    });
+  }
+
+  /** The page shown by the reader, if the window shows one of a site. */
+  get shown(): Shown | undefined {
+    return this.#shown;
+  }
+
+  /** Opens what the reader typed or clicked; a new entry in the history. */
+  navigate(text: string): void {
+    void this.#open(text, 'push');
+  }
+
+  back(): void {
+    if (this.#index <= 0) return;
+    this.#index -= 1;
+    void this.#open(this.#history[this.#index]?.address ?? '', 'keep', this.#history[this.#index]?.infohash);
+  }
+
+  forward(): void {
+    if (this.#index >= this.#history.length - 1) return;
+    this.#index += 1;
+    void this.#open(this.#history[this.#index]?.address ?? '', 'keep', this.#history[this.#index]?.infohash);
+  }
+
+  /** Resolves the address shown again (a newer version, if there is one). */
+  reload(): Promise<void> {
+    const entry = this.#history[this.#index];
+    if (entry === undefined) return Promise.resolve();
+    return this.#open(entry.address, 'keep');
+  }
+
+  /** Link number `index` of the page the reader shows. */
+  link(index: number): void {
+    const shown = this.#shown;
+    const target = shown?.plan.links[index]?.target;
+    if (shown === undefined || target === undefined) return;
+    switch (target.kind) {
+      case 'swarm':
+        this.navigate(target.href);
+        return;
+      case 'relative': {
+        const resolved = resolveReference(shown.address, `${target.path}${target.fragment === '' ? '' : `#${target.fragment}`}`);
+        if (!resolved.ok) this.#window.setStatus(`This link is not followed: ${resolved.error.message}.`);
+        else this.navigate(formatAddress({ ...resolved.value, fragment: '' }));
+        return;
+      }
+      case 'fragment':
+        return;
+      case 'external':
+        this.#window.setStatus(`Web link (not opened): ${target.display}`);
+        return;
+      case 'inert':
+        this.#window.setStatus(`This link is not followed: ${target.reason}.`);
+        return;
+    }
+  }
+
+  /** Follows the site shown, or unfollows it when it is followed. */
+  toggleFollow(): void {
+    const key = this.#shown?.siteKey;
+    const node = this.#options.node.node;
+    if (key === undefined || node === undefined) return;
+    const store = node.store;
+    if (store.isFollowing('site', key)) {
+      store.unfollow('site', key);
+      this.#window.setStatus(`No longer following ${store.site(key)?.title ?? shortKey(key)}.`);
+    } else {
+      store.noteSite({ key, origin: 'follow' });
+      store.follow('site', key);
+      this.#window.setStatus(`Following ${store.site(key)?.title ?? shortKey(key)}: new versions are fetched and seeded by this app.`);
+    }
+    this.#showActions();
+    this.refreshLibrary();
+  }
+
+  /** Blocks the site shown (and its author): not shown, fetched, stored or seeded. */
+  async block(): Promise<void> {
+    const shown = this.#shown;
+    const key = shown?.siteKey;
+    const node = this.#options.node.node;
+    if (shown === undefined || key === undefined || node === undefined) return;
+    const store = node.store;
+    const title = store.site(key)?.title ?? shortKey(key);
+    store.block('site', key);
+    store.block('author', key);
+    store.unfollow('site', key);
+    const dropped = await node.dropSite(key);
+    this.#shown = undefined;
+    await this.#showMessage(shown.text, `# Blocked\n\n${escapeInline(title)} (${toHex(key)}) is blocked: it is not shown, fetched or seeded${dropped > 0 ? ` (stopped seeding ${dropped} version${dropped === 1 ? '' : 's'})` : ''}.\n`);
+    this.refreshLibrary();
+  }
+
+  /** Opens the editor on a reply to the item shown. */
+  reply(): void {
+    const shown = this.#shown;
+    if (shown === undefined) return;
+    this.#options.onReply?.({ id: shown.item.id, title: shown.item.title, href: shown.text });
+  }
+
+  /** Searches everything stored; the results are listed in the library. */
+  search(query: string): void {
+    const node = this.#options.node.node;
+    if (node === undefined || query === '') {
+      this.#lastSearch = undefined;
+    } else {
+      const hits = node.store.search(query, { limit: 30 }).filter((hit) => !node.store.isBlocked(hit.author));
+      this.#lastSearch = { query, results: hits.map((hit) => ({ id: `item:${toHex(hit.id)}`, label: `${hit.title === '' ? 'Untitled' : hit.title} — ${hit.snippet.replace(/\s+/g, ' ').slice(0, 80)}` })) };
+    }
+    this.refreshLibrary();
+  }
+
+  /** Opens an entry of the library (a site or a search result). */
+  openLibraryEntry(id: string): void {
+    const node = this.#options.node.node;
+    if (node === undefined) return;
+    const [kind, hex] = id.split(':');
+    if (kind === 'site' && hex !== undefined) {
+      this.navigate(`bittorrent://${hex}`);
+    } else if (kind === 'item' && hex !== undefined) {
+      const itemId = fromHex(hex, 32);
+      const place = itemId === undefined ? undefined : node.store.itemPlaces(itemId)[0];
+      if (place === undefined) this.#window.setStatus('This item is not in any stored version.');
+      else this.navigate(`bittorrent://${toHex(place.siteKey)}/${place.path.split('/').map(encodeURIComponent).join('/')}`);
+    }
+  }
+
+  /** Hands the window the library's contents as the store has them now. */
+  refreshLibrary(): void {
+    const node = this.#options.node.node;
+    if (node === undefined) return;
+    const store = node.store;
+    const label = (key: Uint8Array): string => {
+      const site = store.site(key);
+      const seq = store.localSeq(key);
+      return `${site === undefined || site.title === '' ? shortKey(key) : site.title}${seq === undefined ? '' : ` (v${seq.toString()})`}`;
+    };
+    const followed = store.follows().filter((entry) => entry.kind === 'site')
+      .map((entry) => ({ id: `site:${toHex(entry.key)}`, label: label(entry.key), isNew: this.#newVersions.has(toHex(entry.key)) }));
+    const own = store.sites().filter((site) => site.isOwn).map((site) => ({ id: `site:${toHex(site.key)}`, label: label(site.key) }));
+    const view: LibraryView = { followed, own, ...(this.#lastSearch === undefined ? {} : { search: this.#lastSearch }) };
+    this.#window.setLibrary(view);
+  }
+
+  async #open(text: string, history: 'push' | 'keep', version?: Uint8Array): Promise<void> {
+    const window = this.#window;
+    const parsed = parseTyped(text);
+    if (!parsed.ok) {
+      window.setStatus(`'${text}' is not an address swarmpress opens: ${parsed.error.message}`);
+      return;
+    }
+    const address = parsed.value;
+    const canonical = formatAddress(address);
+    if (history === 'push') {
+      this.#history.splice(this.#index + 1, this.#history.length, { address: canonical });
+      this.#index = this.#history.length - 1;
+    }
+    this.#showNavigation();
+    const token = ++this.#token;
+    const current = (): boolean => token === this.#token;
+    window.setProgress('busy');
+    window.setStatus(address.kind === 'mutable' ? `Resolving ${canonical}: asking the DHT for the newest version…` : `Opening version ${canonical}…`);
+    const tried: string[] = [];
+    try {
+      const node = await this.#options.node.start();
+      if (!current()) return;
+      let opened: { resolved: Resolved; entry: ManifestEntry };
+      const stored = version === undefined ? undefined : node.store.manifest(version);
+      const storedEntry = stored === undefined ? undefined : findEntry(stored.manifest, address.path);
+      if (version !== undefined && storedEntry !== undefined) {
+        opened = { resolved: { infohash: version, source: 'infohash' }, entry: storedEntry };
+      } else {
+        opened = await openAddress(node, address, {
+          timeoutMs: FETCH_TIMEOUT_MS,
+          onResolved: (resolved) => {
+            tried.push(resolved.source === 'dht' ? `the DHT answered with version ${resolved.seq?.toString() ?? '?'}` : resolved.source === 'stored' ? `the DHT: ${resolved.note ?? 'no answer'}; used the stored record` : 'opened by its infohash');
+            if (current()) window.setStatus(`Downloading ${resolved.seq === undefined ? 'the version' : `version ${resolved.seq.toString()}`}: finding peers…`);
+          },
+          onProgress: (progress) => {
+            if (!current()) return;
+            window.setProgress(progress.progress > 0 ? progress.progress : 'busy');
+            window.setStatus(`Downloading: ${describeProgress(progress)}`);
+          },
+        });
+      }
+      if (!current()) return;
+      const entry = this.#history[this.#index];
+      if (entry !== undefined && entry.address === canonical) entry.infohash = opened.resolved.infohash;
+      await this.#showItem(node, address, canonical, opened.resolved, opened.entry, token);
+    } catch (error) {
+      if (!current()) return;
+      const message = presentError(error).message;
+      window.setProgress(undefined);
+      this.#shown = undefined;
+      this.#showActions();
+      const lines = tried.length === 0 ? '' : `\n\nWhat was tried:\n\n${tried.map((line) => `- ${escapeInline(line)}`).join('\n')}\n`;
+      await this.#showMessage(canonical, `# Not found\n\n${escapeInline(canonical)}\n\n${escapeInline(message)}${lines}`);
+      window.setStatus(`Nothing shown: ${message}`);
+    }
+  }
+
+  async #showItem(node: SiteNode, address: SwarmAddress, canonical: string, resolved: Resolved, entry: ManifestEntry, token: number): Promise<void> {
+    const store = node.store;
+    const bytes = store.itemBytes(entry.id);
+    const decoded = bytes === undefined ? undefined : decodeItem(bytes);
+    if (decoded === undefined || !decoded.ok) throw new Error(`the stored item of ${entry.path} cannot be read`);
+    const item = decoded.value;
+    const version = store.version(resolved.infohash);
+    const siteKey = version?.siteKey;
+    const manifest = store.manifest(resolved.infohash)?.manifest;
+    let next: string | undefined;
+    if (item.next?.id !== undefined) {
+      const nextId = item.next.id;
+      const target = manifest?.items.find((candidate) => bytesEqual(candidate.id, nextId));
+      if (target !== undefined) next = `/${target.path}`;
+    }
+    if (next === undefined && item.next?.href !== undefined && parseAddress(item.next.href).ok) next = item.next.href;
+    const replies: ReplyLine[] = store.thread(item.id).filter((reply) => !store.isBlocked(reply.item.author)).map((reply) => {
+      const place = store.itemPlaces(reply.item.id).find((candidate) => !store.isBlocked(candidate.siteKey));
+      return {
+        title: reply.item.title,
+        author: store.site(place?.siteKey ?? reply.item.author)?.title ?? shortKey(reply.item.author),
+        createdMs: reply.item.createdMs,
+        depth: reply.depth,
+        ...(place === undefined ? {} : { href: `bittorrent://${toHex(place.siteKey)}/${place.path.split('/').map(encodeURIComponent).join('/')}` }),
+      };
+    });
+    const plan = await this.#options.layout(pageMarkdown(itemMarkdown(item, entry.path), { ...(next === undefined ? {} : { next }), replies }));
+    if (token !== this.#token) return;
+    const root = store.versionRoot(resolved.infohash);
+    this.#shown = { address, text: canonical, plan, infohash: resolved.infohash, siteKey, item };
+    if (siteKey !== undefined) {
+      this.#newVersions.delete(toHex(siteKey));
+      store.touchSite(siteKey);
+    }
+    this.#window.showPage(plan, canonical, root === undefined ? {} : { files: folderSiteFiles(root, entry.path) });
+    this.#window.setProgress(undefined);
+    this.#showActions();
+    const seq = resolved.seq?.toString() ?? '?';
+    const made = version === undefined ? '' : new Date(version.createdMs).toLocaleString();
+    switch (resolved.source) {
+      case 'stored':
+        this.#window.setStatus(`stored copy, version ${seq}, from ${made} (${resolved.note ?? 'the network did not answer'})`);
+        break;
+      case 'dht':
+        this.#window.setStatus(`Version ${seq} of ${manifest?.title ?? 'this site'}, from ${made}.`);
+        break;
+      case 'infohash':
+        this.#window.setStatus(`A fixed version${made === '' ? '' : `, from ${made}`}.`);
+        break;
+    }
+    if (this.#options.kiosk === true && siteKey !== undefined && address.kind === 'mutable' && !store.isFollowing('site', siteKey)) {
+      store.noteSite({ key: siteKey, origin: 'follow' });
+      store.follow('site', siteKey);
+    }
+    this.refreshLibrary();
+  }
+
+  async #showMessage(address: string, markdown: string): Promise<void> {
+    const plan = await this.#options.layout(markdown);
+    this.#window.showPage(plan, address);
+  }
+
+  #showNavigation(): void {
+    this.#window.setNavigation({ canBack: this.#index > 0, canForward: this.#index < this.#history.length - 1 });
+  }
+
+  #showActions(): void {
+    const shown = this.#shown;
+    const store = this.#options.node.node?.store;
+    if (shown?.siteKey === undefined || store === undefined || this.#options.kiosk === true) {
+      this.#window.setSiteActions(undefined);
+      return;
+    }
+    const own = store.site(shown.siteKey)?.isOwn === true;
+    this.#window.setSiteActions({ following: store.isFollowing('site', shown.siteKey), canBlock: !own, canReply: shown.item.body.kind === 'text' });
+  }
+
+  #handleNodeEvent(event: NodeEvent): void {
+    if (event.event !== 'updated' || typeof event['key'] !== 'string') return;
+    const hex = event['key'];
+    const shown = this.#shown;
+    const isShown = shown?.siteKey !== undefined && toHex(shown.siteKey) === hex;
+    if (isShown && this.#options.kiosk === true) {
+      void this.reload();
+      return;
+    }
+    this.#newVersions.add(hex);
+    this.refreshLibrary();
+    if (isShown) this.#window.setStatus(`Version ${typeof event['seq'] === 'string' ? event['seq'] : '?'} of this site arrived: press F5 to show it.`);
+  }
+}
