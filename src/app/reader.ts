@@ -153,7 +153,7 @@ export class Reader {
   toggleFollow(): void {
     const key = this.#shown?.siteKey;
     const node = this.#options.node.node;
-    if (key === undefined || node === undefined) return;
+    if (key === undefined || node === undefined || this.#options.kiosk === true) return;
     const store = node.store;
     if (store.isFollowing('site', key)) {
       store.unfollow('site', key);
@@ -172,7 +172,7 @@ export class Reader {
     const shown = this.#shown;
     const key = shown?.siteKey;
     const node = this.#options.node.node;
-    if (shown === undefined || key === undefined || node === undefined) return;
+    if (shown === undefined || key === undefined || node === undefined || this.#options.kiosk === true) return;
     const store = node.store;
     const title = store.site(key)?.title ?? shortKey(key);
     store.block('site', key);
@@ -187,7 +187,7 @@ export class Reader {
   /** Opens the editor on a reply to the item shown. */
   reply(): void {
     const shown = this.#shown;
-    if (shown === undefined) return;
+    if (shown === undefined || this.#options.kiosk === true) return;
     this.#options.onReply?.({ id: shown.item.id, title: shown.item.title, href: shown.text });
   }
 

@@ -4,7 +4,7 @@
  * callbacks; it never talks to the network or the store (DESIGN.md layers).
  *
  * Keys: Ctrl+L address, Alt+Left / Alt+Right back and forward, F5 reload, Ctrl+B the
- * library panel, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
+ * library panel, Ctrl+D follow or unfollow the site, Ctrl+Shift+R reply to the post, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
  * Ctrl+- / Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme, Ctrl+N
  * new post (File menu, with the drafts). Kiosk mode has none of the navigation, library or
  * writing controls.
@@ -398,6 +398,8 @@ export class MainWindow {
     bind('Ctrl+B', () => {
       this.toggleLibrary();
     });
+    bind('Ctrl+D', () => this.#commands.onFollow?.());
+    bind('Ctrl+Shift+R', () => this.#commands.onReply?.());
     bind('Ctrl+F', () => {
       this.#findBar.show();
       this.#findBar.setFocus();

@@ -2,14 +2,14 @@
  * Writing in the real app under a private Xvfb, driven like a person: Ctrl+N in the main
  * window, typing, toolbar clicks and the file dialog through xdotool; the app's automation
  * channel reads back what Qt shows. A kill -9 right after typing loses at most the last
- * second; File → Drafts opens the draft again. Publishing goes (until #7) to the temporary
- * local folder. Screenshots are kept as artifacts.
+ * second; File → Drafts opens the draft again. Publishing adds the post to the author's site
+ * through the app's node (no DHT here: reading it on another node is in reader.test.ts).
+ * Screenshots are kept as artifacts.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { decodePostDraft } from '../../src/app/writing/post-draft.js';
 import { Drafts } from '../../src/store/drafts.js';
@@ -34,7 +34,7 @@ after(async () => {
 const WELCOME_TITLE = 'Welcome to swarmpress — swarmpress';
 
 async function startApp(dataDir: string): Promise<Driven> {
-  const app = startSwarmpress(['--data-dir', dataDir], { DISPLAY: x.display });
+  const app = startSwarmpress(['--data-dir', dataDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0'], { DISPLAY: x.display });
   await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
   return app;
 }
@@ -167,7 +167,7 @@ test('write with the toolbar, add a picture from disk, publish after the confirm
     const confirm = await editorUntil(app, (dump) => dump['page'] === 'publish', 'the publish confirmation');
     const panel = confirm['publish'] as { state: string; details: string; reminder: string };
     assert.equal(panel.state, 'confirm');
-    assert.match(panel.details, /posts\/published-from-the-editor\.md/);
+    assert.match(panel.details, /posts\/\d{4}-\d\d-\d\d-published-from-the-editor\.md/);
     assert.match(panel.details, /posts\/media\/picture\.png/);
     assert.match(panel.reminder, /cannot be taken back/);
     const confirmShot = artifactPath('app-editor-publish-confirm.png');
@@ -180,8 +180,11 @@ test('write with the toolbar, add a picture from disk, publish after the confirm
     assert.equal((await app.request({ cmd: 'editor', do: 'publishButton', name: 'publish' }))['ok'], true);
     const published = await editorUntil(app, (dump) => (dump['publish'] as { state: string }).state === 'published', 'published');
     const address = (published['publish'] as { address: string }).address;
-    const file = fileURLToPath(address);
-    assert.equal(fs.readFileSync(file, 'utf8'), '# Published from the editor\n\nHello **world**\n\n![picture](media/picture.png)');
+    const match = /^bittorrent:\/\/[0-9a-f]{64}\/(posts\/\d{4}-\d\d-\d\d-published-from-the-editor\.md)$/.exec(address);
+    assert.ok(match !== null, address);
+    // Written into the author's site folder like `swarmpress post`, then published (no DHT here).
+    const file = path.join(dataDir, 'sites', 'default', ...(match[1] ?? '').split('/'));
+    assert.equal(fs.readFileSync(file, 'utf8'), '---\ntitle: Published from the editor\n---\nHello **world**\n\n![picture](media/picture.png)');
     assert.ok(fs.existsSync(path.join(path.dirname(file), 'media', 'picture.png')));
     assert.deepEqual((await app.request({ cmd: 'drafts' }))['drafts'], [], 'the published draft is gone');
     assert.equal(fs.existsSync(path.join(dataDir, 'draft-media')) && fs.readdirSync(path.join(dataDir, 'draft-media')).length > 0, false, 'and its pictures');

@@ -17,7 +17,7 @@ after(async () => {
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`${signal} closes the window and the app exits cleanly`, async () => {
-    const app = startSwarmpress(['--data-dir', dataDir], { DISPLAY: x.display });
+    const app = startSwarmpress(['--data-dir', dataDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0'], { DISPLAY: x.display });
     try {
       await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
       app.child.kill(signal);

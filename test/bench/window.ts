@@ -26,7 +26,7 @@ interface WindowRun {
 async function measureWindow(x: XServer, loop: 'integrated' | 'naive', options: WindowBenchOptions): Promise<WindowRun> {
   const dataDir = makeTempDir();
   const spawnedAt = performance.now();
-  const app = startSwarmpress(['--data-dir', dataDir], { DISPLAY: x.display, SWARMPRESS_QT_LOOP: loop });
+  const app = startSwarmpress(['--data-dir', dataDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0'], { DISPLAY: x.display, SWARMPRESS_QT_LOOP: loop });
   try {
     await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 60_000);
     const readyMs = performance.now() - spawnedAt;

@@ -19,7 +19,7 @@ after(async () => {
 });
 
 test('the window opens on the welcome page, drawn by native widgets', async () => {
-  const app = startSwarmpress(['--data-dir', dataDir], { DISPLAY: x.display });
+  const app = startSwarmpress(['--data-dir', dataDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0'], { DISPLAY: x.display });
   try {
     await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
     const dump = await app.request({ cmd: 'dump' });
