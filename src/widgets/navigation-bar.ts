@@ -31,6 +31,9 @@ export interface SiteActions {
   readonly canReply: boolean;
 }
 
+/** Back, forward and reload hold one arrow each. */
+const NAV_BUTTON_WIDTH_PX = 36;
+
 export class NavigationBar {
   readonly widget: NodeGui.QWidget;
   readonly address: NodeGui.QLineEdit;
@@ -77,7 +80,10 @@ export class NavigationBar {
       library: button('library-button', 'Library', 'Followed and own sites, search (Ctrl+B)', commands.onLibrary),
     };
     const { back, forward, reload, follow, block, reply, library } = this.#buttons;
-    for (const part of [back, forward, reload]) rowLayout.addWidget(part);
+    for (const part of [back, forward, reload]) {
+      part.setFixedWidth(NAV_BUTTON_WIDTH_PX);
+      rowLayout.addWidget(part);
+    }
     rowLayout.addWidget(address, 1);
     for (const part of [follow, block, reply, library]) rowLayout.addWidget(part);
     column.addWidget(row);
