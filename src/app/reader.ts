@@ -10,6 +10,7 @@
  *
  * Ownership: the window, the node and the layout function are the caller's. JS thread only.
  */
+import { assertNever } from '../core/assert-never.js';
 import { formatAddress, parseAddress, resolveReference, type SwarmAddress } from '../core/address.js';
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js';
 import { decodeItem, type Item } from '../core/item.js';
@@ -266,7 +267,7 @@ export class Reader {
         opened = await openAddress(node, address, {
           timeoutMs: FETCH_TIMEOUT_MS,
           onResolved: (resolved) => {
-            tried.push(resolved.source === 'dht' ? `the DHT answered with version ${resolved.seq?.toString() ?? '?'}` : resolved.source === 'stored' ? `the DHT: ${resolved.note ?? 'no answer'}; used the stored record` : 'opened by its infohash');
+            tried.push(resolved.source === 'dht' || resolved.source === 'lan' ? `the ${resolved.source === 'dht' ? 'DHT' : 'LAN'} answered with version ${resolved.seq?.toString() ?? '?'}` : resolved.source === 'stored' ? `the DHT: ${resolved.note ?? 'no answer'}; used the stored record` : 'opened by its infohash');
             if (current()) window.setStatus(`Downloading ${resolved.seq === undefined ? 'the version' : `version ${resolved.seq.toString()}`}: finding peers…`);
           },
           onProgress: (progress) => {
@@ -336,11 +337,14 @@ export class Reader {
         this.#window.setStatus(`stored copy, version ${seq}, from ${made} (${resolved.note ?? 'the network did not answer'})`);
         break;
       case 'dht':
-        this.#window.setStatus(`Version ${seq} of ${manifest?.title ?? 'this site'}, from ${made}.`);
+      case 'lan':
+        this.#window.setStatus(`Version ${seq} of ${manifest?.title ?? 'this site'}, from ${made}${resolved.source === 'lan' ? ' (from a LAN neighbour)' : ''}.`);
         break;
       case 'infohash':
         this.#window.setStatus(`A fixed version${made === '' ? '' : `, from ${made}`}.`);
         break;
+      default:
+        assertNever(resolved.source, 'resolve source');
     }
     if (this.#options.kiosk === true && siteKey !== undefined && address.kind === 'mutable' && !store.isFollowing('site', siteKey)) {
       store.noteSite({ key: siteKey, origin: 'follow' });
