@@ -4,6 +4,7 @@
  *
  * `SWARMPRESS_TORRENT_FORMAT=hybrid` publishes versions as hybrid v1+v2 torrents (BEP 52)
  * instead of v1 ones (README "Publishing": the Debian clients cannot read hybrid torrents).
+ * `SWARMPRESS_PUSH=0` switches pushed updates off (the reference of `make bench`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -95,6 +96,8 @@ export function startNode(common: CommonOptions, options: { log?: (event: NodeEv
     return SiteNode.start({
       store,
       ...(format === 'hybrid' || format === 'v1' ? { torrentFormat: format } : {}),
+      // The reference of the LAN benchmark: updates found by polling only.
+      ...(process.env['SWARMPRESS_PUSH'] === '0' ? { push: false } : {}),
       session: options.transient === true ? { ...session, settings: { ...session.settings, dht_read_only: true } } : session,
       transient: options.transient === true,
       ...(options.log === undefined ? {} : { log: options.log }),

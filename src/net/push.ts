@@ -128,13 +128,15 @@ export class UpdatePush {
 
   /** Reads one pushed message; returns why it was refused, if it was. */
   #read(event: ExtensionEvent & { readonly payload: Buffer }): string | undefined {
+    if (event.payload.length > MAX_RECORD_BYTES) return 'ERR_PUSH_TOO_LARGE';
+    // A record this node sent or took already: the echo of a forward, or the same record
+    // arriving over the connection of each version both peers hold. Not an error, and not
+    // counted against the peer's rate (a SHA-1 of ≤ 1280 bytes, no signature check).
+    if (this.#remembered.has(toHex(sha1(event.payload)))) return undefined;
     const now = this.#options.now?.() ?? performance.now();
     if (!this.#limiter.take(`${event.address}:${event.port}`, now)) return 'ERR_PUSH_RATE';
-    if (event.payload.length > MAX_RECORD_BYTES) return 'ERR_PUSH_TOO_LARGE';
     const site = this.#options.siteOf(event.torrent);
     if (site === undefined) return 'ERR_PUSH_UNKNOWN_TORRENT';
-    // A record this node sent or took already: the echo of a forward, not an error.
-    if (this.#remembered.has(toHex(sha1(event.payload)))) return undefined;
     // The target binds the record to the site of the torrent and to its unsalted slot.
     const decoded = decodeRecord(event.payload, mutableTarget(site));
     if (!decoded.ok) return decoded.error.code;

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../helpers/process.js';
 import { startXvfb } from '../helpers/xvfb.js';
 import { writeReport, type Figure } from './report.js';
+import { benchLan } from './lan.js';
 import { benchPublish } from './publish.js';
 import { benchRender } from './render.js';
 import { benchResolve } from './resolve.js';
@@ -42,6 +43,8 @@ process.stderr.write("bench: resolve (a site's newest record on a local DHT besi
 figures.push(...(await benchResolve({ smoke })));
 process.stderr.write('bench: publish on A to the new version on B, over the DHT only...\n');
 figures.push(...(await benchPublish({ smoke })));
+process.stderr.write('bench: LAN push on hosts in network namespaces, beside DHT polling...\n');
+figures.push(...(await benchLan({ smoke })));
 process.stderr.write('bench: store (ingest, full-text search, memory)...\n');
 figures.push(...(await benchStore({ smoke })));
 const note = smoke ? 'SMOKE RUN: one tiny iteration each; these figures mean nothing.' : 'Reproduce with `make bench`.';
