@@ -404,8 +404,19 @@ export class SiteNode {
     return infohash;
   }
 
+  /**
+   * Announces this node as a peer of a version in the DHT: now, once the DHT is ready, and
+   * again a few seconds later — an announce made while the routing table is still filling
+   * reaches nodes that are not the closest, and readers would find no peer until
+   * libtorrent's own re-announce (many minutes later).
+   */
   #announce(infohashHex: string): void {
-    if (this.#dht && this.#options.transient !== true && this.session.listenPort !== 0) this.session.dhtAnnounce(infohashHex, this.session.listenPort, true);
+    if (!this.#dht || this.#options.transient === true) return;
+    const announce = (): void => {
+      if (!this.#closed && this.session.listenPort !== 0) this.session.dhtAnnounce(infohashHex, this.session.listenPort, true);
+    };
+    void this.#dhtReady().then(announce);
+    for (const delayMs of [3_000, 15_000]) setTimeout(announce, delayMs).unref();
   }
 
   async #saveResume(infohash: Uint8Array, id: string): Promise<void> {
@@ -578,12 +589,17 @@ export class SiteNode {
     if (options.expectAuthor !== undefined) this.#expectedSites.set(hex, options.expectAuthor);
     this.#fetching.add(hex);
     for (const peer of options.peers ?? []) this.#connect(torrentId, peer);
-    // Ask the DHT for peers now as well (libtorrent announces on its own schedule).
-    if (this.#dht) {
+    // Ask the DHT for peers now, and again every 5 s while none is connected (libtorrent
+    // asks on its own schedule, minutes apart).
+    let askedMs = 0;
+    const askForPeers = (): void => {
+      if (!this.#dht) return;
+      askedMs = Date.now();
       void this.#dhtReady().then(() => this.session.dhtGetPeers(hex, 10_000)).then((peers) => {
         for (const peer of peers) this.#connect(torrentId, peer);
       }, () => undefined);
-    }
+    };
+    askForPeers();
     const maxBytes = this.#options.maxVersionBytes ?? Math.min(MAX_DOWNLOAD_BYTES, this.store.cacheUsage().budgetBytes);
     const deadline = Date.now() + timeoutMs;
     try {
@@ -594,6 +610,7 @@ export class SiteNode {
           throw new AppError('ERR_TOO_LARGE', `version ${hex} is ${status.totalWanted} bytes, more than the ${maxBytes} this node accepts`);
         }
         options.onProgress?.({ state: status.state, progress: status.progress, peers: status.peers });
+        if (status.peers === 0 && Date.now() - askedMs > 5_000) askForPeers();
         if (status.isFinished || status.isSeeding) break;
         const left = deadline - Date.now();
         if (left <= 0) {
