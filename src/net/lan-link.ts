@@ -101,6 +101,15 @@ export class LanLink {
     this.#wanted.delete(toHex(key));
   }
 
+  /**
+   * Where the neighbour at `host` listens for BitTorrent (the port it announced): a peer that
+   * connected to us did so from a port of its own, where nothing listens.
+   */
+  endpointOf(host: string): Endpoint | undefined {
+    for (const peer of this.#lan.peers) if (peer.host === host) return { host: peer.host, port: peer.port };
+    return undefined;
+  }
+
   /** The highest seq a neighbour claims for `key` (a claim, not a record). */
   claimedSeq(key: Uint8Array): bigint | undefined {
     const hex = toHex(key);

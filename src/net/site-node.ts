@@ -120,6 +120,8 @@ interface StoredVersion {
 }
 
 const EMPTY = new Uint8Array(0);
+/** A record left in the outbox is put again at most this often by the node's rounds. */
+const RETRY_OUTBOX_AFTER_MS = 60_000;
 const DEFAULT_DHT_TIMEOUT_MS = 20_000;
 const MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
 /** How long a swarm joined on a LAN neighbour's unsigned hint is kept when no record names it. */
@@ -158,6 +160,8 @@ export class SiteNode {
   readonly #recordWaiters = new Set<(record: MutableRecord) => void>();
   #lan: LanLink | undefined;
   #bootstrapped: Promise<void> | undefined;
+  /** Outbox entries a publish of this node is putting right now. */
+  readonly #inFlight = new Set<number>();
   /** Serialises publishes: one version at a time per node. */
   #publishing: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -438,6 +442,7 @@ export class SiteNode {
     const reserve = (record: MutableRecord): void => {
       crashPoint('before-reserve');
       outboxId = this.store.reservePublish(record);
+      this.#inFlight.add(outboxId);
       crashPoint('after-reserve');
       // Persisted: readers connected to any version of the site learn of it now, not after the put.
       if (salt.length === 0) this.#noteNewRecord(record, true);
@@ -471,6 +476,8 @@ export class SiteNode {
       if (pending === undefined) throw error;
       this.#log('warning', `the record (seq ${pending.record.seq.toString()}) was not put (${(error as Error).message}); it stays in the outbox and is put again`);
       return { record: pending.record, put: false };
+    } finally {
+      if (outboxId !== undefined) this.#inFlight.delete(outboxId);
     }
   }
 
@@ -480,16 +487,20 @@ export class SiteNode {
    * same seq. Returns how many were confirmed.
    */
   flushOutbox(): Promise<number> {
-    const run = this.#publishing.then(() => this.#flushOutbox());
-    this.#publishing = run.catch(() => undefined);
-    return run;
+    // Not queued behind publishes: a put that waits on a dead DHT node must not hold up the
+    // next publish (and its push). Records a publish of this node is still putting are left
+    // to it, and a record tried less than a minute ago waits.
+    return this.#flushOutbox(undefined, RETRY_OUTBOX_AFTER_MS);
   }
 
-  async #flushOutbox(key?: Uint8Array): Promise<number> {
+  async #flushOutbox(key?: Uint8Array, retryAfterMs = 0): Promise<number> {
     if (!this.#dht) return 0;
     let confirmed = 0;
+    const now = this.#now();
     for (const pending of this.store.pendingPublishes()) {
       if (key !== undefined && !bytesEqual(pending.record.publicKey, key)) continue;
+      if (this.#inFlight.has(pending.id)) continue;
+      if (retryAfterMs > 0 && now - (pending.lastAttemptMs ?? pending.createdMs) < retryAfterMs) continue;
       await this.#dhtReady();
       try {
         const stored = await this.records.reput(pending.record, this.#dhtTimeoutMs);
@@ -740,7 +751,11 @@ export class SiteNode {
   async #fetchPushed(record: MutableRecord, infohash: Uint8Array, from: PushSource): Promise<void> {
     const key = record.publicKey;
     try {
-      const fetched = await this.fetch(infohash, { expectAuthor: key, origin: 'push', peers: [{ host: from.host, port: from.port }] });
+      // The pusher's connection may be one it opened (from a port where nothing listens):
+      // its announced LAN endpoint is where to fetch from.
+      const listening = this.#lan?.endpointOf(from.host);
+      const peers = [{ host: from.host, port: from.port }, ...(listening === undefined ? [] : [listening])];
+      const fetched = await this.fetch(infohash, { expectAuthor: key, origin: 'push', peers });
       // A newer one may have arrived meanwhile: the log says which version this was.
       this.#log('updated', `${this.store.site(key)?.title ?? toHex(key)}: version ${record.seq.toString()} (${fetched.newItems} new item${fetched.newItems === 1 ? '' : 's'})`, {
         key: toHex(key), seq: record.seq.toString(), infohash: toHex(infohash), newItems: fetched.newItems, via: 'push',
