@@ -38,6 +38,12 @@ export interface PageViewOptions {
   readonly onFirstPaint?: () => void;
   /** Measure the blocks not shown yet in the background (default true). */
   readonly measureInBackground?: boolean;
+  /**
+   * Called whenever blocks became widgets or stopped being widgets: garbage was made (the
+   * wrappers, Qt's and NodeGui's native objects behind them); the window hands memory back
+   * once this stops for a while.
+   */
+  readonly onChurn?: () => void;
 }
 
 const MARGIN_PX = 28;
@@ -312,6 +318,7 @@ export class PageView {
     this.#closed = true;
     for (const index of [...this.#live.keys()]) this.#release(index);
     this.#pool.clear();
+    this.#options.onChurn?.();
   }
 
   #makeContext(): BlockContext {
@@ -432,6 +439,7 @@ export class PageView {
   }
 
   #recycle(shown: BlockWidget): void {
+    this.#options.onChurn?.();
     shown.widget.hide();
     const reusable = shown.reusable;
     if (reusable !== undefined) {
@@ -449,6 +457,7 @@ export class PageView {
     if (this.#live.has(index)) return;
     const block = this.#blocks[index];
     if (block === undefined) return;
+    this.#options.onChurn?.();
     const shown = this.#build(block);
     const { x, width } = this.#blockGeometry(block);
     this.#setHeight(index, this.#measure(shown, width));

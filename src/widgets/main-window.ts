@@ -16,6 +16,7 @@ import type { SiteFiles } from '../render/site-files.js';
 import type { ThemeName } from '../render/theme.js';
 import { LibraryPanel, type LibraryView } from './library-panel.js';
 import { confirmExternalLink, type LinkConfirmation } from './link-confirm.js';
+import { releaseMemorySoon } from './qt-runtime.js';
 import { NavigationBar, type NavigationState, type SiteActions } from './navigation-bar.js';
 
 export type { LibraryEntry, LibraryView } from './library-panel.js';
@@ -230,6 +231,7 @@ export class MainWindow {
       },
       theme: this.#theme,
       zoom: this.#zoom,
+      onChurn: releaseMemorySoon,
       ...(files === undefined ? {} : { files }),
       ...(onLaidOut === undefined ? {} : { onLaidOut }),
       ...(onFirstPaint === undefined ? {} : { onFirstPaint }),

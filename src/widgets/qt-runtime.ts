@@ -40,6 +40,8 @@ interface QtRuntimeNative {
   stats(): QtRuntimeStats;
   /** Stops, then deletes every widget; for Node's 'exit' event only. */
   destroyWidgets(): void;
+  /** Asks V8 for a memory-reducing collection (incremental) and glibc to return free pages; true when glibc returned some. */
+  releaseMemory(): boolean;
   /** [anchor, position] of the QPlainTextEdit whose `swarmpressTextId` property is `id`. */
   textCursor(id: number): [number, number];
   /** Selects anchor..position in that edit. */
@@ -120,10 +122,46 @@ export interface LoadedQt {
   readonly textCursors: TextCursors;
 }
 
+/**
+ * How long the window must be quiet after widgets and page data were freed in bulk before
+ * memory is handed back. V8 and glibc keep freed memory for reuse: after a 1 MB page was
+ * scrolled through, the window stayed ~50 MiB above its baseline until V8's own memory
+ * reducer ran ~20 s later, and glibc kept ~10 MiB of Qt's freed widgets for good (bench
+ * render-pss-growth).
+ */
+export const RELEASE_QUIET_MS = 2000;
+
 const RUNTIME_PATH = fileURLToPath(new URL('../../../native/build/Release/swarmpress_qt_runtime.node', import.meta.url));
 const NAIVE_INTERVAL_MS = 16;
 
 let loaded: LoadedQt | undefined;
+let releaseNative: (() => boolean) | undefined;
+let releaseTimer: NodeJS.Timeout | undefined;
+let releases = 0;
+
+/** How many times memory was handed back so far (tests). */
+export function memoryReleases(): number {
+  return releases;
+}
+
+/**
+ * Memory was freed in bulk (widgets deleted, a long page replaced): once nothing more was
+ * freed for RELEASE_QUIET_MS, V8 and glibc are asked to hand it back (see RELEASE_QUIET_MS).
+ * Cheap to call often; does nothing before Qt is loaded.
+ */
+export function releaseMemorySoon(): void {
+  if (releaseNative === undefined) return;
+  if (releaseTimer !== undefined) {
+    releaseTimer.refresh();
+    return;
+  }
+  releaseTimer = setTimeout(() => {
+    releaseTimer = undefined;
+    releases++;
+    releaseNative?.();
+  }, RELEASE_QUIET_MS);
+  releaseTimer.unref();
+}
 
 /** Loads Qt once per process and starts running its events. Later calls return the same. */
 export function loadQt(options: QtOptions = {}): LoadedQt {
@@ -139,6 +177,7 @@ export function loadQt(options: QtOptions = {}): LoadedQt {
     throw new AppError('ERR_QT_RUNTIME_MISSING', `the Qt runtime module could not be loaded from ${RUNTIME_PATH} (run 'make build'): ${String(error)}`);
   }
   const runtime = runtimeModule.exports;
+  releaseNative = () => runtime.releaseMemory();
   const qt = createRequire(import.meta.url)('@nodegui/nodegui') as typeof NodeGui;
   // Widgets must be gone before Node tears down the N-API environments, or NodeGui's
   // finalizers delete them and their signal handlers call into a finished JS engine.

@@ -2,7 +2,7 @@
  * `make bench`: runs every benchmark of test/bench and writes bench-results.md and
  * bench-results.json at the top of the repository (or --out-dir). `--smoke` runs each
  * once with tiny sizes, so that `make test` keeps the benchmarks working; its figures
- * mean nothing.
+ * mean nothing. `--only window,render,...` runs some of them (names as in the progress lines).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,8 +17,14 @@ import { benchStore } from './store.js';
 import { benchTransfer } from './transfer.js';
 import { benchWindow } from './window.js';
 
-const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, 'out-dir': { type: 'string' } } });
+const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, 'out-dir': { type: 'string' }, only: { type: 'string' } } });
 const smoke = values.smoke === true;
+const BENCHES = ['window', 'render', 'transfer', 'resolve', 'publish', 'lan', 'store'] as const;
+const only = values.only === undefined ? undefined : new Set(values.only.split(','));
+for (const name of only ?? []) {
+  if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`--only: no benchmark '${name}' (there are ${BENCHES.join(', ')})`);
+}
+const runs = (name: (typeof BENCHES)[number]): boolean => only === undefined || only.has(name);
 /**
  * Idle is measured from 12 s after the first paint: about 8 s after start-up, V8's memory
  * reducer runs two incremental mark-compacts (~100 ms of CPU in ~95 steps, heap 33 -> 19 MB,
@@ -30,23 +36,37 @@ const outDir = values['out-dir'] ?? REPO_ROOT;
 const x = await startXvfb();
 const figures: Figure[] = [];
 try {
-  process.stderr.write('bench: window (idle CPU, memory, start)...\n');
-  figures.push(...(await benchWindow(x, smoke ? { runs: 1, idleMs: 1000, settleMs: 300 } : { runs: 3, idleMs: 10_000, settleMs: IDLE_SETTLE_MS })));
-  process.stderr.write('bench: render (1 MB Markdown beside Qt setMarkdown and headless Chromium)...\n');
-  figures.push(...(await benchRender(x, { smoke })));
+  if (runs('window')) {
+    process.stderr.write('bench: window (idle CPU, memory, start)...\n');
+    figures.push(...(await benchWindow(x, smoke ? { runs: 1, idleMs: 1000, settleMs: 300 } : { runs: 3, idleMs: 10_000, settleMs: IDLE_SETTLE_MS })));
+  }
+  if (runs('render')) {
+    process.stderr.write('bench: render (1 MB Markdown beside Qt setMarkdown and headless Chromium)...\n');
+    figures.push(...(await benchRender(x, { smoke })));
+  }
 } finally {
   await x.stop();
 }
-process.stderr.write('bench: transfer (1 GiB over loopback beside aria2c and raw TCP, seeding memory)...\n');
-figures.push(...(await benchTransfer({ smoke })));
-process.stderr.write("bench: resolve (a site's newest record on a local DHT beside bittorrent-dht's get)...\n");
-figures.push(...(await benchResolve({ smoke })));
-process.stderr.write('bench: publish on A to the new version on B, over the DHT only...\n');
-figures.push(...(await benchPublish({ smoke })));
-process.stderr.write('bench: LAN push on hosts in network namespaces, beside DHT polling...\n');
-figures.push(...(await benchLan({ smoke })));
-process.stderr.write('bench: store (ingest, full-text search, memory)...\n');
-figures.push(...(await benchStore({ smoke })));
+if (runs('transfer')) {
+  process.stderr.write('bench: transfer (1 GiB over loopback beside aria2c and raw TCP, seeding memory)...\n');
+  figures.push(...(await benchTransfer({ smoke })));
+}
+if (runs('resolve')) {
+  process.stderr.write("bench: resolve (a site's newest record on a local DHT beside bittorrent-dht's get)...\n");
+  figures.push(...(await benchResolve({ smoke })));
+}
+if (runs('publish')) {
+  process.stderr.write('bench: publish on A to the new version on B, over the DHT only...\n');
+  figures.push(...(await benchPublish({ smoke })));
+}
+if (runs('lan')) {
+  process.stderr.write('bench: LAN push on hosts in network namespaces, beside DHT polling...\n');
+  figures.push(...(await benchLan({ smoke })));
+}
+if (runs('store')) {
+  process.stderr.write('bench: store (ingest, full-text search, memory)...\n');
+  figures.push(...(await benchStore({ smoke })));
+}
 const note = smoke ? 'SMOKE RUN: one tiny iteration each; these figures mean nothing.' : 'Reproduce with `make bench`.';
 writeReport(figures, path.join(outDir, 'bench-results.json'), path.join(outDir, 'bench-results.md'), note);
 process.stderr.write(`bench: wrote ${path.join(outDir, 'bench-results.md')}\n`);

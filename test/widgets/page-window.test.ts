@@ -6,12 +6,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { after, before, test } from 'node:test';
 import { layoutDoc } from '../../src/render/layout.js';
 import { parseMarkdown } from '../../src/render/markdown.js';
 import { folderSiteFiles } from '../../src/render/site-files.js';
 import { MainWindow } from '../../src/widgets/main-window.js';
-import { loadQt, type LoadedQt } from '../../src/widgets/qt-runtime.js';
+import { loadQt, memoryReleases, RELEASE_QUIET_MS, type LoadedQt } from '../../src/widgets/qt-runtime.js';
 import { artifactPath } from '../helpers/artifacts.js';
 import { summarisePng } from '../helpers/png.js';
 import { REPO_ROOT } from '../helpers/process.js';
@@ -129,6 +130,47 @@ test('find, zoom and theme from the window', async () => {
     assert.ok(window.grab(file));
     assert.ok(summarisePng(file).colours > 8);
   } finally {
+    window.close();
+  }
+});
+
+test('after a long page was scrolled through, the window hands memory back once it has been quiet, not while the reader scrolls', async () => {
+  const window = new MainWindow(loaded.qt, { kiosk: false }, { onNavigate: () => undefined, onLink: () => undefined });
+  const majorGcs: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if ((entry as { readonly detail?: { readonly kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs.push(entry.startTime);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    const source = Array.from({ length: 600 }, (_, i) => `## Part ${i}\n\nSome *words* of part ${i}, with a [link](p${i}.md).\n`).join('\n');
+    window.showPage(layoutDoc(parseMarkdown(source)), 'test:long');
+    let painted = false;
+    window.onNextPaint(() => (painted = true));
+    window.show();
+    await until(() => painted, 'the first paint');
+    const page = window.page;
+    assert.ok(page !== undefined);
+    const before = memoryReleases();
+    // Scrolling screen by screen, one step per 200 ms: never quiet for RELEASE_QUIET_MS.
+    const step = page.widget.viewport().height();
+    const started = performance.now();
+    for (let y = step; y < page.pageHeight && performance.now() - started < RELEASE_QUIET_MS * 2; y += step) {
+      page.scrollTo(y);
+      await new Promise((resolve) => setTimeout(resolve, RELEASE_QUIET_MS / 10));
+      assert.equal(memoryReleases(), before, 'no release while the reader is scrolling');
+    }
+    const quietFrom = performance.now();
+    await until(() => memoryReleases() === before + 1, 'the release after the reader stopped', RELEASE_QUIET_MS * 3);
+    assert.ok(performance.now() - quietFrom >= RELEASE_QUIET_MS * 0.9, 'not before the window was quiet');
+    const releasedAt = performance.now();
+    // V8 acts on the notification: a full (memory-reducing) collection follows.
+    await until(() => majorGcs.some((at) => at >= releasedAt - 50), 'a full collection after the release', 5000);
+    await new Promise((resolve) => setTimeout(resolve, RELEASE_QUIET_MS * 1.5));
+    assert.equal(memoryReleases(), before + 1, 'once, while nothing else happens');
+  } finally {
+    observer.disconnect();
     window.close();
   }
 });

@@ -27,8 +27,10 @@
 // app uses non-blocking dialogs for that reason.
 
 #include <glib.h>
+#include <malloc.h>
 #include <node_api.h>
 #include <uv.h>
+#include <v8.h>
 
 #include <QApplication>
 #include <QEvent>
@@ -496,6 +498,18 @@ napi_value Stats(napi_env env, napi_callback_info) {
   return out;
 }
 
+// After a long page was replaced or scrolled through, the reader is idle: V8 is asked to
+// collect with its memory-reducing flags now (incremental, not a pause; on its own it does
+// so ~20 s later, measured), and glibc returns the free pages Qt's widgets left at the top
+// of its heaps and in its arenas (malloc_trim walks every arena).
+napi_value ReleaseMemory(napi_env env, napi_callback_info) {
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
+  if (isolate != nullptr) isolate->MemoryPressureNotification(v8::MemoryPressureLevel::kModerate);
+  napi_value released;
+  napi_get_boolean(env, malloc_trim(0) == 1, &released);
+  return released;
+}
+
 void cleanup(void*) {
   // Process exit or worker teardown: stop watching; libuv closes what is left.
   if (runtime != nullptr && runtime->running) {
@@ -520,6 +534,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"stop", nullptr, Stop, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"stats", nullptr, Stats, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"destroyWidgets", nullptr, DestroyWidgets, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"releaseMemory", nullptr, ReleaseMemory, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   swarmpress::bind_text_cursor(env, exports);
