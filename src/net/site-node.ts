@@ -706,6 +706,21 @@ export class SiteNode {
     return newest;
   }
 
+  /**
+   * The peers connected in the swarm of version `infohash` now (libtorrent's count), or
+   * undefined when this node is not in that swarm (not seeding nor fetching it).
+   */
+  peersOf(infohash: Uint8Array): number | undefined {
+    const id = this.#torrents.get(toHex(infohash));
+    if (id === undefined || this.session.isClosed) return undefined;
+    try {
+      return this.session.status(id).peers;
+    } catch {
+      // removed meanwhile
+      return undefined;
+    }
+  }
+
   #track(hex: string, id: string): void {
     this.#torrents.set(hex, id);
     this.#torrentHexes.set(id, hex);
