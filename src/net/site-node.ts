@@ -646,6 +646,9 @@ export class SiteNode {
       if (options.expectAuthor !== undefined && (version === undefined || !bytesEqual(version.siteKey, options.expectAuthor))) throw this.#wrongAuthor(hex);
       await this.#saveResume(infohash, torrentId);
       this.#announce(hex);
+      // Its site is carried now: the LAN hears of it (a record that arrived before the
+      // version was stored was not announced, since the site was not carried yet).
+      if (added.value.isNew) this.#lan?.advertise();
       this.#log('fetched', `fetched version ${hex}`, { infohash: hex, items: added.value.newItems });
       return added.value;
     } catch (error) {
