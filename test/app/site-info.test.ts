@@ -80,6 +80,10 @@ test('Ctrl+I: key, seq, infohash, peers and history of the site shown; an older 
   apps.push(app);
   await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
 
+  // The welcome page belongs to no site: Ctrl+I says so.
+  await focusWindow(x.display, await findWindow(x.display, WELCOME_TITLE));
+  await pressKeys(x.display, 'ctrl+i');
+  await untilDump(app, (dump) => dump['status'] === 'Site information: this page belongs to no site.', 'no site information on the welcome page');
   await typeAddress(WELCOME_TITLE, url);
   await untilDump(app, (dump) => pageText(dump).includes('First season.'), 'version 0');
   writeFiles(site, { 'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nSecond season: beans.\n' });
@@ -108,6 +112,7 @@ test('Ctrl+I: key, seq, infohash, peers and history of the site shown; an older 
   // The other node goes away; version 0 opens from the store, saying so.
   await b.stop();
   running.splice(running.indexOf(b), 1);
+  await untilDump(app, (dump) => siteInfo(dump)?.fields['peers'] === '0 peers connected', 'the peer count after the other node left');
   await focusWindow(x.display, await findWindow(x.display, 'Site information — Garden notes'));
   await pressKeys(x.display, 'Down');
   await pressKeys(x.display, 'Return');
