@@ -20,10 +20,11 @@ import type { ManifestEntry } from '../core/manifest.js';
 import type { LayoutPlan } from '../render/layout.js';
 import { folderSiteFiles } from '../render/site-files.js';
 import type { FetchProgress, NodeEvent, Resolved, SiteNode } from '../net/site-node.js';
-import type { LibraryEntry, LibraryView, MainWindow } from '../widgets/main-window.js';
+import type { LibraryEntry, MainWindow } from '../widgets/main-window.js';
 import type { AppNode } from './app-node.js';
 import { presentError } from './messages.js';
 import { escapeInline, itemMarkdown, pageMarkdown, type ReplyLine } from './reader-page.js';
+import { BLOCKED_ROW, libraryView, shortKey, SITE_ROW } from './library-view.js';
 import { findEntry, openAddress } from './site-pages.js';
 
 /** How long a page may take to download before the reader is told it was not found. */
@@ -68,10 +69,6 @@ export function parseTyped(text: string): ReturnType<typeof parseAddress> {
   const trimmed = text.trim();
   if (/^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(trimmed)) return parseAddress(`bittorrent://${trimmed.toLowerCase()}`);
   return parseAddress(trimmed);
-}
-
-function shortKey(key: Uint8Array): string {
-  return `${toHex(key).slice(0, 8)}…`;
 }
 
 function describeProgress(progress: FetchProgress): string {
@@ -226,7 +223,7 @@ export class Reader {
   unblock(id: string): void {
     const node = this.#options.node.node;
     const [kind, hex] = id.split(':');
-    const key = kind === 'blocked' && hex !== undefined ? fromHex(hex, 32) : undefined;
+    const key = kind === BLOCKED_ROW && hex !== undefined ? fromHex(hex, 32) : undefined;
     if (node === undefined || key === undefined) return;
     const store = node.store;
     const lifted = [store.unblock('site', key), store.unblock('author', key)].some(Boolean);
@@ -255,7 +252,7 @@ export class Reader {
     const node = this.#options.node.node;
     if (node === undefined) return;
     const [kind, hex] = id.split(':');
-    if (kind === 'site' && hex !== undefined) {
+    if (kind === SITE_ROW && hex !== undefined) {
       this.navigate(`bittorrent://${hex}`);
     } else if (kind === 'item' && hex !== undefined) {
       const itemId = fromHex(hex, 32);
@@ -269,24 +266,6 @@ export class Reader {
   refreshLibrary(): void {
     const node = this.#options.node.node;
     if (node === undefined) return;
-    const store = node.store;
-    const label = (key: Uint8Array): string => {
-      const site = store.site(key);
-      const seq = store.localSeq(key);
-      return `${site === undefined || site.title === '' ? shortKey(key) : site.title}${seq === undefined ? '' : ` (v${seq.toString()})`}`;
-    };
-    const followed = store.follows().filter((entry) => entry.kind === 'site')
-      .map((entry) => ({ id: `site:${toHex(entry.key)}`, label: label(entry.key), isNew: this.#newVersions.has(toHex(entry.key)) }));
-    const own = store.sites().filter((site) => site.isOwn).map((site) => ({ id: `site:${toHex(site.key)}`, label: label(site.key) }));
-    const blocked = new Map<string, { key: Uint8Array; kinds: string[] }>();
-    for (const entry of store.blocks()) {
-      if (entry.listKey !== undefined) continue;
-      const hex = toHex(entry.key);
-      const known = blocked.get(hex) ?? { key: entry.key, kinds: [] };
-      known.kinds.push(entry.kind);
-      blocked.set(hex, known);
-    }
-    const lanOff = this.#options.node.lanOff;
     const lan = node.lan;
     if (lan !== undefined && this.#lanListening === undefined) {
       this.#lanListening = lan.onNeighboursChanged(() => {
@@ -296,23 +275,7 @@ export class Reader {
         }, LIBRARY_COALESCE_MS);
       });
     }
-    const nearby = (lan?.nearbySites() ?? [])
-      .filter((site) => {
-        const key = fromHex(site.key, 32);
-        return key !== undefined && !store.isBlocked(key);
-      })
-      .map((site) => ({
-        id: `site:${site.key}`,
-        // The title is a neighbour's claim: the stored (signed) title comes first when there is one.
-        label: `${store.site(fromHex(site.key, 32) ?? new Uint8Array(32))?.title || site.title || `${site.key.slice(0, 8)}…`} (v${site.seq.toString()}) — ${site.nodes} node${site.nodes === 1 ? '' : 's'} nearby`,
-      }));
-    const view: LibraryView = {
-      followed,
-      own,
-      ...(lanOff !== undefined && lan === undefined ? { nearbyOff: lanOff } : { nearby }),
-      blocked: [...blocked].map(([hex, entry]) => ({ id: `blocked:${hex}`, label: `${store.site(entry.key)?.title || shortKey(entry.key)} (${entry.kinds.sort().join(' and ')})` })),
-      ...(this.#lastSearch === undefined ? {} : { search: this.#lastSearch }),
-    };
+    const view = libraryView({ store: node.store, lan, lanOff: this.#options.node.lanOff, newVersions: this.#newVersions, search: this.#lastSearch });
     this.#window.setLibrary(view);
   }
 
