@@ -13,7 +13,7 @@ import type { CommonOptions } from './cli.js';
 import type { ControlServer } from './control.js';
 import { presentError } from './messages.js';
 import { listenForCommands, startDuties, startLan, type NodeDuties } from './node-duties.js';
-import { startNode, stopNode } from './node-setup.js';
+import { lanOptions, startNode, stopNode } from './node-setup.js';
 
 export class AppNode {
   readonly #common: CommonOptions;
@@ -43,6 +43,14 @@ export class AppNode {
   /** The running node, if it runs already. */
   get node(): SiteNode | undefined {
     return this.#node;
+  }
+
+  /** Why the node runs no LAN discovery (a sentence for the reader), or undefined when it does or may still. */
+  get lanOff(): string | undefined {
+    if (!this.#common.lan) return 'LAN discovery is off (--no-lan).';
+    if (lanOptions(this.#common) === undefined) return 'LAN discovery is off: this node listens on loopback only.';
+    if (this.#node !== undefined && this.#node.lan === undefined) return 'LAN discovery is not running (it could not open its socket, or is starting).';
+    return undefined;
   }
 
   /** Runs the duties' cycle now (followed sites, outbox). */

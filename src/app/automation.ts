@@ -4,6 +4,7 @@
  * events leave as JSON lines on stdout, each with an `automation` key:
  *   {"cmd":"dump"}               -> {"automation":"dump", ...widget tree}
  *   {"cmd":"grab","path":"x.png"} -> {"automation":"grab","ok":true}
+ *     (with "window":"site-info": the site information dialog instead of the main window)
  *   {"cmd":"stats"}              -> {"automation":"stats", ...loop counters}
  *   {"cmd":"close"}              closes the window (the app then exits)
  * Events: {"automation":"ready"} after the first page was painted.
@@ -58,7 +59,7 @@ export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats,
         send({ automation: 'dump', ...window.dump() });
         break;
       case 'grab':
-        send({ automation: 'grab', ok: typeof request.path === 'string' && window.grab(request.path) });
+        send({ automation: 'grab', ok: typeof request.path === 'string' && (request['window'] === 'site-info' ? window.grabSiteInfo(request.path) : window.grab(request.path)) });
         break;
       case 'stats':
         send({ automation: 'stats', ...stats() });

@@ -6,7 +6,9 @@
  * knows. Offline, the last stored version is shown with "stored copy, version N, from …".
  * Back, forward and reload go over the addresses shown (back and forward show the exact
  * version seen before, from the store). Follow, unfollow, block and reply act on the site
- * of the page shown; the library lists followed and own sites and searches the store.
+ * of the page shown; the library lists followed and own sites, the sites LAN neighbours
+ * announce and the blocks (with unblock), and searches the store. A version picked in the
+ * site information's history is shown from the store, never fetched.
  *
  * Ownership: the window, the node and the layout function are the caller's. JS thread only.
  */
@@ -18,14 +20,17 @@ import type { ManifestEntry } from '../core/manifest.js';
 import type { LayoutPlan } from '../render/layout.js';
 import { folderSiteFiles } from '../render/site-files.js';
 import type { FetchProgress, NodeEvent, Resolved, SiteNode } from '../net/site-node.js';
-import type { LibraryEntry, LibraryView, MainWindow } from '../widgets/main-window.js';
+import type { LibraryEntry, MainWindow } from '../widgets/main-window.js';
 import type { AppNode } from './app-node.js';
 import { presentError } from './messages.js';
 import { escapeInline, itemMarkdown, pageMarkdown, type ReplyLine } from './reader-page.js';
+import { BLOCKED_ROW, libraryView, shortKey, SITE_ROW } from './library-view.js';
 import { findEntry, openAddress } from './site-pages.js';
 
 /** How long a page may take to download before the reader is told it was not found. */
 const FETCH_TIMEOUT_MS = 60_000;
+/** LAN neighbours' changes reach the library at most this often (STYLE.md: ≤ 1 UI update per 100 ms per view). */
+const LIBRARY_COALESCE_MS = 250;
 
 /** What the reply action hands to the editor. */
 export interface ReplyTarget {
@@ -66,10 +71,6 @@ export function parseTyped(text: string): ReturnType<typeof parseAddress> {
   return parseAddress(trimmed);
 }
 
-function shortKey(key: Uint8Array): string {
-  return `${toHex(key).slice(0, 8)}…`;
-}
-
 function describeProgress(progress: FetchProgress): string {
   const peers = `${progress.peers} peer${progress.peers === 1 ? '' : 's'}`;
   if (progress.progress <= 0 && progress.peers === 0) return 'finding peers…';
@@ -86,6 +87,9 @@ export class Reader {
   /** Followed sites (hex keys) with a version newer than the reader last opened. */
   readonly #newVersions = new Set<string>();
   #lastSearch: { query: string; results: LibraryEntry[] } | undefined;
+  /** Stops listening to LAN neighbours (set once the node's LAN discovery is listened to). */
+  #lanListening: (() => void) | undefined;
+  #libraryTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ReaderOptions) {
     this.#options = options;
@@ -98,6 +102,27 @@ export class Reader {
   /** The page shown by the reader, if the window shows one of a site. */
   get shown(): Shown | undefined {
     return this.#shown;
+  }
+
+  /**
+   * Shows version `infohash` of the site shown, from the store (offline, with the "stored
+   * copy, version N" notice): the same page if that version has it, else its home page.
+   * A new entry in the history.
+   */
+  openVersion(infohash: Uint8Array): void {
+    const shown = this.#shown;
+    const store = this.#options.node.node?.store;
+    if (shown?.siteKey === undefined || store === undefined) return;
+    const version = store.version(infohash);
+    const stored = store.manifest(infohash);
+    if (version === undefined || stored === undefined || !bytesEqual(version.siteKey, shown.siteKey)) {
+      this.#window.setStatus('That version is no longer stored here.');
+      return;
+    }
+    // The site's address (a fixed version shown is named by its site's key): the history's notice says which version it is.
+    const base: SwarmAddress = shown.address.kind === 'mutable' ? shown.address : { kind: 'mutable', publicKey: shown.siteKey, salt: new Uint8Array(0), path: shown.address.path, fragment: '' };
+    const address: SwarmAddress = { ...base, fragment: '', ...(findEntry(stored.manifest, shown.address.path) === undefined ? { path: '' } : {}) };
+    void this.#open(formatAddress(address), 'push', infohash, true);
   }
 
   /** Opens what the reader typed or clicked; a new entry in the history. */
@@ -182,6 +207,8 @@ export class Reader {
     const dropped = await node.dropSite(key);
     this.#shown = undefined;
     await this.#showMessage(shown.text, `# Blocked\n\n${escapeInline(title)} (${toHex(key)}) is blocked: it is not shown, fetched or seeded${dropped > 0 ? ` (stopped seeding ${dropped} version${dropped === 1 ? '' : 's'})` : ''}.\n`);
+    this.#showActions();
+    this.#window.setStatus(`Blocked ${title}: the library lists it, with Unblock.`);
     this.refreshLibrary();
   }
 
@@ -190,6 +217,22 @@ export class Reader {
     const shown = this.#shown;
     if (shown === undefined || this.#options.kiosk === true) return;
     this.#options.onReply?.({ id: shown.item.id, title: shown.item.title, href: shown.text });
+  }
+
+  /** Lifts the block of a library entry (`blocked:<hex key>`): the site and its author may be shown again. */
+  unblock(id: string): void {
+    const node = this.#options.node.node;
+    const [kind, hex] = id.split(':');
+    const key = kind === BLOCKED_ROW && hex !== undefined ? fromHex(hex, 32) : undefined;
+    if (node === undefined || key === undefined) return;
+    const store = node.store;
+    const lifted = [store.unblock('site', key), store.unblock('author', key)].some(Boolean);
+    const title = store.site(key)?.title ?? shortKey(key);
+    this.#window.setStatus(lifted
+      ? `Unblocked ${title === '' ? shortKey(key) : title}: it can be opened, stored and seeded again.`
+      : `${title === '' ? shortKey(key) : title} is blocked by a block list you subscribe to, not by you.`);
+    this.#showActions();
+    this.refreshLibrary();
   }
 
   /** Searches everything stored; the results are listed in the library. */
@@ -209,7 +252,7 @@ export class Reader {
     const node = this.#options.node.node;
     if (node === undefined) return;
     const [kind, hex] = id.split(':');
-    if (kind === 'site' && hex !== undefined) {
+    if (kind === SITE_ROW && hex !== undefined) {
       this.navigate(`bittorrent://${hex}`);
     } else if (kind === 'item' && hex !== undefined) {
       const itemId = fromHex(hex, 32);
@@ -223,20 +266,27 @@ export class Reader {
   refreshLibrary(): void {
     const node = this.#options.node.node;
     if (node === undefined) return;
-    const store = node.store;
-    const label = (key: Uint8Array): string => {
-      const site = store.site(key);
-      const seq = store.localSeq(key);
-      return `${site === undefined || site.title === '' ? shortKey(key) : site.title}${seq === undefined ? '' : ` (v${seq.toString()})`}`;
-    };
-    const followed = store.follows().filter((entry) => entry.kind === 'site')
-      .map((entry) => ({ id: `site:${toHex(entry.key)}`, label: label(entry.key), isNew: this.#newVersions.has(toHex(entry.key)) }));
-    const own = store.sites().filter((site) => site.isOwn).map((site) => ({ id: `site:${toHex(site.key)}`, label: label(site.key) }));
-    const view: LibraryView = { followed, own, ...(this.#lastSearch === undefined ? {} : { search: this.#lastSearch }) };
+    const lan = node.lan;
+    if (lan !== undefined && this.#lanListening === undefined) {
+      this.#lanListening = lan.onNeighboursChanged(() => {
+        this.#libraryTimer ??= setTimeout(() => {
+          this.#libraryTimer = undefined;
+          this.refreshLibrary();
+        }, LIBRARY_COALESCE_MS);
+      });
+    }
+    const view = libraryView({ store: node.store, lan, lanOff: this.#options.node.lanOff, newVersions: this.#newVersions, search: this.#lastSearch });
     this.#window.setLibrary(view);
   }
 
-  async #open(text: string, history: 'push' | 'keep', version?: Uint8Array): Promise<void> {
+  /** Stops listening to the node (LAN neighbours, timers). */
+  close(): void {
+    this.#lanListening?.();
+    clearTimeout(this.#libraryTimer);
+    this.#libraryTimer = undefined;
+  }
+
+  async #open(text: string, history: 'push' | 'keep', version?: Uint8Array, fromHistory = false): Promise<void> {
     const window = this.#window;
     const parsed = parseTyped(text);
     if (!parsed.ok) {
@@ -261,7 +311,10 @@ export class Reader {
       let opened: { resolved: Resolved; entry: ManifestEntry };
       const stored = version === undefined ? undefined : node.store.manifest(version);
       const storedEntry = stored === undefined ? undefined : findEntry(stored.manifest, address.path);
-      if (version !== undefined && storedEntry !== undefined) {
+      if (version !== undefined && storedEntry !== undefined && fromHistory) {
+        const seq = node.store.siteVersions(stored?.manifest.author ?? new Uint8Array(32)).find((candidate) => bytesEqual(candidate.infohash, version))?.seq;
+        opened = { resolved: { infohash: version, source: 'stored', ...(seq === undefined ? {} : { seq }), note: "from the site's history, not fetched" }, entry: storedEntry };
+      } else if (version !== undefined && storedEntry !== undefined) {
         opened = { resolved: { infohash: version, source: 'infohash' }, entry: storedEntry };
       } else {
         opened = await openAddress(node, address, {

@@ -31,6 +31,18 @@ export interface LanLinkNode {
   joinSwarm(key: Uint8Array, infohash: Uint8Array | undefined, peer: Endpoint): void;
 }
 
+/** A site announced on the LAN, as {@link LanLink.nearbySites} lists it. */
+export interface NearbySite {
+  /** The site key, 64 lower-case hex digits (as announced; checked by lan-notice.ts). */
+  readonly key: string;
+  /** The highest seq a neighbour claims. */
+  readonly seq: bigint;
+  /** A title a neighbour announced (unverified). */
+  readonly title?: string;
+  /** How many neighbours announce the site. */
+  readonly nodes: number;
+}
+
 export interface LanLinkOptions {
   readonly node: LanLinkNode;
   /** The BitTorrent listen port to announce. */
@@ -118,6 +130,45 @@ export class LanLink {
       for (const site of peer.sites) if (site.key === hex && (best === undefined || site.seq > best)) best = site.seq;
     }
     return best;
+  }
+
+  /**
+   * The sites LAN neighbours announce, one entry per site: the highest seq claimed, a title
+   * if one was announced (unverified, display only) and how many neighbours announce it;
+   * most announced first, then by key. Claims, not records: nothing here is verified.
+   */
+  nearbySites(): NearbySite[] {
+    const sites = new Map<string, { key: string; seq: bigint; title?: string; nodes: number }>();
+    for (const peer of this.#lan.peers) {
+      for (const site of peer.sites) {
+        const known = sites.get(site.key);
+        if (known === undefined) {
+          sites.set(site.key, { key: site.key, seq: site.seq, ...(site.title === undefined ? {} : { title: site.title }), nodes: 1 });
+          continue;
+        }
+        known.nodes += 1;
+        if (site.seq > known.seq) {
+          known.seq = site.seq;
+          if (site.title !== undefined) known.title = site.title;
+        } else if (known.title === undefined && site.title !== undefined) {
+          known.title = site.title;
+        }
+      }
+    }
+    return [...sites.values()].sort((x, y) => y.nodes - x.nodes || (x.key < y.key ? -1 : 1));
+  }
+
+  /** Calls `listener` whenever a neighbour comes, changes what it announces, or goes; returns what stops it. */
+  onNeighboursChanged(listener: () => void): () => void {
+    const lan = this.#lan;
+    lan.on('peer-up', listener);
+    lan.on('peer-updated', listener);
+    lan.on('peer-down', listener);
+    return () => {
+      lan.off('peer-up', listener);
+      lan.off('peer-updated', listener);
+      lan.off('peer-down', listener);
+    };
   }
 
   close(): Promise<void> {

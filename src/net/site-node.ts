@@ -646,6 +646,9 @@ export class SiteNode {
       if (options.expectAuthor !== undefined && (version === undefined || !bytesEqual(version.siteKey, options.expectAuthor))) throw this.#wrongAuthor(hex);
       await this.#saveResume(infohash, torrentId);
       this.#announce(hex);
+      // Its site is carried now: the LAN hears of it (a record that arrived before the
+      // version was stored was not announced, since the site was not carried yet).
+      if (added.value.isNew) this.#lan?.advertise();
       this.#log('fetched', `fetched version ${hex}`, { infohash: hex, items: added.value.newItems });
       return added.value;
     } catch (error) {
@@ -704,6 +707,21 @@ export class SiteNode {
       if (record.salt.length === 0 && bytesEqual(record.publicKey, key) && (newest === undefined || record.seq > newest.seq)) newest = record;
     }
     return newest;
+  }
+
+  /**
+   * The peers connected in the swarm of version `infohash` now (libtorrent's count), or
+   * undefined when this node is not in that swarm (not seeding nor fetching it).
+   */
+  peersOf(infohash: Uint8Array): number | undefined {
+    const id = this.#torrents.get(toHex(infohash));
+    if (id === undefined || this.session.isClosed) return undefined;
+    try {
+      return this.session.status(id).peers;
+    } catch {
+      // removed meanwhile
+      return undefined;
+    }
   }
 
   #track(hex: string, id: string): void {

@@ -53,6 +53,12 @@ export function usedBytes(sql: Statements): number {
   return row.used;
 }
 
+/** Bytes the stored versions of site `siteKey` take (the content the budget counts for it). */
+export function siteUsedBytes(sql: Statements, siteKey: Uint8Array): number {
+  const row = sql.get('SELECT coalesce(sum(content_bytes), 0) AS used FROM versions WHERE site_key = ?').get(siteKey) as { used: number };
+  return row.used;
+}
+
 interface CandidateRow {
   readonly infohash: Uint8Array;
   readonly site_key: Uint8Array;

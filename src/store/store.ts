@@ -26,7 +26,7 @@ import type { PointerErrorCode } from '../core/bep46.js';
 import type { Item, ItemErrorCode } from '../core/item.js';
 import type { ManifestErrorCode, SiteManifest } from '../core/manifest.js';
 import { fail, ok, type Problem, type Result } from '../core/result.js';
-import { evict, usedBytes, type EvictionReport } from './cache.js';
+import { evict, siteUsedBytes, usedBytes, type EvictionReport } from './cache.js';
 import { moveDamaged, openDataDir } from './damaged.js';
 import { openIndexDatabase, schemaVersion, Statements, type DatabaseOptions } from './database.js';
 import { Drafts } from './drafts.js';
@@ -43,7 +43,7 @@ import { syncDir } from './atomic-file.js';
 
 export { DAMAGED_FOLDER } from './damaged.js';
 export type { SiteInfo } from './sites.js';
-import { insertVersion, itemPlaces, latestVersion, requireInfohash, versionChain, versionInfo, versionItemIds, versionManifest, type VersionInfo } from './versions.js';
+import { insertVersion, itemPlaces, latestVersion, requireInfohash, siteVersions, versionChain, versionInfo, versionItemIds, versionManifest, type SiteVersion, type VersionInfo } from './versions.js';
 
 /** The index database's file name inside the data folder. */
 export const INDEX_FILE = 'index.sqlite';
@@ -363,6 +363,12 @@ export class Store {
     return this.#run('read a version', (sql) => latestVersion(sql, siteKey));
   }
 
+  /** Every stored version of a site with its seq (if a record of its unsalted slot named it), newest first. */
+  siteVersions(siteKey: Uint8Array): SiteVersion[] {
+    social.requireKey(siteKey);
+    return this.#run('read the versions of a site', (sql) => siteVersions(sql, siteKey));
+  }
+
   /** The hash chain from `head` back, newest first, and where it is cut if a version is missing. */
   versionChain(head: Uint8Array): { versions: VersionInfo[]; missing?: Uint8Array } {
     return this.#run('read the versions of a site', (sql) => versionChain(sql, head));
@@ -531,6 +537,12 @@ export class Store {
   /** Bytes of content stored, and the budget. */
   cacheUsage(): { usedBytes: number; budgetBytes: number } {
     return this.#run('measure the cache', (sql) => ({ usedBytes: usedBytes(sql), budgetBytes: this.#budgetBytes }));
+  }
+
+  /** Bytes of content stored for site `siteKey` (its versions, as the cache budget counts them). */
+  siteUsedBytes(siteKey: Uint8Array): number {
+    social.requireKey(siteKey);
+    return this.#run('measure the cache', (sql) => siteUsedBytes(sql, siteKey));
   }
 
   /** Evicts content past the budget (cache.ts); delete the torrents of the versions it returns. */

@@ -145,3 +145,33 @@ export function itemPlaces(sql: Statements, id: Uint8Array): { infohash: Uint8Ar
   return (sql.get('SELECT vi.infohash, v.site_key, vi.path FROM version_items vi JOIN versions v ON v.infohash = vi.infohash WHERE vi.item_id = ? ORDER BY v.created_ms DESC LIMIT 16').all(id) as { infohash: Uint8Array; site_key: Uint8Array; path: string }[])
     .map((row) => ({ infohash: bytesOf(row.infohash), siteKey: bytesOf(row.site_key), path: row.path }));
 }
+
+/** A stored version of a site with the seq its site's unsalted slot gave it, if a record named it. */
+export interface SiteVersion extends VersionInfo {
+  readonly seq?: bigint;
+}
+
+/**
+ * Every stored version of site `siteKey`, newest first (by the manifest's time), each
+ * with the highest seq of the site's unsalted slot that named it (the address readers
+ * resolve); a version no stored record named (a device's own, or one fetched by its
+ * infohash) has no seq.
+ */
+export function siteVersions(sql: Statements, siteKey: Uint8Array): SiteVersion[] {
+  const rows = sql.get(
+    `SELECT ${VERSION_COLUMNS.split(', ').map((column) => `v.${column}`).join(', ')},
+       (SELECT max(sv.seq) FROM slot_versions sv WHERE sv.site_key = v.site_key AND sv.salt = x'' AND sv.infohash = v.infohash) AS seq
+     FROM versions v WHERE v.site_key = ? ORDER BY v.created_ms DESC, v.infohash`,
+  ).safeIntegers(true).all(siteKey) as (Record<keyof VersionRow, unknown> & { seq: bigint | null })[];
+  return rows.map((row) => ({
+    ...versionFromRow({
+      infohash: row.infohash as Uint8Array,
+      site_key: row.site_key as Uint8Array,
+      previous: row.previous as Uint8Array | null,
+      created_ms: Number(row.created_ms),
+      received_ms: Number(row.received_ms),
+      content_bytes: Number(row.content_bytes),
+    }),
+    ...(row.seq === null ? {} : { seq: row.seq }),
+  }));
+}

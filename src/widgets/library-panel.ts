@@ -1,8 +1,9 @@
 /**
  * The library: a side panel with the sites the reader follows (a marker when a newer
- * version arrived), the reader's own sites, and a search box over everything stored whose
- * results open pages. It shows the view-model handed to it and reports what the reader
- * picks; it never reads the store (DESIGN.md layers).
+ * version arrived), the reader's own sites, the sites LAN neighbours announce ("Sites
+ * near me"), the blocked authors and sites (Unblock, or Delete on the row), and a search
+ * box over everything stored whose results open pages. It shows the view-model handed to
+ * it and reports what the reader picks; it never reads the store (DESIGN.md layers).
  */
 import type * as NodeGui from '@nodegui/nodegui';
 
@@ -18,6 +19,12 @@ export interface LibraryEntry {
 export interface LibraryView {
   readonly followed: readonly LibraryEntry[];
   readonly own: readonly LibraryEntry[];
+  /** Sites LAN neighbours announce; absent with `nearbyOff`. */
+  readonly nearby?: readonly LibraryEntry[];
+  /** Why there is no "Sites near me" list (LAN discovery off), shown in its place. */
+  readonly nearbyOff?: string;
+  /** Blocked authors and sites: activating one does nothing, Unblock lifts it. */
+  readonly blocked?: readonly LibraryEntry[];
   /** The last search and its results, if the reader searched. */
   readonly search?: { readonly query: string; readonly results: readonly LibraryEntry[] };
 }
@@ -25,10 +32,12 @@ export interface LibraryView {
 export interface LibraryCommands {
   readonly onOpen: (id: string) => void;
   readonly onSearch: (query: string) => void;
+  /** The reader lifted the block of a row of the Blocked section. */
+  readonly onUnblock?: (id: string) => void;
 }
 
 /** A section heading or an entry, as listed. */
-type Row = { readonly heading: string } | { readonly entry: LibraryEntry };
+type Row = { readonly heading: string } | { readonly entry: LibraryEntry; readonly isBlocked: boolean };
 
 const PANEL_WIDTH = 280;
 const NEW_MARKER = '● ';
@@ -38,6 +47,9 @@ export class LibraryPanel {
   readonly #qt: typeof NodeGui;
   readonly #list: NodeGui.QListWidget;
   readonly #search: NodeGui.QLineEdit;
+  readonly #unblock: NodeGui.QPushButton;
+  /** Qt objects kept referenced for the panel's life. */
+  readonly #kept: object[] = [];
   #rows: Row[] = [];
   /** Kept referenced while listed. */
   #items: NodeGui.QListWidgetItem[] = [];
@@ -61,26 +73,49 @@ export class LibraryPanel {
     list.setObjectName('library-list');
     list.addEventListener('itemActivated', () => {
       const row = this.#rows[list.currentRow()];
-      if (row !== undefined && 'entry' in row) commands.onOpen(row.entry.id);
+      if (row !== undefined && 'entry' in row && !row.isBlocked) commands.onOpen(row.entry.id);
     });
     column.addWidget(list, 1);
+    const unblock = new qt.QPushButton();
+    unblock.setObjectName('library-unblock');
+    unblock.setText('&Unblock');
+    unblock.setEnabled(false);
+    const unblockCurrent = (): void => {
+      const row = this.#rows[list.currentRow()];
+      if (row !== undefined && 'entry' in row && row.isBlocked) commands.onUnblock?.(row.entry.id);
+    };
+    unblock.addEventListener('clicked', unblockCurrent);
+    list.addEventListener('currentRowChanged', (index) => {
+      const row = this.#rows[index];
+      unblock.setEnabled(row !== undefined && 'entry' in row && row.isBlocked);
+    });
+    const shortcut = new qt.QShortcut(list);
+    shortcut.setKey(new qt.QKeySequence('Delete'));
+    shortcut.setContext(qt.ShortcutContext.WidgetShortcut);
+    shortcut.addEventListener('activated', unblockCurrent);
+    column.addWidget(unblock);
     this.widget = panel;
     this.#list = list;
     this.#search = search;
+    this.#unblock = unblock;
+    this.#kept.push(shortcut);
     this.show({ followed: [], own: [] });
   }
 
   /** Lists `view` (replacing what was listed). */
   show(view: LibraryView): void {
     const rows: Row[] = [];
-    const section = (heading: string, entries: readonly LibraryEntry[], empty: string): void => {
+    const section = (heading: string, entries: readonly LibraryEntry[], empty: string, isBlocked = false): void => {
       rows.push({ heading });
       if (entries.length === 0) rows.push({ heading: `   ${empty}` });
-      for (const entry of entries) rows.push({ entry });
+      for (const entry of entries) rows.push({ entry, isBlocked });
     };
     if (view.search !== undefined) section(`Search: ${view.search.query}`, view.search.results, 'nothing found');
     section('Followed sites', view.followed, 'none yet: Follow on a site');
     section('Your sites', view.own, 'none yet: File → New post');
+    if (view.nearbyOff !== undefined) section('Sites near me', [], view.nearbyOff);
+    else section('Sites near me', view.nearby ?? [], 'none announced on this network yet');
+    section('Blocked', view.blocked ?? [], 'nothing blocked', true);
     const qt = this.#qt;
     this.#list.clear();
     this.#items = rows.map((row) => {
@@ -96,6 +131,7 @@ export class LibraryPanel {
       return item;
     });
     this.#rows = rows;
+    this.#unblock.setEnabled(false);
   }
 
   /** Puts the keyboard in the search box. */
@@ -104,8 +140,18 @@ export class LibraryPanel {
     this.#search.selectAll();
   }
 
+  /** Puts the keyboard in the list. */
+  focusList(): void {
+    this.#list.setFocus();
+  }
+
   /** The rows as listed (tests, automation). */
   dump(): string[] {
     return this.#items.map((item) => item.text());
+  }
+
+  /** The row the keyboard is on, and whether Unblock applies to it. */
+  dumpCurrent(): { row: string | undefined; canUnblock: boolean } {
+    return { row: this.#items[this.#list.currentRow()]?.text(), canUnblock: this.#unblock.isEnabled() };
   }
 }

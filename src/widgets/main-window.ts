@@ -4,7 +4,8 @@
  * callbacks; it never talks to the network or the store (DESIGN.md layers).
  *
  * Keys: Ctrl+L address, Alt+Left / Alt+Right back and forward, F5 reload, Ctrl+B the
- * library panel, Ctrl+D follow or unfollow the site, Ctrl+Shift+R reply to the post, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
+ * library panel, Ctrl+D follow or unfollow the site, Ctrl+I site information (Site menu,
+ * site-info-dialog.ts), Ctrl+Shift+R reply to the post, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
  * Ctrl+- / Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme, Ctrl+N
  * new post (File menu, with the drafts). Kiosk mode has none of the navigation, library or
  * writing controls.
@@ -16,11 +17,13 @@ import type { SiteFiles } from '../render/site-files.js';
 import type { ThemeName } from '../render/theme.js';
 import { LibraryPanel, type LibraryView } from './library-panel.js';
 import { confirmExternalLink, type LinkConfirmation } from './link-confirm.js';
-import { releaseMemorySoon } from './qt-runtime.js';
 import { NavigationBar, type NavigationState, type SiteActions } from './navigation-bar.js';
+import { releaseMemorySoon } from './qt-runtime.js';
+import { SiteInfoDialog, type SiteInfoDump, type SiteInfoView } from './site-info-dialog.js';
 
 export type { LibraryEntry, LibraryView } from './library-panel.js';
 export type { NavigationState, SiteActions } from './navigation-bar.js';
+export type { SiteInfoView, SiteVersionRow } from './site-info-dialog.js';
 
 export interface MainWindowCommands {
   /** The reader entered an address in the address bar. */
@@ -51,6 +54,14 @@ export interface MainWindowCommands {
   readonly onSearch?: (query: string) => void;
   /** The library panel was shown (the caller hands it fresh contents). */
   readonly onLibraryShown?: () => void;
+  /** The reader lifted a block listed in the library (the entry's id). */
+  readonly onUnblock?: (id: string) => void;
+  /** Site → Site information (Ctrl+I); the caller answers with `showSiteInfo`. Without it there is no Site menu. */
+  readonly onSiteInfo?: () => void;
+  /** A version of the site information's history was opened (its row's id). */
+  readonly onOpenVersion?: (id: string) => void;
+  /** The reader closed the site information. */
+  readonly onSiteInfoClosed?: () => void;
 }
 
 /** A draft as the File → Drafts menu lists it. */
@@ -94,8 +105,11 @@ export class MainWindow {
   #confirmation: LinkConfirmation | undefined;
   #painted: (() => void)[] = [];
   #draftsMenu: NodeGui.QMenu | undefined;
+  #siteInfo: SiteInfoDialog | undefined;
   /** The menu's actions, kept referenced for as long as they are shown. */
   #menuActions: NodeGui.QAction[] = [];
+  /** Qt objects the window keeps referenced for its whole life (the Site menu's actions). */
+  readonly #kept: object[] = [];
 
   constructor(qt: typeof NodeGui, options: MainWindowOptions, commands: MainWindowCommands) {
     this.#qt = qt;
@@ -136,6 +150,7 @@ export class MainWindow {
       const library = new LibraryPanel(qt, {
         onOpen: (id) => this.#commands.onOpenLibraryEntry?.(id),
         onSearch: (query) => this.#commands.onSearch?.(query),
+        onUnblock: (id) => this.#commands.onUnblock?.(id),
       });
       library.widget.hide();
       middle.addWidget(library.widget);
@@ -169,13 +184,36 @@ export class MainWindow {
     this.#findBar = findBar;
     this.#status = status;
     this.#bindKeys();
-    if (!options.kiosk && commands.onNewPost !== undefined) this.#buildFileMenu(commands.onNewPost);
+    if (!options.kiosk && (commands.onNewPost !== undefined || commands.onSiteInfo !== undefined)) {
+      const bar = new qt.QMenuBar();
+      if (commands.onNewPost !== undefined) this.#buildFileMenu(bar, commands.onNewPost);
+      if (commands.onSiteInfo !== undefined) this.#buildSiteMenu(bar, commands.onSiteInfo);
+      window.setMenuBar(bar);
+    }
     if (options.kiosk) window.showFullScreen();
   }
 
-  #buildFileMenu(onNewPost: () => void): void {
+  #buildSiteMenu(bar: NodeGui.QMenuBar, onSiteInfo: () => void): void {
     const qt = this.#qt;
-    const bar = new qt.QMenuBar();
+    const site = new qt.QMenu();
+    site.setTitle('&Site');
+    const info = new qt.QAction();
+    info.setText('Site &information');
+    info.setShortcut(new qt.QKeySequence('Ctrl+I'));
+    info.addEventListener('triggered', onSiteInfo);
+    site.addAction(info);
+    const block = new qt.QAction();
+    block.setText('&Block this site');
+    block.addEventListener('triggered', () => this.#commands.onBlock?.());
+    site.addAction(block);
+    bar.addMenu(site);
+    // The shortcut works while the menu bar is closed: the action must belong to the window too.
+    this.#window.addAction(info);
+    this.#kept.push(info, block);
+  }
+
+  #buildFileMenu(bar: NodeGui.QMenuBar, onNewPost: () => void): void {
+    const qt = this.#qt;
     const file = new qt.QMenu();
     file.setTitle('&File');
     const newPost = new qt.QAction();
@@ -188,7 +226,6 @@ export class MainWindow {
     drafts.setTitle('&Drafts');
     file.addAction(drafts.menuAction());
     bar.addMenu(file);
-    this.#window.setMenuBar(bar);
     // The shortcut works while the menu bar is closed: the action must belong to the window too.
     this.#window.addAction(newPost);
     this.#draftsMenu = drafts;
@@ -285,6 +322,7 @@ export class MainWindow {
     const show = visible ?? !library.widget.isVisible();
     if (show) {
       library.widget.show();
+      library.focusList();
       this.#commands.onLibraryShown?.();
     } else {
       library.widget.hide();
@@ -294,6 +332,33 @@ export class MainWindow {
   /** What the library panel lists. */
   setLibrary(view: LibraryView): void {
     this.#library?.show(view);
+  }
+
+  /** Opens the site information with `view`, or shows `view` in it when it is open. */
+  showSiteInfo(view: SiteInfoView): void {
+    if (this.#siteInfo?.isOpen === true) {
+      this.#siteInfo.update(view);
+      return;
+    }
+    this.#siteInfo?.close();
+    this.#siteInfo = new SiteInfoDialog(this.#qt, view, {
+      onOpenVersion: (id) => this.#commands.onOpenVersion?.(id),
+      onClosed: () => {
+        this.#siteInfo = undefined;
+        this.#commands.onSiteInfoClosed?.();
+      },
+    }, this.#window);
+  }
+
+  /** Whether the site information is open. */
+  get isSiteInfoOpen(): boolean {
+    return this.#siteInfo?.isOpen === true;
+  }
+
+  /** Closes the site information (it does not report `onSiteInfoClosed`). */
+  closeSiteInfo(): void {
+    this.#siteInfo?.close();
+    this.#siteInfo = undefined;
   }
 
   /** Puts the keyboard in the address bar (Ctrl+L). */
@@ -335,6 +400,7 @@ export class MainWindow {
 
   close(): void {
     this.#confirmation?.answer(false);
+    this.closeSiteInfo();
     this.#window.close();
   }
 
@@ -347,6 +413,7 @@ export class MainWindow {
   dump(): {
     title: string; address: string; status: string; page: DumpNode[]; liveBlocks: number; theme: ThemeName; zoom: number;
     navigation: ReturnType<NavigationBar['dump']>; library: string[] | undefined; fullScreen: boolean;
+    libraryCurrent: ReturnType<LibraryPanel['dumpCurrent']> | undefined; siteInfo: SiteInfoDump | undefined;
   } {
     return {
       title: this.#window.windowTitle(),
@@ -354,6 +421,8 @@ export class MainWindow {
       status: this.#status.text(),
       navigation: this.#navigation.dump(),
       library: this.#library?.widget.isVisible() === true ? this.#library.dump() : undefined,
+      libraryCurrent: this.#library?.widget.isVisible() === true ? this.#library.dumpCurrent() : undefined,
+      siteInfo: this.#siteInfo?.isOpen === true ? this.#siteInfo.dump() : undefined,
       fullScreen: this.#window.isFullScreen(),
       page: this.#page?.dump() ?? [],
       liveBlocks: this.#page?.liveBlocks ?? 0,
@@ -365,6 +434,11 @@ export class MainWindow {
   /** Saves a screenshot of the window (Qt's own grab) as PNG; false when Qt could not. */
   grab(path: string): boolean {
     return this.#window.grab().save(path, 'PNG');
+  }
+
+  /** Saves a screenshot of the site information as PNG; false when it is not open or Qt could not. */
+  grabSiteInfo(path: string): boolean {
+    return this.#siteInfo?.isOpen === true && this.#siteInfo.grab(path);
   }
 
   #handleLink(plan: LayoutPlan, index: number): void {

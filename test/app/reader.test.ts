@@ -5,9 +5,9 @@
  * 127.0.0.1. Screenshots of every window are kept as artifacts.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { grabWindow, pageText, untilDump, writeFiles } from '../helpers/app-window.js';
 import { artifactPath } from '../helpers/artifacts.js';
 import { startDhtNetwork, type DhtNetwork } from '../helpers/dht-network.js';
 import { localArgs, runCli, startServe, type CliResult, type ServeNode } from '../helpers/nodes.js';
@@ -43,14 +43,6 @@ afterEach(async () => {
 
 const WELCOME_TITLE = 'Welcome to swarmpress — swarmpress';
 
-function write(folder: string, files: Readonly<Record<string, string>>): string {
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
-    fs.writeFileSync(path.join(folder, name), text);
-  }
-  return folder;
-}
-
 async function cli(dataDir: string, args: readonly string[]): Promise<Record<string, unknown>> {
   const result: CliResult = await runCli([...args, '--json', '--data-dir', dataDir, ...localArgs(port)]);
   assert.equal(result.code, 0, `exit ${String(result.code ?? result.signal)}: ${result.stderr}`);
@@ -64,27 +56,6 @@ async function startApp(dataDir: string, args: readonly string[] = localArgs(por
   apps.push(app);
   await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
   return app;
-}
-
-/** The page's text, block by block. */
-function pageText(dump: Message): string {
-  return (dump['page'] as { text: string }[]).map((node) => node.text).join('\n');
-}
-
-/** Polls the main window's dump until `condition` holds. */
-async function until(app: Driven, condition: (dump: Message) => boolean, what: string, timeoutMs = 30_000): Promise<Message> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const dump = await app.request({ cmd: 'dump' });
-    if (condition(dump)) return dump;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last dump: ${JSON.stringify({ ...dump, page: pageText(dump) })}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function grab(app: Driven, name: string): Promise<void> {
-  const answer = await app.request({ cmd: 'grab', path: artifactPath(name) });
-  assert.equal(answer['ok'], true, `screenshot ${name}`);
 }
 
 /** Types `address` into the address bar (Ctrl+L) of the main window titled `title`. */
@@ -105,7 +76,7 @@ async function editorUntil(app: Driven, condition: (dump: Message) => boolean, w
 }
 
 test('type an address, read the page served by another node, follow it, see its update, reply from the editor; the other node reads the reply, the thread shows it, offline shows the stored copy', async (t) => {
-  const site = write(path.join(root, 'site-b'), {
+  const site = writeFiles(path.join(root, 'site-b'), {
     'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nWelcome to the garden.\n\n[First post](posts/first.md)\n',
     'posts/first.md': '# First post\n\nTomatoes grow.\n',
   });
@@ -121,55 +92,55 @@ test('type an address, read the page served by another node, follow it, see its 
   // Nothing there: a clear message with what was tried.
   const nobody = `bittorrent://${'ab'.repeat(32)}`;
   await typeAddress(WELCOME_TITLE, nobody);
-  const missing = await until(app, (dump) => pageText(dump).startsWith('Not found'), 'the not-found page');
+  const missing = await untilDump(app, (dump) => pageText(dump).startsWith('Not found'), 'the not-found page');
   assert.match(pageText(missing), /no DHT node had a record/);
   assert.equal(missing['navigation'] !== undefined && (missing['navigation'] as { progress: unknown }).progress, null, 'no progress bar once it is over');
-  await grab(app, 'app-reader-not-found.png');
+  await grabWindow(app, 'app-reader-not-found.png');
 
   // The site of the other node.
   const openedAt = performance.now();
   await typeAddress('Not found — swarmpress', url);
-  const page = await until(app, (dump) => pageText(dump).includes('Welcome to the garden.'), 'the page of the other node');
+  const page = await untilDump(app, (dump) => pageText(dump).includes('Welcome to the garden.'), 'the page of the other node');
   t.diagnostic(`address typed → page shown: ${Math.round(performance.now() - openedAt)} ms`);
   assert.equal(page['address'], url);
   assert.equal(page['title'], 'Garden notes — swarmpress');
   assert.match(page['status'] as string, /^Version 0 of Garden notes, from /);
   assert.deepEqual((page['navigation'] as { actions: string[] }).actions, ['Follow', 'Block', 'Reply']);
-  await grab(app, 'app-reader-page.png');
+  await grabWindow(app, 'app-reader-page.png');
 
   // A page by its path, then back and forward over the history.
   await typeAddress('Garden notes — swarmpress', `${url}/posts/first.md`);
-  await until(app, (dump) => pageText(dump).includes('Tomatoes grow.'), 'the post');
+  await untilDump(app, (dump) => pageText(dump).includes('Tomatoes grow.'), 'the post');
   await pressKeys(x.display, 'alt+Left');
-  const back = await until(app, (dump) => pageText(dump).includes('Welcome to the garden.'), 'back to the home page');
+  const back = await untilDump(app, (dump) => pageText(dump).includes('Welcome to the garden.'), 'back to the home page');
   assert.equal((back['navigation'] as { canForward: boolean }).canForward, true);
   await pressKeys(x.display, 'alt+Right');
-  await until(app, (dump) => pageText(dump).includes('Tomatoes grow.'), 'forward to the post');
+  await untilDump(app, (dump) => pageText(dump).includes('Tomatoes grow.'), 'forward to the post');
   await pressKeys(x.display, 'alt+Left');
-  await until(app, (dump) => pageText(dump).includes('Welcome to the garden.'), 'back again');
+  await untilDump(app, (dump) => pageText(dump).includes('Welcome to the garden.'), 'back again');
 
   // Follow; the other node publishes a new version; the app's node fetches it and says so; F5 shows it.
   await pressKeys(x.display, 'ctrl+d');
-  await until(app, (dump) => (dump['navigation'] as { actions: string[] }).actions[0] === 'Unfollow', 'followed');
-  write(site, { 'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nWelcome to the garden. Now with beans.\n\n[First post](posts/first.md)\n' });
+  await untilDump(app, (dump) => (dump['navigation'] as { actions: string[] }).actions[0] === 'Unfollow', 'followed');
+  writeFiles(site, { 'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nWelcome to the garden. Now with beans.\n\n[First post](posts/first.md)\n' });
   const v1 = await cli(b.dataDir, ['publish', site]);
   assert.equal(v1['seq'], '1');
   const publishedAt = performance.now();
-  await until(app, (dump) => /Version 1 of this site arrived/.test(dump['status'] as string), 'the news of version 1');
+  await untilDump(app, (dump) => /Version 1 of this site arrived/.test(dump['status'] as string), 'the news of version 1');
   t.diagnostic(`published on the other node → the app has version 1: ${Math.round(performance.now() - publishedAt)} ms (polling every second)`);
   await pressKeys(x.display, 'F5');
-  await until(app, (dump) => pageText(dump).includes('Now with beans.'), 'version 1 after F5');
-  await grab(app, 'app-reader-updated.png');
+  await untilDump(app, (dump) => pageText(dump).includes('Now with beans.'), 'version 1 after F5');
+  await grabWindow(app, 'app-reader-updated.png');
 
   // The library lists the followed site; a search over the store finds the post.
   await pressKeys(x.display, 'ctrl+b');
-  const library = await until(app, (dump) => Array.isArray(dump['library']) && (dump['library'] as string[]).some((row) => row.startsWith('Garden notes')), 'the library');
+  const library = await untilDump(app, (dump) => Array.isArray(dump['library']) && (dump['library'] as string[]).some((row) => row.startsWith('Garden notes')), 'the library');
   assert.deepEqual((library['library'] as string[]).slice(0, 2), ['Followed sites', 'Garden notes (v1)']);
   await focusWindow(x.display, await findWindow(x.display, 'Garden notes — swarmpress'));
   await pressKeys(x.display, 'Tab');
   const searched = await app.request({ cmd: 'dump' });
   t.diagnostic(`library rows: ${JSON.stringify(searched['library'])}`);
-  await grab(app, 'app-library.png');
+  await grabWindow(app, 'app-library.png');
   await pressKeys(x.display, 'ctrl+b');
 
   // Reply: the editor opens on "Re: Garden notes"; publishing adds it to the app's own site.
@@ -200,9 +171,9 @@ test('type an address, read the page served by another node, follow it, see its 
   // The original shows its reply under it.
   await focusWindow(x.display, await findWindow(x.display, 'Garden notes — swarmpress'));
   await pressKeys(x.display, 'F5');
-  const thread = await until(app, (dump) => pageText(dump).includes('Replies (1)'), 'the reply under the original');
+  const thread = await untilDump(app, (dump) => pageText(dump).includes('Replies (1)'), 'the reply under the original');
   assert.match(pageText(thread), /Re: Garden notes — /);
-  await grab(app, 'app-thread.png');
+  await grabWindow(app, 'app-thread.png');
 
   app.send({ cmd: 'close' });
   assert.deepEqual(await app.waitExit(30_000), { code: 0, signal: null }, app.stderr);
@@ -210,30 +181,30 @@ test('type an address, read the page served by another node, follow it, see its 
   // Offline: the stored version, saying so.
   const offline = await startApp(appDir, ['--no-dht', '--no-lan', '--listen', '127.0.0.1:0']);
   await typeAddress(WELCOME_TITLE, url);
-  const stored = await until(offline, (dump) => pageText(dump).includes('Now with beans.'), 'the stored copy');
+  const stored = await untilDump(offline, (dump) => pageText(dump).includes('Now with beans.'), 'the stored copy');
   assert.match(stored['status'] as string, /^stored copy, version 1, from .+ \(the DHT is switched off\)$/);
-  await grab(offline, 'app-reader-offline.png');
+  await grabWindow(offline, 'app-reader-offline.png');
   offline.send({ cmd: 'close' });
   assert.deepEqual(await offline.waitExit(30_000), { code: 0, signal: null }, offline.stderr);
 });
 
 test('--kiosk URL: fullscreen and read-only; it follows the site and shows a new version by itself', async () => {
-  const site = write(path.join(root, 'site-kiosk'), { 'index.md': '# Notice board\n\nOpen at nine.\n' });
+  const site = writeFiles(path.join(root, 'site-kiosk'), { 'index.md': '# Notice board\n\nOpen at nine.\n' });
   const b = await startServe(path.join(root, 'K'), port);
   running.push(b);
   const url = (await cli(b.dataDir, ['publish', site]))['url'] as string;
   const app = await startApp(path.join(root, 'kiosk'), ['--kiosk', url, ...localArgs(port)]);
-  const first = await until(app, (dump) => pageText(dump).includes('Open at nine.'), 'the kiosk page');
+  const first = await untilDump(app, (dump) => pageText(dump).includes('Open at nine.'), 'the kiosk page');
   assert.equal(first['fullScreen'], true);
   assert.deepEqual((first['navigation'] as { actions: string[] }).actions, [], 'no site actions');
   assert.equal(first['library'], undefined);
   app.send({ cmd: 'editor', do: 'dump' });
   await app.waitFor((m) => m['automation'] === 'error' && m['message'] === 'unknown command "editor"', 'no editor in kiosk mode');
-  await grab(app, 'app-kiosk.png');
-  write(site, { 'index.md': '# Notice board\n\nOpen at ten.\n' });
+  await grabWindow(app, 'app-kiosk.png');
+  writeFiles(site, { 'index.md': '# Notice board\n\nOpen at ten.\n' });
   await cli(b.dataDir, ['publish', site]);
-  await until(app, (dump) => pageText(dump).includes('Open at ten.'), 'the new version, shown by itself');
-  await grab(app, 'app-kiosk-updated.png');
+  await untilDump(app, (dump) => pageText(dump).includes('Open at ten.'), 'the new version, shown by itself');
+  await grabWindow(app, 'app-kiosk-updated.png');
   app.send({ cmd: 'close' });
   assert.deepEqual(await app.waitExit(30_000), { code: 0, signal: null }, app.stderr);
 });

@@ -308,3 +308,25 @@ test('hostile input: any search text is safe, any bytes offered as an item are r
   fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => store.addItems([bytes]).rejected.length === 1), { numRuns: 100 });
   store.close();
 });
+
+test("a site's versions with the seq its unsalted slot gave them, and the bytes they take", () => {
+  const { store } = freshStore();
+  const items = [makeItem(alice, 'One', 1000), makeItem(alice, 'Two', 2000)];
+  const v0 = writeVersion(store.dataDir, alice, items.slice(0, 1), 1500, undefined, 'Notes');
+  const v1 = writeVersion(store.dataDir, alice, items, 2500, v0.infohash, 'Notes');
+  const device = writeVersion(store.dataDir, alice, items.slice(1), 3500, undefined, 'Notes');
+  for (const [v, bytes] of [[v0, 300], [v1, 700], [device, 50]] as const) assert.equal(store.addVersion({ ...v, origin: 'test', contentBytes: bytes }).ok, true);
+  assert.equal(store.addVersion({ ...writeVersion(store.dataDir, bob, [makeItem(bob, 'Other', 1000)], 1000, undefined, 'Bob'), origin: 'test', contentBytes: 5000 }).ok, true);
+  assert.equal(store.noteRecord(siteRecord(alice, 0n, v0.infohash), 'dht').ok, true);
+  assert.equal(store.noteRecord(siteRecord(alice, 1n, v1.infohash), 'dht').ok, true);
+  // A device's own slot (salted) names the third: it has no seq of the site's address.
+  assert.equal(store.noteRecord(siteRecord(alice, 7n, device.infohash, new TextEncoder().encode('device-1')), 'dht').ok, true);
+  const versions = store.siteVersions(alice.publicKey);
+  assert.deepEqual(versions.map((v) => [toHex(v.infohash), v.seq]), [[toHex(device.infohash), undefined], [toHex(v1.infohash), 1n], [toHex(v0.infohash), 0n]]);
+  assert.deepEqual(versions.map((v) => v.contentBytes), [50, 700, 300]);
+  assert.equal(store.siteUsedBytes(alice.publicKey), 1050);
+  assert.equal(store.siteUsedBytes(carol.publicKey), 0);
+  assert.deepEqual(store.siteVersions(carol.publicKey), []);
+  assert.throws(() => store.siteVersions(new Uint8Array(3)), RangeError);
+  store.close();
+});

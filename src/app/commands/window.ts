@@ -31,6 +31,7 @@ import { sitePublisher } from '../writing/site-publisher.js';
 import type { PostPublisher } from '../writing/publisher.js';
 import { AppNode } from '../app-node.js';
 import { Reader } from '../reader.js';
+import { SiteInfoPresenter, versionOfRow } from '../site-info.js';
 import { Writing } from '../writing/writing.js';
 import type { Command, CommonOptions } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
@@ -132,6 +133,17 @@ async function showWindow(
       },
       onSearch: (query) => { reader.search(query); },
       onLibraryShown: () => { reader.refreshLibrary(); },
+      onUnblock: (id) => { reader.unblock(id); },
+      ...(command.kiosk ? {} : {
+        onSiteInfo: () => { siteInfo.open(); },
+        onOpenVersion: (id: string) => {
+          const infohash = versionOfRow(id);
+          if (infohash === undefined) return;
+          showsAsset = false;
+          reader.openVersion(infohash);
+        },
+        onSiteInfoClosed: () => { siteInfo.closed(); },
+      }),
       onLink: (index) => {
         if (!showsAsset) {
           reader.link(index);
@@ -213,6 +225,14 @@ async function showWindow(
       writing?.writing.newPost({ id: target.id, href: target.href, title: target.title });
     },
   });
+  const siteInfo = new SiteInfoPresenter({
+    window,
+    node: () => appNode.node,
+    shown: () => {
+      const shown = reader.shown;
+      return shown?.siteKey === undefined ? undefined : { siteKey: shown.siteKey, infohash: shown.infohash };
+    },
+  });
   const stopAtOnce = onCreated(() => {
     writing?.writing.close();
     window.close();
@@ -250,6 +270,8 @@ async function showWindow(
 
   return new Promise<number>((resolve) => {
     const finish = (): void => {
+      siteInfo.close();
+      reader.close();
       writing?.close();
       worker?.close();
       automation?.();
