@@ -13,6 +13,8 @@ export interface Blog {
   /** The index page without its front matter (what a browser would be given as HTML). */
   readonly indexBody: string;
   readonly bytes: number;
+  /** The newest post: its path in the site and its title. */
+  readonly newest: { readonly path: string; readonly title: string; readonly bytes: number };
 }
 
 const WORDS = (
@@ -41,6 +43,7 @@ function random(seed: number): () => number {
 
 interface Post {
   readonly title: string;
+  bytes?: number;
   readonly date: Date;
   readonly file: string;
 }
@@ -88,7 +91,8 @@ export function writeBlog(dir: string, posts: number): Blog {
     if (older !== undefined) body.push(`Earlier: [${older.title}](${path.basename(older.file)}). More [on the web](https://example.org/${pick(WORDS)}).`, '');
     const text = `---\ntitle: ${post.title}\ndate: ${post.date.toISOString().slice(0, 10)}\ntags: ${pick(TAGS)}, ${pick(TAGS)}\n---\n${body.join('\n')}`;
     fs.writeFileSync(path.join(dir, post.file), text);
-    bytes += Buffer.byteLength(text);
+    post.bytes = Buffer.byteLength(text);
+    bytes += post.bytes;
   });
   const index: string[] = [`# ${title}`, '', `Things made, mended and read, ${list.length} posts so far. The newest first.`, ''];
   let year = -1;
@@ -103,5 +107,7 @@ export function writeBlog(dir: string, posts: number): Blog {
   const indexText = `---\ntitle: ${title}\n---\n${indexBody}`;
   fs.writeFileSync(path.join(dir, 'index.md'), indexText);
   bytes += Buffer.byteLength(indexText);
-  return { title, indexBody, bytes };
+  const newestPost = list[0];
+  if (newestPost === undefined) throw new Error('a blog needs at least one post');
+  return { title, indexBody, bytes, newest: { path: newestPost.file, title: newestPost.title, bytes: newestPost.bytes ?? 0 } };
 }

@@ -5,6 +5,7 @@
  * mean nothing. `--only NAME,…` runs just those benchmarks (window, app, render, transfer,
  * resolve, publish, lan, store).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../helpers/process.js';
@@ -72,6 +73,7 @@ if (wanted('store')) {
   process.stderr.write('bench: store (ingest, full-text search, memory)...\n');
   figures.push(...(await benchStore({ smoke })));
 }
+fs.mkdirSync(outDir, { recursive: true });
 const note = smoke ? 'SMOKE RUN: one tiny iteration each; these figures mean nothing.' : 'Reproduce with `make bench`.';
 writeReport(figures, path.join(outDir, 'bench-results.json'), path.join(outDir, 'bench-results.md'), note);
 process.stderr.write(`bench: wrote ${path.join(outDir, 'bench-results.md')}\n`);
