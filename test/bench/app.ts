@@ -143,7 +143,7 @@ export async function benchApp(x: XServer, options: AppBenchOptions): Promise<Fi
     let dropped = !options.smoke;
     for (let run = 0; run < options.runs; run++) {
       dropped &&= dropPageCache();
-      cold.app.push(await measureApp(x, appDir, url, blog.title, options.settleMs, run === 0 ? artifactPath('bench-app-1000-posts.png') : undefined));
+      cold.app.push(await measureApp(x, appDir, url, blog.title, options.settleMs, run === 0 ? artifactPath(`bench-app-${posts}-posts.png`) : undefined));
       dropped &&= dropPageCache();
       cold.chromium.push(await measureChromium(html, profile, options.settleMs));
       warm.app.push(await measureApp(x, appDir, url, blog.title, undefined, undefined));
