@@ -7,7 +7,9 @@
  *     (with "window":"site-info": the site information dialog instead of the main window)
  *   {"cmd":"stats"}              -> {"automation":"stats", ...loop counters}
  *   {"cmd":"close"}              closes the window (the app then exits)
- * Events: {"automation":"ready"} after the first page was painted.
+ * Events: {"automation":"ready"} after the first page was painted;
+ * {"automation":"page","address","title","source","sinceStartMs"} after a page of a site was
+ * first painted.
  * More commands come from `extra` handlers (the editor's: writing/editor-automation.ts); a
  * handler's answer is tagged with its command, a failure as {"automation":<cmd>,"error":…}.
  */
@@ -83,4 +85,9 @@ export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats,
 /** Tells the driver that the window shows its first page. */
 export function announceReady(details: Readonly<Record<string, unknown>>): void {
   send({ automation: 'ready', ...details });
+}
+
+/** Tells the driver that a page of a site was first painted. */
+export function announcePage(details: Readonly<Record<string, unknown>>): void {
+  send({ automation: 'page', ...details, sinceStartMs: performance.now() });
 }

@@ -47,6 +47,8 @@ export interface ReaderOptions {
   /** Kiosk: the site opened is followed and a new version is shown as soon as it arrives. */
   readonly kiosk?: boolean;
   readonly onReply?: (target: ReplyTarget) => void;
+  /** Called once a page of a site was first painted (automation: benchmarks time it). */
+  readonly onPageShown?: (page: { readonly address: string; readonly title: string; readonly source: Resolved['source'] }) => void;
 }
 
 interface HistoryEntry {
@@ -380,7 +382,11 @@ export class Reader {
       this.#newVersions.delete(toHex(siteKey));
       store.touchSite(siteKey);
     }
-    this.#window.showPage(plan, canonical, root === undefined ? {} : { files: folderSiteFiles(root, entry.path) });
+    const onPageShown = this.#options.onPageShown;
+    this.#window.showPage(plan, canonical, {
+      ...(root === undefined ? {} : { files: folderSiteFiles(root, entry.path) }),
+      ...(onPageShown === undefined ? {} : { onFirstPaint: () => { onPageShown({ address: canonical, title: item.title, source: resolved.source }); } }),
+    });
     this.#window.setProgress(undefined);
     this.#showActions();
     const seq = resolved.seq?.toString() ?? '?';

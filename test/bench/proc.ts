@@ -5,6 +5,7 @@
  * tree (/proc/PID/smaps_rollup).
  */
 import fs from 'node:fs';
+import { sleep } from './stats.js';
 
 /** CPU time used so far by every thread of `pid`, in nanoseconds. */
 export function cpuTimeNs(pid: number): number {
@@ -64,4 +65,16 @@ export function treeMemory(pid: number): Memory {
     pssKiB += Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
   }
   return { rssKiB, pssKiB };
+}
+
+/** Waits until the PSS of `pid`'s tree changes by less than 2% over `stepMs`, at most `timeoutMs`. */
+export async function settledPss(pid: number, stepMs: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = treeMemory(pid).pssKiB;
+  for (;;) {
+    await sleep(stepMs);
+    const now = treeMemory(pid).pssKiB;
+    if (Math.abs(now - last) <= last * 0.02 || Date.now() > deadline) return now;
+    last = now;
+  }
 }

@@ -6,22 +6,21 @@
  * same page as HTML (the browser-engine reference). Every program runs in its own process
  * on the same X server.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Marked } from 'marked';
 import { Driven, REPO_ROOT } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import type { XServer } from '../helpers/xvfb.js';
 import { RELEASE_QUIET_MS } from '../../src/widgets/qt-runtime.js';
-import { treeMemory } from './proc.js';
+import { endGroup, htmlPage, startChromium } from './chromium.js';
+import { settledPss } from './proc.js';
 import { benchDocument } from './render-document.js';
 import type { Figure } from './report.js';
 import { sleep } from './stats.js';
 
 const QT_REFERENCE = path.join(REPO_ROOT, 'native', 'bench', 'build', 'qt_markdown');
 const WINDOW = { width: 960, height: 720 };
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface OwnRun {
   readonly startMs: number;
@@ -46,18 +45,6 @@ interface ChromiumRun {
 }
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
-
-/** Waits until the PSS of `pid`'s tree changes by less than 2% over `stepMs`, at most `timeoutMs`. */
-async function settledPss(pid: number, stepMs: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let last = treeMemory(pid).pssKiB;
-  for (;;) {
-    await sleep(stepMs);
-    const now = treeMemory(pid).pssKiB;
-    if (Math.abs(now - last) <= last * 0.02 || Date.now() > deadline) return now;
-    last = now;
-  }
-}
 
 async function measureOwn(x: XServer, file: string, settleMs: number): Promise<OwnRun> {
   const spawned = performance.now();
@@ -106,19 +93,6 @@ async function measureQt(x: XServer, file: string, settleMs: number): Promise<Qt
   }
 }
 
-/** Runs Chromium in its own process group, so that the whole tree can be ended by that group's id. */
-function startChromium(args: readonly string[], userDataDir: string): ReturnType<typeof spawn> {
-  return spawn('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${userDataDir}`, ...args], { stdio: 'ignore', detached: true });
-}
-
-function endGroup(child: ReturnType<typeof spawn>): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
 async function measureChromium(htmlFile: string, dir: string, settleMs: number): Promise<ChromiumRun> {
   const url = `file://${htmlFile}`;
   const shot = path.join(dir, 'chromium.png');
@@ -143,8 +117,7 @@ function writeDocuments(dir: string, bytes: number): { md: string; html: string 
   const md = path.join(dir, 'page.md');
   const html = path.join(dir, 'page.html');
   fs.writeFileSync(md, source);
-  const body = new Marked({ gfm: true, async: false }).parse(source) as string;
-  fs.writeFileSync(html, `<!doctype html><meta charset="utf-8"><title>bench</title><style>body{font:15px sans-serif;max-width:900px;margin:20px 28px}code,pre{font-family:monospace}</style>${body}`);
+  fs.writeFileSync(html, htmlPage(source, 'bench'));
   return { md, html };
 }
 

@@ -2,13 +2,16 @@
  * `make bench`: runs every benchmark of test/bench and writes bench-results.md and
  * bench-results.json at the top of the repository (or --out-dir). `--smoke` runs each
  * once with tiny sizes, so that `make test` keeps the benchmarks working; its figures
- * mean nothing. `--only window,render,...` runs some of them (names as in the progress lines).
+ * mean nothing. `--only NAME,…` runs just those benchmarks (window, app, render, transfer,
+ * resolve, publish, lan, store).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../helpers/process.js';
 import { startXvfb } from '../helpers/xvfb.js';
 import { writeReport, type Figure } from './report.js';
+import { benchApp } from './app.js';
 import { benchLan } from './lan.js';
 import { benchPublish } from './publish.js';
 import { benchRender } from './render.js';
@@ -19,12 +22,6 @@ import { benchWindow } from './window.js';
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, 'out-dir': { type: 'string' }, only: { type: 'string' } } });
 const smoke = values.smoke === true;
-const BENCHES = ['window', 'render', 'transfer', 'resolve', 'publish', 'lan', 'store'] as const;
-const only = values.only === undefined ? undefined : new Set(values.only.split(','));
-for (const name of only ?? []) {
-  if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`--only: no benchmark '${name}' (there are ${BENCHES.join(', ')})`);
-}
-const runs = (name: (typeof BENCHES)[number]): boolean => only === undefined || only.has(name);
 /**
  * Idle is measured from 12 s after the first paint: about 8 s after start-up, V8's memory
  * reducer runs two incremental mark-compacts (~100 ms of CPU in ~95 steps, heap 33 -> 19 MB,
@@ -32,41 +29,55 @@ const runs = (name: (typeof BENCHES)[number]): boolean => only === undefined || 
  */
 const IDLE_SETTLE_MS = 12_000;
 const outDir = values['out-dir'] ?? REPO_ROOT;
-
-const x = await startXvfb();
-const figures: Figure[] = [];
-try {
-  if (runs('window')) {
-    process.stderr.write('bench: window (idle CPU, memory, start)...\n');
-    figures.push(...(await benchWindow(x, smoke ? { runs: 1, idleMs: 1000, settleMs: 300 } : { runs: 3, idleMs: 10_000, settleMs: IDLE_SETTLE_MS })));
-  }
-  if (runs('render')) {
-    process.stderr.write('bench: render (1 MB Markdown beside Qt setMarkdown and headless Chromium)...\n');
-    figures.push(...(await benchRender(x, { smoke })));
-  }
-} finally {
-  await x.stop();
+/** `--only app,render`: just these benchmarks (while working on one); the default is all. */
+const BENCHES = ['window', 'app', 'render', 'transfer', 'resolve', 'publish', 'lan', 'store'];
+const only = values.only?.split(',');
+for (const name of only ?? []) {
+  if (!BENCHES.includes(name)) throw new Error(`--only: there is no benchmark '${name}' (there are ${BENCHES.join(', ')})`);
 }
-if (runs('transfer')) {
+const wanted = (name: string): boolean => only === undefined || only.includes(name);
+
+const figures: Figure[] = [];
+if (wanted('window') || wanted('app') || wanted('render')) {
+  const x = await startXvfb();
+  try {
+    if (wanted('window')) {
+      process.stderr.write('bench: window (idle CPU, memory, start)...\n');
+      figures.push(...(await benchWindow(x, smoke ? { runs: 1, idleMs: 1000, settleMs: 300 } : { runs: 3, idleMs: 10_000, settleMs: IDLE_SETTLE_MS })));
+    }
+    if (wanted('app')) {
+      process.stderr.write('bench: app (a followed site of 1,000 posts open, beside headless Chromium)...\n');
+      figures.push(...(await benchApp(x, smoke ? { smoke, runs: 1, settleMs: 300 } : { smoke, runs: 3, settleMs: IDLE_SETTLE_MS })));
+    }
+    if (wanted('render')) {
+      process.stderr.write('bench: render (1 MB Markdown beside Qt setMarkdown and headless Chromium)...\n');
+      figures.push(...(await benchRender(x, { smoke })));
+    }
+  } finally {
+    await x.stop();
+  }
+}
+if (wanted('transfer')) {
   process.stderr.write('bench: transfer (1 GiB over loopback beside aria2c and raw TCP, seeding memory)...\n');
   figures.push(...(await benchTransfer({ smoke })));
 }
-if (runs('resolve')) {
+if (wanted('resolve')) {
   process.stderr.write("bench: resolve (a site's newest record on a local DHT beside bittorrent-dht's get)...\n");
   figures.push(...(await benchResolve({ smoke })));
 }
-if (runs('publish')) {
+if (wanted('publish')) {
   process.stderr.write('bench: publish on A to the new version on B, over the DHT only...\n');
   figures.push(...(await benchPublish({ smoke })));
 }
-if (runs('lan')) {
+if (wanted('lan')) {
   process.stderr.write('bench: LAN push on hosts in network namespaces, beside DHT polling...\n');
   figures.push(...(await benchLan({ smoke })));
 }
-if (runs('store')) {
+if (wanted('store')) {
   process.stderr.write('bench: store (ingest, full-text search, memory)...\n');
   figures.push(...(await benchStore({ smoke })));
 }
+fs.mkdirSync(outDir, { recursive: true });
 const note = smoke ? 'SMOKE RUN: one tiny iteration each; these figures mean nothing.' : 'Reproduce with `make bench`.';
 writeReport(figures, path.join(outDir, 'bench-results.json'), path.join(outDir, 'bench-results.md'), note);
 process.stderr.write(`bench: wrote ${path.join(outDir, 'bench-results.md')}\n`);

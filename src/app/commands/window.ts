@@ -23,7 +23,7 @@ import { loadQt, type QtLoopMode, type TextCursors } from '../../widgets/qt-runt
 import { folderSiteFiles } from '../../render/site-files.js';
 import { ASSETS_DIR, readAssetPage, WELCOME_ADDRESS } from '../assets.js';
 import { openExternally } from '../open-externally.js';
-import { announceReady, isAutomationEnabled, startAutomation } from '../automation.js';
+import { announcePage, announceReady, isAutomationEnabled, startAutomation } from '../automation.js';
 import { DRAFT_MEDIA_FOLDER, DraftMedia } from '../writing/draft-media.js';
 import type { SaveReport } from '../writing/draft-saver.js';
 import { editorAutomation } from '../writing/editor-automation.js';
@@ -221,6 +221,7 @@ async function showWindow(
     node: appNode,
     layout,
     kiosk: command.kiosk,
+    ...(isAutomationEnabled() ? { onPageShown: announcePage } : {}),
     onReply: (target) => {
       writing?.writing.newPost({ id: target.id, href: target.href, title: target.title });
     },
