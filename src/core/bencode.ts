@@ -17,7 +17,7 @@
  * code. `encodeBencode` throws TypeError/RangeError for values that cannot be encoded
  * (a programmer error).
  */
-import { fromBinaryString, toBinaryString, utf8 } from './bytes.js';
+import { toBinaryString, utf8 } from './bytes.js';
 import { fail, ok, type Result } from './result.js';
 
 /** A bencode value as decoded or to be encoded. */
@@ -155,19 +155,44 @@ class Decoder {
     return value;
   }
 
-  #string(): Uint8Array {
+  /** A string's length and the position of its first byte; the position moves past the string. */
+  #stringSpan(): number {
     const start = this.#pos;
-    const text = this.#digits(COLON, MAX_LENGTH_DIGITS, 'ERR_BENCODE_BAD_LENGTH');
-    if (text.length > 1 && text.startsWith('0')) {
-      throw new Rejection('ERR_BENCODE_NON_CANONICAL_LENGTH', `string length with a leading zero at byte ${start}`);
+    const bytes = this.#bytes;
+    let length = 0;
+    let digits = 0;
+    for (;;) {
+      const byte = this.#peek();
+      if (byte === COLON) break;
+      if (byte < ZERO || byte > NINE) throw new Rejection('ERR_BENCODE_BAD_LENGTH', `unexpected byte 0x${byte.toString(16).padStart(2, '0')} in a number at byte ${this.#pos}`);
+      if (++digits > MAX_LENGTH_DIGITS + 1) throw new Rejection('ERR_BENCODE_BAD_LENGTH', `number at byte ${start} has more than ${MAX_LENGTH_DIGITS} digits`);
+      length = length * 10 + (byte - ZERO);
+      this.#pos++;
     }
-    const length = Number(text);
-    if (length > this.#bytes.length - this.#pos) {
+    this.#pos++; // ':'
+    if (digits === 0) throw new Rejection('ERR_BENCODE_BAD_LENGTH', `string without a length at byte ${start}`);
+    if (digits > 1 && bytes[start] === ZERO) throw new Rejection('ERR_BENCODE_NON_CANONICAL_LENGTH', `string length with a leading zero at byte ${start}`);
+    if (length > bytes.length - this.#pos) {
       throw new Rejection('ERR_BENCODE_TRUNCATED', `string of ${length} bytes at byte ${start} runs past the end of the input`);
     }
-    const value = this.#bytes.slice(this.#pos, this.#pos + length);
+    const at = this.#pos;
     this.#pos += length;
-    return value;
+    return at;
+  }
+
+  #string(): Uint8Array {
+    const at = this.#stringSpan();
+    return this.#bytes.slice(at, this.#pos);
+  }
+
+  /** A dictionary key as a binary string, read without copying its bytes. */
+  #key(): string {
+    const at = this.#stringSpan();
+    const bytes = this.#bytes;
+    if (this.#pos - at > 64) return toBinaryString(bytes.subarray(at, this.#pos));
+    let key = '';
+    for (let i = at; i < this.#pos; i++) key += String.fromCharCode(bytes[i] as number);
+    return key;
   }
 
   #list(depth: number): BencodeValue[] {
@@ -186,7 +211,7 @@ class Decoder {
       const at = this.#pos;
       const byte = this.#peek();
       if (byte < ZERO || byte > NINE) throw new Rejection('ERR_BENCODE_KEY_NOT_STRING', `dictionary key at byte ${at} is not a string`);
-      const key = toBinaryString(this.#string());
+      const key = this.#key();
       if (previous !== undefined) {
         if (key === previous) throw new Rejection('ERR_BENCODE_DUPLICATE_KEY', `duplicate dictionary key at byte ${at}`);
         if (key < previous) throw new Rejection('ERR_BENCODE_UNSORTED_KEYS', `dictionary key at byte ${at} is out of order`);
@@ -227,68 +252,115 @@ export function decodeBencode(bytes: Uint8Array, limits: BencodeLimits = {}): Re
   }
 }
 
-/** Internal: collects encoded pieces and joins them once. */
+/**
+ * Internal: writes straight into one growing buffer (a 165 KB manifest was ~10k small
+ * pieces, each through TextEncoder, then joined: most of the time of reading a stored
+ * site). `#path` is where the encoder is, for error messages only.
+ */
 class Encoder {
-  readonly #chunks: Uint8Array[] = [];
+  #buffer = new Uint8Array(256);
   #length = 0;
+  readonly #path: (string | number)[] = [];
 
-  ascii(text: string): void {
-    this.bytes(utf8(text));
+  #reserve(extra: number): void {
+    const needed = this.#length + extra;
+    if (needed <= this.#buffer.length) return;
+    const grown = new Uint8Array(Math.max(needed, this.#buffer.length * 2));
+    grown.set(this.#buffer.subarray(0, this.#length));
+    this.#buffer = grown;
   }
 
-  bytes(bytes: Uint8Array): void {
-    this.#chunks.push(bytes);
+  /** Writes ASCII text (digits and bencode's letters only). */
+  #ascii(text: string): void {
+    this.#reserve(text.length);
+    const buffer = this.#buffer;
+    let at = this.#length;
+    for (let i = 0; i < text.length; i++) buffer[at++] = text.charCodeAt(i);
+    this.#length = at;
+  }
+
+  #byte(byte: number): void {
+    this.#reserve(1);
+    this.#buffer[this.#length++] = byte;
+  }
+
+  #bytes(bytes: Uint8Array): void {
+    this.#ascii(String(bytes.length));
+    this.#byte(COLON);
+    this.#reserve(bytes.length);
+    this.#buffer.set(bytes, this.#length);
     this.#length += bytes.length;
   }
 
-  value(value: BencodeValue, depth: number, where: string): void {
+  /** Writes a dictionary key (a binary string); false when a code unit is above 255. */
+  #key(key: string): boolean {
+    this.#ascii(String(key.length));
+    this.#byte(COLON);
+    this.#reserve(key.length);
+    const buffer = this.#buffer;
+    let at = this.#length;
+    for (let i = 0; i < key.length; i++) {
+      const unit = key.charCodeAt(i);
+      if (unit > 0xff) return false;
+      buffer[at++] = unit;
+    }
+    this.#length = at;
+    return true;
+  }
+
+  #where(): string {
+    let where = 'value';
+    for (const step of this.#path) where += typeof step === 'number' ? `[${step}]` : `.${JSON.stringify(step)}`;
+    return where;
+  }
+
+  value(value: BencodeValue, depth: number): void {
     if (typeof value === 'bigint') {
-      if (value > MAX_BENCODE_INTEGER || value < MIN_BENCODE_INTEGER) throw new RangeError(`encodeBencode: ${where} exceeds 64 bits`);
-      this.ascii(`i${value.toString()}e`);
+      if (value > MAX_BENCODE_INTEGER || value < MIN_BENCODE_INTEGER) throw new RangeError(`encodeBencode: ${this.#where()} exceeds 64 bits`);
+      this.#byte(I);
+      this.#ascii(value.toString());
+      this.#byte(E);
     } else if (value instanceof Uint8Array) {
-      this.ascii(`${value.length}:`);
-      this.bytes(value);
+      this.#bytes(value);
     } else if (depth >= MAX_BENCODE_DEPTH) {
-      throw new RangeError(`encodeBencode: ${where} nests deeper than ${MAX_BENCODE_DEPTH} (or is cyclic)`);
+      throw new RangeError(`encodeBencode: ${this.#where()} nests deeper than ${MAX_BENCODE_DEPTH} (or is cyclic)`);
     } else if (Array.isArray(value)) {
-      this.ascii('l');
-      value.forEach((item: BencodeValue, index) => {
-        this.value(item, depth + 1, `${where}[${index}]`);
-      });
-      this.ascii('e');
+      this.#byte(L);
+      const items = value as readonly BencodeValue[];
+      for (let index = 0; index < items.length; index++) {
+        this.#path.push(index);
+        this.value(items[index] as BencodeValue, depth + 1);
+        this.#path.pop();
+      }
+      this.#byte(E);
     } else if (value instanceof Map) {
-      this.#dict(value as BencodeDict, depth, where);
+      this.#dict(value as BencodeDict, depth);
     } else {
-      throw new TypeError(`encodeBencode: ${where} is not a bigint, Uint8Array, array or Map`);
+      throw new TypeError(`encodeBencode: ${this.#where()} is not a bigint, Uint8Array, array or Map`);
     }
   }
 
-  #dict(dict: BencodeDict, depth: number, where: string): void {
-    const entries: [string, Uint8Array, BencodeValue][] = [];
-    for (const [key, value] of dict) {
-      const bytes = typeof key === 'string' ? fromBinaryString(key) : undefined;
-      if (bytes === undefined) throw new TypeError(`encodeBencode: ${where} has a key that is not a binary string (code units 0-255)`);
-      entries.push([key, bytes, value]);
+  #dict(dict: BencodeDict, depth: number): void {
+    const keys: string[] = [];
+    for (const key of dict.keys()) {
+      if (typeof key !== 'string') throw new TypeError(`encodeBencode: ${this.#where()} has a key that is not a binary string (code units 0-255)`);
+      keys.push(key);
     }
     // Code-unit order of binary strings is raw byte order (BEP 3: "sorted as raw strings").
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    this.ascii('d');
-    for (const [key, bytes, value] of entries) {
-      this.ascii(`${bytes.length}:`);
-      this.bytes(bytes);
-      this.value(value, depth + 1, `${where}.${JSON.stringify(key)}`);
+    // Decoded dictionaries are in order already, which the sort only checks.
+    keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.#byte(D);
+    for (const key of keys) {
+      if (!this.#key(key)) throw new TypeError(`encodeBencode: ${this.#where()} has a key that is not a binary string (code units 0-255)`);
+      this.#path.push(key);
+      this.value(dict.get(key) as BencodeValue, depth + 1);
+      this.#path.pop();
     }
-    this.ascii('e');
+    this.#byte(E);
   }
 
   finish(): Uint8Array {
-    const out = new Uint8Array(this.#length);
-    let offset = 0;
-    for (const chunk of this.#chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return out;
+    return this.#buffer.slice(0, this.#length);
   }
 }
 
@@ -299,7 +371,7 @@ class Encoder {
  */
 export function encodeBencode(value: BencodeValue): Uint8Array {
   const encoder = new Encoder();
-  encoder.value(value, 0, 'value');
+  encoder.value(value, 0);
   return encoder.finish();
 }
 

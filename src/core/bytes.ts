@@ -12,6 +12,8 @@ const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** How many code units `String.fromCharCode` receives at once (stays far below engine argument limits). */
 const CHAR_CODE_CHUNK = 8192;
+/** Up to this many bytes a binary string is built character by character. */
+const SHORT_BINARY = 32;
 
 /** Lower-case hex of `bytes`. */
 export function toHex(bytes: Uint8Array): string {
@@ -92,6 +94,11 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
 /** The binary string of `bytes`: one code unit (0-255) per byte, so string order is byte order. */
 export function toBinaryString(bytes: Uint8Array): string {
   let out = '';
+  if (bytes.length <= SHORT_BINARY) {
+    // Spreading a short array costs more than the characters themselves.
+    for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i] as number);
+    return out;
+  }
   for (let i = 0; i < bytes.length; i += CHAR_CODE_CHUNK) {
     out += String.fromCharCode(...bytes.subarray(i, i + CHAR_CODE_CHUNK));
   }
@@ -111,7 +118,9 @@ export function fromBinaryString(text: string): Uint8Array | undefined {
 
 /** The binary string of the UTF-8 encoding of `text` (how a text key is stored in a bencode dictionary). */
 export function binaryFromText(text: string): string {
-  return toBinaryString(utf8(text));
+  // ASCII is its own UTF-8: field names, the common case, need no encoding.
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return toBinaryString(utf8(text));
+  return text;
 }
 
 /** The text whose UTF-8 encoding is the binary string `key`, or `undefined` if it is not UTF-8 (or not binary). */
