@@ -13,6 +13,7 @@ import { runSiteCommand } from './commands/site.js';
 import { onNode } from './node-setup.js';
 import { openWindow } from './commands/window.js';
 import { EXIT_OK, presentError } from './messages.js';
+import { installNativeHashes } from './native-hashes.js';
 import { Output } from './output.js';
 
 function packageVersion(): string {
@@ -55,6 +56,7 @@ async function runInvocation({ command, common }: Invocation, out: Output): Prom
 
 /** Runs swarmpress with `argv` (the arguments after the script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  installNativeHashes();
   let json = argv.includes('--json');
   try {
     const invocation = parseCommandLine(argv);

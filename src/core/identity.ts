@@ -10,14 +10,14 @@
  * rejected, so a signature has exactly one valid encoding and cannot be malleated.
  */
 import * as ed from '@noble/ed25519';
-import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesEqual, concatBytes, decodeUtf8, fromHex, toHex, utf8 } from './bytes.js';
-import { sha256 } from './hash.js';
+import { sha256, sha512, type Digest } from './hash.js';
 import { fail, ok, type Result } from './result.js';
 
 // @noble/ed25519 3.x needs a synchronous SHA-512 for its synchronous API (FACTS.md).
-// Setting it is idempotent; every importer of this module gets the same function.
-ed.hashes.sha512 = sha512;
+// Setting it is idempotent; every importer of this module gets the same function, which
+// calls whichever set hash.ts has installed.
+ed.hashes.sha512 = (data: Uint8Array): Digest => sha512(data);
 
 /** Bytes in an ed25519 public key (RFC 8032 section 5.1.5). */
 export const PUBLIC_KEY_BYTES = 32;

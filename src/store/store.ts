@@ -43,7 +43,7 @@ import { syncDir } from './atomic-file.js';
 
 export { DAMAGED_FOLDER } from './damaged.js';
 export type { SiteInfo } from './sites.js';
-import { insertVersion, itemPlaces, latestVersion, requireInfohash, siteVersions, versionChain, versionInfo, versionItemIds, versionManifest, type SiteVersion, type VersionInfo } from './versions.js';
+import { insertVersion, itemPlaces, latestVersion, requireInfohash, siteVersions, versionChain, versionInfo, versionItemIds, versionManifest, type ManifestCache, type SiteVersion, type VersionInfo } from './versions.js';
 
 /** The index database's file name inside the data folder. */
 export const INDEX_FILE = 'index.sqlite';
@@ -95,6 +95,8 @@ export interface ThreadEntry {
 export class Store {
   readonly #db: Database;
   readonly #sql: Statements;
+  /** Decoded manifests of the versions read last (versions.ts `versionManifest`). */
+  readonly #manifests: ManifestCache = new Map();
   readonly #dataDir: string;
   readonly #now: () => number;
   readonly #budgetBytes: number;
@@ -354,7 +356,7 @@ export class Store {
 
   /** The manifest of a stored version (its exact bytes, and decoded). */
   manifest(infohash: Uint8Array): { bytes: Uint8Array; manifest: SiteManifest } | undefined {
-    return this.#run('read a manifest', (sql) => versionManifest(sql, infohash));
+    return this.#run('read a manifest', (sql) => versionManifest(sql, infohash, this.#manifests));
   }
 
   /** The newest stored version of a site. */

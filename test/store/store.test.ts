@@ -6,6 +6,7 @@ import { compareBytes, toHex } from '../../src/core/bytes.js';
 import { sha256 } from '../../src/core/hash.js';
 import { verifyItem } from '../../src/store/items.js';
 import { SCHEMA_VERSION } from '../../src/store/schema.js';
+import { openSqlite } from '../../src/store/sqlite.js';
 import { Store } from '../../src/store/store.js';
 import { StoreError } from '../../src/store/store-error.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
@@ -328,5 +329,25 @@ test("a site's versions with the seq its unsalted slot gave them, and the bytes 
   assert.equal(store.siteUsedBytes(carol.publicKey), 0);
   assert.deepEqual(store.siteVersions(carol.publicKey), []);
   assert.throws(() => store.siteVersions(new Uint8Array(3)), RangeError);
+  store.close();
+});
+
+test('a manifest read again is not decoded again, unless its stored bytes changed', () => {
+  const { store } = freshStore();
+  const v1 = writeVersion(store.dataDir, alice, [makeItem(alice, 'One', 1000)], 1500, undefined, 'Site');
+  assert.equal(store.addVersion({ ...v1, origin: 'test' }).ok, true);
+  const first = store.manifest(v1.infohash);
+  assert.ok(first !== undefined);
+  assert.equal(store.manifest(v1.infohash)?.manifest, first.manifest, 'the same decoded manifest');
+  // The database altered behind the store's back: the bytes differ, so they are decoded (and fail).
+  const altered = Uint8Array.from(v1.manifest);
+  altered[altered.length - 3] = (altered[altered.length - 3] ?? 0) ^ 1;
+  const db = openSqlite(store.file);
+  try {
+    db.prepare('UPDATE versions SET manifest = ? WHERE infohash = ?').run(altered, v1.infohash);
+  } finally {
+    db.close();
+  }
+  assert.throws(() => store.manifest(v1.infohash), /no longer verifies/);
   store.close();
 });

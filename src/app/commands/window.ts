@@ -98,11 +98,14 @@ async function showWindow(
 ): Promise<number> {
   const dataDir = resolveDataDir(common.dataDir);
   ensureDataDir(dataDir);
+  // The layout thread starts first: it loads the lexer and warms it up on the other core
+  // while this one loads Qt, so that the first page is not laid out by a cold thread.
+  const worker = new PlanWorker();
+  void worker.warmUp();
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const loaded = loadQt({ loop });
   const appNode = new AppNode(common);
-  let worker: PlanWorker | undefined;
-  const layout = (source: string): Promise<LayoutPlan> => (worker ??= new PlanWorker()).layout(source);
+  const layout = (source: string): Promise<LayoutPlan> => worker.layout(source);
   const writing: ReturnType<typeof openWriting> | undefined = command.kiosk ? undefined : openWriting(loaded.qt, loaded.textCursors, dataDir, (): MainWindow | undefined => window, sitePublisher(() => appNode.start()), layout);
   /** Whether the window shows a page of the installation (the welcome page) rather than of a site. */
   let showsAsset = true;
@@ -274,7 +277,7 @@ async function showWindow(
       siteInfo.close();
       reader.close();
       writing?.close();
-      worker?.close();
+      worker.close();
       automation?.();
       loaded.stop();
       appNode.close().then(() => {
