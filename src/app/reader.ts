@@ -16,7 +16,6 @@ import { assertNever } from '../core/assert-never.js';
 import { formatAddress, parseAddress, resolveReference, type SwarmAddress } from '../core/address.js';
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js';
 import { decodeItem, type Item } from '../core/item.js';
-import type { ManifestEntry } from '../core/manifest.js';
 import type { LayoutPlan } from '../render/layout.js';
 import { folderSiteFiles } from '../render/site-files.js';
 import type { FetchProgress, NodeEvent, Resolved, SiteNode } from '../net/site-node.js';
@@ -25,7 +24,7 @@ import type { AppNode } from './app-node.js';
 import { presentError } from './messages.js';
 import { escapeInline, itemMarkdown, pageMarkdown, type ReplyLine } from './reader-page.js';
 import { BLOCKED_ROW, libraryView, shortKey, SITE_ROW } from './library-view.js';
-import { findEntry, openAddress } from './site-pages.js';
+import { openAddress, type PageEntry } from './site-pages.js';
 
 /** How long a page may take to download before the reader is told it was not found. */
 const FETCH_TIMEOUT_MS = 60_000;
@@ -116,14 +115,13 @@ export class Reader {
     const store = this.#options.node.node?.store;
     if (shown?.siteKey === undefined || store === undefined) return;
     const version = store.version(infohash);
-    const stored = store.manifest(infohash);
-    if (version === undefined || stored === undefined || !bytesEqual(version.siteKey, shown.siteKey)) {
+    if (version === undefined || !bytesEqual(version.siteKey, shown.siteKey)) {
       this.#window.setStatus('That version is no longer stored here.');
       return;
     }
     // The site's address (a fixed version shown is named by its site's key): the history's notice says which version it is.
     const base: SwarmAddress = shown.address.kind === 'mutable' ? shown.address : { kind: 'mutable', publicKey: shown.siteKey, salt: new Uint8Array(0), path: shown.address.path, fragment: '' };
-    const address: SwarmAddress = { ...base, fragment: '', ...(findEntry(stored.manifest, shown.address.path) === undefined ? { path: '' } : {}) };
+    const address: SwarmAddress = { ...base, fragment: '', ...(store.versionPage(infohash, shown.address.path) === undefined ? { path: '' } : {}) };
     void this.#open(formatAddress(address), 'push', infohash, true);
   }
 
@@ -310,11 +308,11 @@ export class Reader {
     try {
       const node = await this.#options.node.start();
       if (!current()) return;
-      let opened: { resolved: Resolved; entry: ManifestEntry };
-      const stored = version === undefined ? undefined : node.store.manifest(version);
-      const storedEntry = stored === undefined ? undefined : findEntry(stored.manifest, address.path);
+      let opened: { resolved: Resolved; entry: PageEntry };
+      const storedVersion = version === undefined ? undefined : node.store.version(version);
+      const storedEntry = version === undefined || storedVersion === undefined ? undefined : node.store.versionPage(version, address.path);
       if (version !== undefined && storedEntry !== undefined && fromHistory) {
-        const seq = node.store.siteVersions(stored?.manifest.author ?? new Uint8Array(32)).find((candidate) => bytesEqual(candidate.infohash, version))?.seq;
+        const seq = node.store.siteVersions(storedVersion?.siteKey ?? new Uint8Array(32)).find((candidate) => bytesEqual(candidate.infohash, version))?.seq;
         opened = { resolved: { infohash: version, source: 'stored', ...(seq === undefined ? {} : { seq }), note: "from the site's history, not fetched" }, entry: storedEntry };
       } else if (version !== undefined && storedEntry !== undefined) {
         opened = { resolved: { infohash: version, source: 'infohash' }, entry: storedEntry };
@@ -348,7 +346,7 @@ export class Reader {
     }
   }
 
-  async #showItem(node: SiteNode, address: SwarmAddress, canonical: string, resolved: Resolved, entry: ManifestEntry, token: number): Promise<void> {
+  async #showItem(node: SiteNode, address: SwarmAddress, canonical: string, resolved: Resolved, entry: PageEntry, token: number): Promise<void> {
     const store = node.store;
     const bytes = store.itemBytes(entry.id);
     const decoded = bytes === undefined ? undefined : decodeItem(bytes);
@@ -356,12 +354,10 @@ export class Reader {
     const item = decoded.value;
     const version = store.version(resolved.infohash);
     const siteKey = version?.siteKey;
-    const manifest = store.manifest(resolved.infohash)?.manifest;
     let next: string | undefined;
     if (item.next?.id !== undefined) {
-      const nextId = item.next.id;
-      const target = manifest?.items.find((candidate) => bytesEqual(candidate.id, nextId));
-      if (target !== undefined) next = `/${target.path}`;
+      const target = store.versionItemPath(resolved.infohash, item.next.id);
+      if (target !== undefined) next = `/${target}`;
     }
     if (next === undefined && item.next?.href !== undefined && parseAddress(item.next.href).ok) next = item.next.href;
     const replies: ReplyLine[] = store.thread(item.id).filter((reply) => !store.isBlocked(reply.item.author)).map((reply) => {
@@ -397,7 +393,7 @@ export class Reader {
         break;
       case 'dht':
       case 'lan':
-        this.#window.setStatus(`Version ${seq} of ${manifest?.title ?? 'this site'}, from ${made}${resolved.source === 'lan' ? ' (from a LAN neighbour)' : ''}.`);
+        this.#window.setStatus(`Version ${seq} of ${(siteKey === undefined ? undefined : store.site(siteKey)?.title) ?? 'this site'}, from ${made}${resolved.source === 'lan' ? ' (from a LAN neighbour)' : ''}.`);
         break;
       case 'infohash':
         this.#window.setStatus(`A fixed version${made === '' ? '' : `, from ${made}`}.`);

@@ -10,24 +10,21 @@ import type { SwarmAddress } from '../core/address.js';
 import { toHex } from '../core/bytes.js';
 import { AppError } from '../core/errors.js';
 import { formatFrontMatter, type FrontMatter } from '../core/front-matter.js';
-import type { ManifestEntry, SiteManifest } from '../core/manifest.js';
 import type { FetchProgress, PublishResult, Resolved, SiteNode } from '../net/site-node.js';
 
 /** Longest wait for the DHT while resolving a site (the download has its own timeout). */
 const MAX_RESOLVE_MS = 20_000;
 
-/** The item a site path names in `manifest`: the path itself, `<path>/index.md` or `<path>.md`. */
-export function findEntry(manifest: SiteManifest, sitePath: string): ManifestEntry | undefined {
-  const wanted = sitePath === '' ? 'index.md' : sitePath;
-  const entries = manifest.items;
-  return entries.find((item) => item.path === wanted) ?? entries.find((item) => item.path === `${wanted}/index.md`) ?? entries.find((item) => item.path === `${wanted}.md`);
+/** An item of a version, as a page: its id and its path in the version. */
+export interface PageEntry {
+  readonly id: Uint8Array;
+  readonly path: string;
 }
 
-/** A page opened: the version it is in, how it was found, and its manifest entry. */
+/** A page opened: the version it is in (stored), how it was found, and its item. */
 export interface OpenedPage {
   readonly resolved: Resolved;
-  readonly manifest: SiteManifest;
-  readonly entry: ManifestEntry;
+  readonly entry: PageEntry;
 }
 
 /** The version an address names, fetched and verified, and the entry of the page it names. */
@@ -51,11 +48,10 @@ export async function openAddress(
     ...(address.kind === 'mutable' ? { expectAuthor: address.publicKey } : {}),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
-  const stored = node.store.manifest(resolved.infohash);
-  if (stored === undefined) throw new Error('a fetched version is not stored');
-  const entry = findEntry(stored.manifest, address.path);
+  if (node.store.version(resolved.infohash) === undefined) throw new Error('a fetched version is not stored');
+  const entry = node.store.versionPage(resolved.infohash, address.path);
   if (entry === undefined) throw new AppError('ERR_NOT_FOUND', `version ${toHex(resolved.infohash)} has no page at '${address.path === '' ? 'index.md' : address.path}'`);
-  return { resolved, manifest: stored.manifest, entry };
+  return { resolved, entry };
 }
 
 /** The post's file name in the site folder: `posts/<date>-<slug>.md`, not taken yet. */

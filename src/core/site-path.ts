@@ -130,3 +130,12 @@ export function findPathCollision(paths: Iterable<string>): readonly [string, st
   }
   return undefined;
 }
+
+/**
+ * The entry paths an address path names, in order of preference: the path itself (the
+ * site's `index.md` for the empty path), then `<path>/index.md`, then `<path>.md`.
+ */
+export function pageCandidates(sitePath: string): readonly [string, string, string] {
+  const wanted = sitePath === '' ? 'index.md' : sitePath;
+  return [wanted, `${wanted}/index.md`, `${wanted}.md`];
+}

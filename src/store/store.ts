@@ -43,7 +43,7 @@ import { syncDir } from './atomic-file.js';
 
 export { DAMAGED_FOLDER } from './damaged.js';
 export type { SiteInfo } from './sites.js';
-import { insertVersion, itemPlaces, latestVersion, requireInfohash, siteVersions, versionChain, versionInfo, versionItemIds, versionManifest, type ManifestCache, type SiteVersion, type VersionInfo } from './versions.js';
+import { insertVersion, itemPlaces, latestVersion, requireInfohash, siteVersions, versionChain, versionInfo, versionItemIds, versionItemPath, versionManifest, versionPage, type ManifestCache, type SiteVersion, type VersionInfo } from './versions.js';
 
 /** The index database's file name inside the data folder. */
 export const INDEX_FILE = 'index.sqlite';
@@ -374,6 +374,16 @@ export class Store {
   /** The hash chain from `head` back, newest first, and where it is cut if a version is missing. */
   versionChain(head: Uint8Array): { versions: VersionInfo[]; missing?: Uint8Array } {
     return this.#run('read the versions of a site', (sql) => versionChain(sql, head));
+  }
+
+  /** The item of stored version `infohash` that address path `sitePath` names (`path`, `path/index.md`, `path.md`). */
+  versionPage(infohash: Uint8Array, sitePath: string): { id: Uint8Array; path: string } | undefined {
+    return this.#run('read a version', (sql) => versionPage(sql, infohash, sitePath));
+  }
+
+  /** The path of item `id` in stored version `infohash`, if it is one of its items. */
+  versionItemPath(infohash: Uint8Array, id: Uint8Array): string | undefined {
+    return this.#run('read a version', (sql) => versionItemPath(sql, infohash, id));
   }
 
   /** The items of a version, with their paths. */

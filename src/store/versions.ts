@@ -6,6 +6,7 @@
 import { INFOHASH_BYTES } from '../core/bep46.js';
 import { bytesEqual, toHex } from '../core/bytes.js';
 import { decodeManifest, type SiteManifest } from '../core/manifest.js';
+import { pageCandidates } from '../core/site-path.js';
 import type { Statements } from './database.js';
 import { bytesOf, insertItem, type VerifiedVersion } from './items.js';
 import { ensureSite } from './slots.js';
@@ -162,6 +163,27 @@ export function versionChain(sql: Statements, head: Uint8Array): { versions: Ver
 export function versionItemIds(sql: Statements, infohash: Uint8Array): { id: Uint8Array; path: string }[] {
   return (sql.get('SELECT item_id, path FROM version_items WHERE infohash = ? ORDER BY path').all(requireInfohash(infohash)) as { item_id: Uint8Array; path: string }[])
     .map((row) => ({ id: bytesOf(row.item_id), path: row.path }));
+}
+
+/**
+ * The item of a stored version that an address path names (site-path.ts `pageCandidates`),
+ * read from the index without decoding the manifest (a 1,000-post manifest takes ~150 ms
+ * to decode and check in a cold process).
+ */
+export function versionPage(sql: Statements, infohash: Uint8Array, sitePath: string): { id: Uint8Array; path: string } | undefined {
+  const candidates = pageCandidates(sitePath);
+  const rows = sql.get('SELECT item_id, path FROM version_items WHERE infohash = ? AND path IN (?, ?, ?)').all(requireInfohash(infohash), ...candidates) as { item_id: Uint8Array; path: string }[];
+  for (const wanted of candidates) {
+    const row = rows.find((candidate) => candidate.path === wanted);
+    if (row !== undefined) return { id: bytesOf(row.item_id), path: row.path };
+  }
+  return undefined;
+}
+
+/** The path of item `id` in stored version `infohash`, if it is one of its items. */
+export function versionItemPath(sql: Statements, infohash: Uint8Array, id: Uint8Array): string | undefined {
+  const row = sql.get('SELECT path FROM version_items WHERE infohash = ? AND item_id = ?').get(requireInfohash(infohash), id) as { path: string } | undefined;
+  return row?.path;
 }
 
 /** The stored versions that hold item `id`, with its path in each, newest version first. */

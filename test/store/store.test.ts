@@ -351,3 +351,20 @@ test('a manifest read again is not decoded again, unless its stored bytes change
   assert.throws(() => store.manifest(v1.infohash), /no longer verifies/);
   store.close();
 });
+
+test('the page an address path names is found in the index, with the manifest rules (path, path/index.md, path.md)', () => {
+  const { store } = freshStore();
+  const items = [makeItem(alice, 'One', 1000), makeItem(alice, 'Two', 2000)];
+  const v = writeVersion(store.dataDir, alice, items, 2500, undefined, 'Site');
+  assert.equal(store.addVersion({ ...v, origin: 'test' }).ok, true);
+  const [first, second] = store.versionItems(v.infohash);
+  assert.ok(first !== undefined && second !== undefined);
+  assert.deepEqual(store.versionPage(v.infohash, first.path), first);
+  assert.deepEqual(store.versionPage(v.infohash, first.path.replace(/\.md$/, '')), first, 'without .md');
+  assert.equal(store.versionPage(v.infohash, ''), undefined, 'no index.md in this version');
+  assert.equal(store.versionPage(v.infohash, 'posts'), undefined);
+  assert.equal(store.versionItemPath(v.infohash, second.id), second.path);
+  assert.equal(store.versionItemPath(v.infohash, new Uint8Array(32)), undefined);
+  assert.equal(store.versionPage(new Uint8Array(20).fill(7), first.path), undefined, 'a version not stored');
+  store.close();
+});

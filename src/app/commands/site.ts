@@ -123,10 +123,11 @@ export async function getCommand(node: SiteNode, command: Extract<Command, { nam
       else out.note(`${describeSource(resolved)} → ${toHex(resolved.infohash)}`);
     },
   });
-  const { resolved, manifest, entry } = opened;
+  const { resolved, entry } = opened;
   const root = node.store.versionRoot(resolved.infohash);
   if (command.out !== undefined) {
-    if (root === undefined) throw new Error('a fetched version has no files');
+    const manifest = node.store.manifest(resolved.infohash)?.manifest;
+    if (root === undefined || manifest === undefined) throw new Error('a fetched version has no files');
     fs.mkdirSync(command.out, { recursive: true });
     fs.cpSync(root, command.out, { recursive: true, force: true });
     out.print(
@@ -139,7 +140,7 @@ export async function getCommand(node: SiteNode, command: Extract<Command, { nam
   const item = itemBytes === undefined ? undefined : decodeItem(itemBytes);
   if (item === undefined || !item.ok) throw new Error('a stored item cannot be read');
   if (item.value.body.kind !== 'text') {
-    throw new AppError('ERR_NOT_TEXT', `${entry.path} is a ${entry.mime} file, not a page: use --out DIR to write the files`);
+    throw new AppError('ERR_NOT_TEXT', `${entry.path} is a ${item.value.mime} file, not a page: use --out DIR to write the files`);
   }
   out.print(
     { event: 'page', path: entry.path, title: item.value.title, id: toHex(item.value.id), infohash: toHex(resolved.infohash), seq: resolved.seq?.toString(), source: resolved.source, text: item.value.body.text },
