@@ -46,7 +46,7 @@ interface Start {
 }
 
 interface AppStart extends Start {
-  /** Spawn to the welcome page painted (the app's first paint, before the node starts). */
+  /** Spawn to the window's first paint (before the node starts and the page opens). */
   readonly welcomeMs: number;
 }
 
@@ -83,7 +83,7 @@ async function measureApp(x: XServer, appDir: string, url: string, title: string
   const spawnedAt = performance.now();
   const app = startSwarmpress(['--data-dir', appDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0', url], { DISPLAY: x.display });
   try {
-    await app.waitFor((m) => m['automation'] === 'ready', 'the welcome page painted', 60_000);
+    await app.waitFor((m) => m['automation'] === 'ready', 'the window painted', 60_000);
     const welcomeMs = performance.now() - spawnedAt;
     const page = await app.waitFor((m) => m['automation'] === 'page', 'the first paint of the site page', 120_000);
     const startMs = performance.now() - spawnedAt;
@@ -149,7 +149,7 @@ export async function benchApp(x: XServer, options: AppBenchOptions): Promise<Fi
       warm.app.push(await measureApp(x, appDir, url, blog.title, undefined, undefined));
       warm.chromium.push(await measureChromium(html, profile, undefined));
       warm.post.push(await measureApp(x, appDir, postUrl, blog.newest.title, undefined, undefined));
-      process.stderr.write(`bench: app run ${run + 1}: cold ${cold.app.at(-1)?.startMs.toFixed(0)} ms (welcome ${cold.app.at(-1)?.welcomeMs.toFixed(0)}), warm ${warm.app.at(-1)?.startMs.toFixed(0)} ms (one post: ${warm.post.at(-1)?.startMs.toFixed(0)} ms), chromium cold ${cold.chromium.at(-1)?.startMs.toFixed(0)} / warm ${warm.chromium.at(-1)?.startMs.toFixed(0)} ms\n`);
+      process.stderr.write(`bench: app run ${run + 1}: cold ${cold.app.at(-1)?.startMs.toFixed(0)} ms (window ${cold.app.at(-1)?.welcomeMs.toFixed(0)}), warm ${warm.app.at(-1)?.startMs.toFixed(0)} ms (one post: ${warm.post.at(-1)?.startMs.toFixed(0)} ms), chromium cold ${cold.chromium.at(-1)?.startMs.toFixed(0)} / warm ${warm.chromium.at(-1)?.startMs.toFixed(0)} ms\n`);
     }
     const mib = (kib: number | undefined): number => (kib ?? Number.NaN) / 1024;
     const size = `${posts.toLocaleString('en')}-post site`;
@@ -181,8 +181,8 @@ export async function benchApp(x: XServer, options: AppBenchOptions): Promise<Fi
         subject: { label: 'swarmpress', unit: 'ms', values: warm.post.map((r) => r.startMs) },
       },
       {
-        id: 'app-start-welcome',
-        title: 'warm start: spawn to the welcome page painted (before the node starts and the site page opens)',
+        id: 'app-first-paint',
+        title: "warm start: spawn to the window's first paint (before the node starts and the site page opens)",
         subject: { label: 'swarmpress', unit: 'ms', values: warm.app.map((r) => r.welcomeMs) },
       },
     ];
