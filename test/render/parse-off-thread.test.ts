@@ -72,3 +72,24 @@ test('a long page shows its first screens first; the whole page is lexed after t
   assert.equal(firstScreensSource('short'), undefined);
   assert.equal(firstScreensSource(`\`\`\`\n${'code\n\n'.repeat(20_000)}`), undefined, 'never cut inside fenced code');
 });
+
+test('with idleMs, the thread ends once idle that long and the next page starts a fresh one; work in between keeps it', async () => {
+  assert.throws(() => new PlanWorker({ idleMs: 0 }), RangeError);
+  const worker = new PlanWorker({ idleMs: 300 });
+  try {
+    assert.equal(worker.running, false);
+    assert.equal((await worker.layout('# One')).title, 'One');
+    assert.equal(worker.running, true);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal((await worker.layout('# Two')).title, 'Two');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(worker.running, true, 'the second page restarted the idle time');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(worker.running, false, 'ended after 300 ms idle');
+    assert.equal((await worker.layout('# Three')).title, 'Three', 'a fresh thread lays out the next page');
+    assert.equal(worker.running, true);
+  } finally {
+    worker.close();
+  }
+  assert.equal(worker.running, false);
+});

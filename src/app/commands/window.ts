@@ -40,6 +40,12 @@ import { serve } from './serve.js';
 
 /** Loop mode for benchmarks only: SWARMPRESS_QT_LOOP=naive selects the 16 ms reference. */
 const LOOP_ENV = 'SWARMPRESS_QT_LOOP';
+/**
+ * The layout thread ends after this long without a page to lay out, and the next page
+ * starts a fresh one (~40 ms more for that page): a reader idling on a page, a kiosk all
+ * day, keep ~8 MiB less (PlanWorker `idleMs`).
+ */
+const LAYOUT_IDLE_MS = 10_000;
 /** Tests only: milliseconds in a minute of publish delay. */
 const PUBLISH_MINUTE_ENV = 'SWARMPRESS_TEST_MINUTE_MS';
 
@@ -100,7 +106,7 @@ async function showWindow(
   ensureDataDir(dataDir);
   // The layout thread starts first: it loads the lexer and warms it up on the other core
   // while this one loads Qt, so that the first page is not laid out by a cold thread.
-  const worker = new PlanWorker();
+  const worker = new PlanWorker({ idleMs: LAYOUT_IDLE_MS });
   void worker.warmUp();
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const loaded = loadQt({ loop });
