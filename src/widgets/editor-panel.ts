@@ -515,4 +515,4 @@ function countText(source: string, plan: LayoutPlan): string {
   return `${words} ${words === 1 ? 'word' : 'words'} · ${source.length} characters`;
 }
 
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'\u2019_-]*/gu;

@@ -64,7 +64,7 @@ function checkRange(text: string, range: TextRange): TextRange {
   return { start, end };
 }
 
-const WORD_CHAR = /[\p{L}\p{N}_'’-]/u;
+const WORD_CHAR = /[\p{L}\p{N}_'\u2019-]/u;
 
 /** The selection without surrounding white space; an empty selection inside a word grows to the word. */
 function trimmedOrWord(text: string, { start, end }: TextRange): TextRange {
