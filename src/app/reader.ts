@@ -15,9 +15,11 @@
 import { assertNever } from '../core/assert-never.js';
 import { formatAddress, parseAddress, resolveReference, type SwarmAddress } from '../core/address.js';
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js';
+import { decodeSitePointer } from '../core/bep46.js';
 import { decodeItem, type Item } from '../core/item.js';
 import type { LayoutPlan } from '../render/layout.js';
 import { folderSiteFiles } from '../render/site-files.js';
+import type { Store } from '../store/store.js';
 import type { FetchProgress, NodeEvent, Resolved, SiteNode } from '../net/site-node.js';
 import type { LibraryEntry, MainWindow } from '../widgets/main-window.js';
 import type { AppNode } from './app-node.js';
@@ -305,6 +307,8 @@ export class Reader {
     window.setProgress('busy');
     window.setStatus(address.kind === 'mutable' ? `Resolving ${canonical}: asking the DHT for the newest version…` : `Opening version ${canonical}…`);
     const tried: string[] = [];
+    /** The stored copy shown while the network was asked, if one was. */
+    let earlyShown: Resolved | undefined;
     try {
       const node = await this.#options.node.start();
       if (!current()) return;
@@ -317,11 +321,20 @@ export class Reader {
       } else if (version !== undefined && storedEntry !== undefined) {
         opened = { resolved: { infohash: version, source: 'infohash' }, entry: storedEntry };
       } else {
+        // A site stored here is shown at once while the network is asked for a newer
+        // version: the DHT may take seconds to answer, or never answer offline.
+        const early = address.kind === 'mutable' && version === undefined ? storedCopy(node, address) : undefined;
+        if (early !== undefined) {
+          await this.#showItem(node, address, canonical, early.resolved, early.entry, token);
+          if (!current()) return;
+          earlyShown = early.resolved;
+          window.setProgress('busy');
+        }
         opened = await openAddress(node, address, {
           timeoutMs: FETCH_TIMEOUT_MS,
           onResolved: (resolved) => {
             tried.push(resolved.source === 'dht' || resolved.source === 'lan' ? `the ${resolved.source === 'dht' ? 'DHT' : 'LAN'} answered with version ${resolved.seq?.toString() ?? '?'}` : resolved.source === 'stored' ? `the DHT: ${resolved.note ?? 'no answer'}; used the stored record` : 'opened by its infohash');
-            if (current()) window.setStatus(`Downloading ${resolved.seq === undefined ? 'the version' : `version ${resolved.seq.toString()}`}: finding peers…`);
+            if (current() && (earlyShown === undefined || !bytesEqual(earlyShown.infohash, resolved.infohash))) window.setStatus(`Downloading ${resolved.seq === undefined ? 'the version' : `version ${resolved.seq.toString()}`}: finding peers…`);
           },
           onProgress: (progress) => {
             if (!current()) return;
@@ -333,10 +346,22 @@ export class Reader {
       if (!current()) return;
       const entry = this.#history[this.#index];
       if (entry !== undefined && entry.address === canonical) entry.infohash = opened.resolved.infohash;
+      if (earlyShown !== undefined && bytesEqual(earlyShown.infohash, opened.resolved.infohash) && this.#shown !== undefined) {
+        // The stored copy is the newest: only what the status line says changes.
+        window.setProgress(undefined);
+        this.#showStatus(node.store, opened.resolved, this.#shown.siteKey);
+        return;
+      }
       await this.#showItem(node, address, canonical, opened.resolved, opened.entry, token);
     } catch (error) {
       if (!current()) return;
       const message = presentError(error).message;
+      if (earlyShown !== undefined && this.#shown !== undefined) {
+        // The stored copy stays; the status line says why it is the one shown.
+        window.setProgress(undefined);
+        this.#showStatus(this.#options.node.node?.store, { ...earlyShown, note: message }, this.#shown.siteKey);
+        return;
+      }
       window.setProgress(undefined);
       this.#shown = undefined;
       this.#showActions();
@@ -385,6 +410,17 @@ export class Reader {
     });
     this.#window.setProgress(undefined);
     this.#showActions();
+    this.#showStatus(store, resolved, siteKey);
+    if (this.#options.kiosk === true && siteKey !== undefined && address.kind === 'mutable' && !store.isFollowing('site', siteKey)) {
+      store.noteSite({ key: siteKey, origin: 'follow' });
+      store.follow('site', siteKey);
+    }
+    this.refreshLibrary();
+  }
+
+  /** What the status line says about the version shown and how it was found. */
+  #showStatus(store: Store | undefined, resolved: Resolved, siteKey: Uint8Array | undefined): void {
+    const version = store?.version(resolved.infohash);
     const seq = resolved.seq?.toString() ?? '?';
     const made = version === undefined ? '' : new Date(version.createdMs).toLocaleString();
     switch (resolved.source) {
@@ -393,7 +429,7 @@ export class Reader {
         break;
       case 'dht':
       case 'lan':
-        this.#window.setStatus(`Version ${seq} of ${(siteKey === undefined ? undefined : store.site(siteKey)?.title) ?? 'this site'}, from ${made}${resolved.source === 'lan' ? ' (from a LAN neighbour)' : ''}.`);
+        this.#window.setStatus(`Version ${seq} of ${(siteKey === undefined ? undefined : store?.site(siteKey)?.title) ?? 'this site'}, from ${made}${resolved.source === 'lan' ? ' (from a LAN neighbour)' : ''}.`);
         break;
       case 'infohash':
         this.#window.setStatus(`A fixed version${made === '' ? '' : `, from ${made}`}.`);
@@ -401,11 +437,6 @@ export class Reader {
       default:
         assertNever(resolved.source, 'resolve source');
     }
-    if (this.#options.kiosk === true && siteKey !== undefined && address.kind === 'mutable' && !store.isFollowing('site', siteKey)) {
-      store.noteSite({ key: siteKey, origin: 'follow' });
-      store.follow('site', siteKey);
-    }
-    this.refreshLibrary();
   }
 
   async #showMessage(address: string, markdown: string): Promise<void> {
@@ -441,4 +472,19 @@ export class Reader {
     this.refreshLibrary();
     if (isShown) this.#window.setStatus(`Version ${typeof event['seq'] === 'string' ? event['seq'] : '?'} of this site arrived: press F5 to show it.`);
   }
+}
+
+/**
+ * The page `address` names in the newest version of its site that a stored record names,
+ * if that version and page are stored here (and the site is not blocked).
+ */
+function storedCopy(node: SiteNode, address: Extract<SwarmAddress, { kind: 'mutable' }>): { resolved: Resolved; entry: PageEntry } | undefined {
+  const store = node.store;
+  if (store.isBlocked(address.publicKey)) return undefined;
+  const record = store.latestRecord(address.publicKey, address.salt);
+  const pointer = record === undefined ? undefined : decodeSitePointer(record.value);
+  if (record === undefined || pointer === undefined || !pointer.ok) return undefined;
+  const entry = store.versionPage(pointer.value, address.path);
+  if (entry === undefined) return undefined;
+  return { resolved: { infohash: pointer.value, key: address.publicKey, seq: record.seq, source: 'stored', note: 'asking the network for a newer version…' }, entry };
 }

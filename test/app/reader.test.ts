@@ -5,6 +5,7 @@
  * 127.0.0.1. Screenshots of every window are kept as artifacts.
  */
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { grabWindow, pageText, untilDump, writeFiles } from '../helpers/app-window.js';
@@ -207,4 +208,40 @@ test('--kiosk URL: fullscreen and read-only; it follows the site and shows a new
   await grabWindow(app, 'app-kiosk-updated.png');
   app.send({ cmd: 'close' });
   assert.deepEqual(await app.waitExit(30_000), { code: 0, signal: null }, app.stderr);
+});
+
+test('a stored site is shown at once while a DHT that never answers is asked, and stays when the lookup gives up', async () => {
+  // A network of its own, gone before the app starts: nothing the app remembers can answer.
+  const dht = await startDhtNetwork(3);
+  const own = localArgs(dht.nodes[0]?.listenPort ?? 0);
+  const b = await startServe(path.join(root, 'S'), dht.nodes[0]?.listenPort ?? 0);
+  const site = writeFiles(path.join(root, 'site-slow'), { 'index.md': '# Field notes\n\nRain again.\n' });
+  const appDir = path.join(root, 'slow-app');
+  let url: string;
+  try {
+    const published = await runCli(['publish', site, '--json', '--data-dir', b.dataDir, ...own]);
+    assert.equal(published.code, 0, published.stderr);
+    url = published.messages.at(-1)?.['url'] as string;
+    const followed = await runCli(['follow', url, '--data-dir', appDir, ...own]);
+    assert.match(followed.stderr, /fetched version 0/);
+  } finally {
+    await b.stop();
+    await dht.close();
+  }
+  // The app's only DHT node drops every packet.
+  const silent = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+  try {
+    const app = await startApp(appDir, ['--listen', '127.0.0.1:0', '--dht-bootstrap', `127.0.0.1:${silent.address().port}`, '--no-lan']);
+    await typeAddress(WELCOME_TITLE, url);
+    const early = await untilDump(app, (dump) => pageText(dump).includes('Rain again.'), 'the stored copy while the DHT is asked', 10_000);
+    assert.match(early['status'] as string, /^stored copy, version 0, from .+ \(asking the network for a newer version…\)$/);
+    const settled = await untilDump(app, (dump) => !/asking the network/.test(dump['status'] as string), 'the end of the lookup', 60_000);
+    assert.match(settled['status'] as string, /^stored copy, version 0, from .+ \((the DHT lookup timed out|no DHT node had a record)\)$/);
+    assert.ok(pageText(settled).includes('Rain again.'), 'the stored copy stays');
+    app.send({ cmd: 'close' });
+    assert.deepEqual(await app.waitExit(30_000), { code: 0, signal: null }, app.stderr);
+  } finally {
+    silent.close();
+  }
 });
