@@ -1,11 +1,15 @@
 /**
  * Transfer benchmarks on loopback (issue #3): one site of SIZE bytes, side by side in one
- * run — swarmpress -> swarmpress (hybrid torrent, two libtorrent sessions), aria2c ->
- * aria2c (the same data as a v1 torrent, since aria2 1.36 cannot read hybrid ones), and
- * raw TCP on loopback; plus the resident memory of a process seeding 100 small torrents.
+ * run — swarmpress -> swarmpress (two libtorrent sessions in this process) with a v1
+ * torrent, the format site versions are published in, and with a hybrid v1+v2 one (every
+ * byte hashed twice: SHA-1 and SHA-256); aria2c -> aria2c (the v1 torrent: aria2 1.36
+ * cannot read hybrid ones); raw TCP on loopback. Also the CPU time both sessions spend per
+ * GiB, which bounds the throughput on a machine of few cores, and the resident memory of
+ * a process seeding 100 small torrents.
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { createTorrent, TorrentSession } from '../../src/net/session.js';
 import { startAria2 } from '../helpers/aria2.js';
@@ -33,18 +37,26 @@ function writeSite(root: string, bytes: number): string {
   return site;
 }
 
-async function swarmpressToSwarmpress(root: string, site: string, run: number): Promise<number> {
-  const created = await createTorrent(site, { pieceSize: PIECE_SIZE });
+interface Moved {
+  readonly ms: number;
+  /** CPU time of this process (both sessions) while it moved the data, user + system. */
+  readonly cpuMs: number;
+}
+
+async function swarmpressToSwarmpress(root: string, site: string, run: number, format: 'v1' | 'hybrid'): Promise<Moved> {
+  const created = await createTorrent(site, { pieceSize: PIECE_SIZE, format });
   const seeder = new TorrentSession(LOOPBACK);
   const leecher = new TorrentSession(LOOPBACK);
   try {
     const id = seeder.addTorrent({ torrent: created.torrent, savePath: root, seedMode: true }).id;
     await seeder.waitFinished(id, 120_000);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     leecher.addTorrent({ torrent: created.torrent, savePath: path.join(root, `sp-out-${run}`) });
     leecher.connectPeer(id, { host: '127.0.0.1', port: seeder.listenPort });
     await leecher.waitFinished(id, 600_000);
-    return performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
   } finally {
     await Promise.all([seeder.close(), leecher.close()]);
     fs.rmSync(path.join(root, `sp-out-${run}`), { recursive: true, force: true });
@@ -126,31 +138,46 @@ export async function benchTransfer(options: { smoke: boolean }): Promise<Figure
     const v1 = await createTorrent(site, { pieceSize: PIECE_SIZE, format: 'v1' });
     const torrentFile = path.join(root, 'site-v1.torrent');
     fs.writeFileSync(torrentFile, v1.torrent);
-    const ours: number[] = [];
+    const ours: Moved[] = [];
+    const hybrid: Moved[] = [];
     const aria2: number[] = [];
     const tcp: number[] = [];
     for (let run = 0; run < runs; run++) {
-      ours.push(await swarmpressToSwarmpress(root, site, run));
+      ours.push(await swarmpressToSwarmpress(root, site, run, 'v1'));
+      hybrid.push(await swarmpressToSwarmpress(root, site, run, 'hybrid'));
       aria2.push(await aria2ToAria2(root, site, torrentFile, run));
       tcp.push(await rawTcp(size));
     }
     const mbps = (ms: number): number => size / 1e6 / (ms / 1000);
+    const gib = size / 2 ** 30;
     const memory = await seedingMemory(root, options.smoke ? 5 : 100);
     const label = options.smoke ? '8 MiB' : '1 GiB';
     return [
       {
         id: 'transfer-vs-aria2',
-        title: `${label} site over loopback, swarmpress → swarmpress`,
-        subject: { label: 'swarmpress (libtorrent, hybrid torrent)', unit: 'MB/s', values: ours.map(mbps) },
+        title: `${label} site over loopback, swarmpress → swarmpress (a v1 torrent, as site versions are published)`,
+        subject: { label: 'swarmpress (libtorrent)', unit: 'MB/s', values: ours.map((r) => mbps(r.ms)) },
         reference: { label: 'aria2c → aria2c (v1 torrent)', unit: 'MB/s', values: aria2.map(mbps) },
         target: '≥ 1.0× aria2c',
       },
       {
         id: 'transfer-vs-tcp',
         title: `${label} site over loopback, share of raw TCP`,
-        subject: { label: 'swarmpress', unit: 'MB/s', values: ours.map(mbps) },
+        subject: { label: 'swarmpress', unit: 'MB/s', values: ours.map((r) => mbps(r.ms)) },
         reference: { label: 'raw TCP on loopback (Node)', unit: 'MB/s', values: tcp.map(mbps) },
         target: '≥ 0.4× raw TCP',
+      },
+      {
+        id: 'transfer-hybrid',
+        title: `${label} site over loopback, swarmpress → swarmpress with a hybrid v1+v2 torrent (SHA-1 and SHA-256 of every byte)`,
+        subject: { label: 'swarmpress, hybrid torrent', unit: 'MB/s', values: hybrid.map((r) => mbps(r.ms)) },
+        reference: { label: 'the same, v1 torrent', unit: 'MB/s', values: ours.map((r) => mbps(r.ms)) },
+      },
+      {
+        id: 'transfer-cpu',
+        title: `CPU time of both sessions per GiB moved over loopback, v1 torrent (cores × seconds; ${os.cpus().length} cores can give ${os.cpus().length} s per second)`,
+        subject: { label: 'swarmpress (seeder + leecher)', unit: 's/GiB', values: ours.map((r) => r.cpuMs / 1000 / gib) },
+        reference: { label: 'hybrid torrent', unit: 's/GiB', values: hybrid.map((r) => r.cpuMs / 1000 / gib) },
       },
       {
         id: 'seed-100-rss',
