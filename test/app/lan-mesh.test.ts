@@ -122,7 +122,7 @@ test('B, stopped while A publishes, catches up on restart from C after A left', 
   assert.match(page['text'] as string, /Market on Sunday/);
 });
 
-/** Runs inside the spoofing host: fake mDNS claims and forged BEP 10 records, then reports. */
+/** Runs inside the spoofing host: fake mDNS claims, forged BEP 10 records and LSD garbage, then reports. */
 const SPOOFER = `
 const [lanUrl, sessionUrl, address, key, infohash, targets] = process.argv.slice(2);
 const { LanDiscovery } = await import(lanUrl);
@@ -137,13 +137,31 @@ const forged = Buffer.from('d1:k32:' + Buffer.from(key, 'hex').toString('latin1'
 let sent = 0;
 for (let i = 0; i < 50; i++) sent += await session.sendExtension(id, i % 2 === 0 ? forged : Buffer.from('junk ' + i));
 sent += await session.sendExtension(id, Buffer.alloc(16000, 0x64));
-console.log(JSON.stringify({ sent }));
+// Malformed and flooding LSD (BEP 14) datagrams to its multicast group, from this host.
+const dgram = await import('node:dgram');
+const crypto = await import('node:crypto');
+const lsd = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+await new Promise((resolve) => lsd.bind(0, address, resolve));
+lsd.setMulticastInterface(address);
+const toLsd = (datagram) => new Promise((resolve) => lsd.send(datagram, 6771, '239.192.152.143', () => resolve(1)));
+const search = (port, hashes, extra = '') => 'BT-SEARCH * HTTP/1.1\\r\\nHost: 239.192.152.143:6771\\r\\nPort: ' + port + '\\r\\n' + hashes.map((h) => 'Infohash: ' + h + '\\r\\n').join('') + extra + '\\r\\n\\r\\n';
+const genuine = search(6881, [infohash]);
+let lsdSent = 0;
+for (let cut = 0; cut < genuine.length; cut++) lsdSent += await toLsd(Buffer.from(genuine.slice(0, cut)));
+for (const port of ['0', '99999', '-1', 'abc', '6881 6882', '1'.repeat(400)]) lsdSent += await toLsd(Buffer.from(search(port, [infohash])));
+for (const hash of ['', 'zz'.repeat(20), infohash.slice(0, 39), infohash + '00', 'x'.repeat(4000)]) lsdSent += await toLsd(Buffer.from(search(6881, [hash])));
+lsdSent += await toLsd(Buffer.from(search(6881, Array.from({ length: 1200 }, () => crypto.randomBytes(20).toString('hex')))));
+lsdSent += await toLsd(Buffer.from(search(6881, [infohash], 'cookie: ' + 'c'.repeat(60000) + '\\r\\n').slice(0, 65000)));
+for (let i = 0; i < 200; i++) lsdSent += await toLsd(crypto.randomBytes(1 + (i * 37) % 1400));
+for (let i = 0; i < 3000; i++) lsdSent += await toLsd(Buffer.from(search(1024 + i, [crypto.randomBytes(20).toString('hex')])));
+lsd.close();
+console.log(JSON.stringify({ sent, lsdSent }));
 await new Promise((resolve) => setTimeout(resolve, 3000));
 await session.close();
 await lan.close();
 `;
 
-test('a spoofing host with forged records and fake mDNS claims of a higher seq changes nothing', { skip, timeout: 120_000 }, async () => {
+test('a spoofing host with forged records, fake mDNS claims of a higher seq and malformed or flooding LSD packets changes nothing', { skip, timeout: 120_000 }, async () => {
   assert.notEqual(key, '', 'the first tests ran');
   const spoofHost = lan.hosts[3];
   assert.ok(spoofHost !== undefined);
@@ -153,6 +171,7 @@ test('a spoofing host with forged records and fake mDNS claims of a higher seq c
   const spoofer = spoofHost.startNode([script, dist('lan.js'), dist('session.js'), spoofHost.address, key, latestInfohash, [b.host.address, c.host.address].join(',')], { env: ENV });
   const report = await spoofer.waitFor((m) => typeof m['sent'] === 'number', 'the spoofer to send', 60_000);
   assert.ok((report['sent'] as number) > 0, 'the forged records reached a node');
+  assert.ok((report['lsdSent'] as number) > 3000, 'the LSD garbage and flood were sent');
   const exit = await spoofer.waitExit(30_000);
   assert.equal(exit.code, 0, spoofer.stderr);
   for (const node of [b, c]) {
