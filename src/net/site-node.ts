@@ -553,17 +553,15 @@ export class SiteNode {
         if ((error as AppError).code !== 'ERR_TIMEOUT') throw error;
         note = 'the DHT lookup timed out';
       }
+      // A LAN with no way to the internet: the DHT knows nothing, a neighbour that says it
+      // holds a newer version may hand over its record.
+      const fromLan = await this.#resolveFromLan(key, salt, stored?.seq, { onlyClaimed: true, timeoutMs: options.timeoutMs });
+      if (fromLan.resolved !== undefined) return fromLan.resolved;
+      if (fromLan.asked) note += '; no LAN neighbour handed over a newer record';
     } else if (this.#lan !== undefined && salt.length === 0) {
-      const claimed = this.#lan.claimedSeq(key);
-      if (stored === undefined || (claimed !== undefined && claimed > stored.seq)) {
-        const waitMs = stored === undefined ? options.timeoutMs ?? this.#dhtTimeoutMs : Math.min(LAN_NEWER_WAIT_MS, options.timeoutMs ?? LAN_NEWER_WAIT_MS);
-        const record = await this.#askLan(key, stored?.seq, waitMs);
-        const pointer = record === undefined ? undefined : decodeSitePointer(record.value);
-        if (record !== undefined && pointer?.ok === true) return { infohash: pointer.value, key, seq: record.seq, source: 'lan' };
-        note = 'the DHT is switched off and no LAN neighbour handed over a newer record';
-      } else {
-        note = 'the DHT is switched off';
-      }
+      const fromLan = await this.#resolveFromLan(key, salt, stored?.seq, { onlyClaimed: false, timeoutMs: options.timeoutMs });
+      if (fromLan.resolved !== undefined) return fromLan.resolved;
+      note = fromLan.asked ? 'the DHT is switched off and no LAN neighbour handed over a newer record' : 'the DHT is switched off';
     } else {
       note = 'the DHT is switched off';
     }
@@ -872,6 +870,29 @@ export class SiteNode {
   }
 
   /** Waits for a LAN neighbour to hand over a record of `key` newer than `aboveSeq`. */
+  /**
+   * A record newer than `storedSeq` from a LAN neighbour, when LAN discovery runs. Asked
+   * when a neighbour claims a newer seq (waiting LAN_NEWER_WAIT_MS at most), and, unless
+   * `onlyClaimed`, also when nothing is stored (waiting as long as the read may take: a
+   * neighbour's announcement may not have arrived yet).
+   */
+  async #resolveFromLan(
+    key: Uint8Array,
+    salt: Uint8Array,
+    storedSeq: bigint | undefined,
+    options: { onlyClaimed: boolean; timeoutMs: number | undefined },
+  ): Promise<{ resolved?: Resolved; asked: boolean }> {
+    if (this.#lan === undefined || salt.length !== 0) return { asked: false };
+    const claimed = this.#lan.claimedSeq(key);
+    const claimsNewer = claimed !== undefined && (storedSeq === undefined || claimed > storedSeq);
+    if (!claimsNewer && (storedSeq !== undefined || options.onlyClaimed)) return { asked: false };
+    const waitMs = storedSeq === undefined ? options.timeoutMs ?? this.#dhtTimeoutMs : Math.min(LAN_NEWER_WAIT_MS, options.timeoutMs ?? LAN_NEWER_WAIT_MS);
+    const record = await this.#askLan(key, storedSeq, waitMs);
+    const pointer = record === undefined ? undefined : decodeSitePointer(record.value);
+    if (record === undefined || pointer?.ok !== true) return { asked: true };
+    return { resolved: { infohash: pointer.value, key, seq: record.seq, source: 'lan' }, asked: true };
+  }
+
   async #askLan(key: Uint8Array, aboveSeq: bigint | undefined, timeoutMs: number): Promise<MutableRecord | undefined> {
     const lan = this.#lan;
     if (lan === undefined) return undefined;

@@ -1,5 +1,5 @@
 /**
- * Issue #8 on real hosts (network namespaces on one bridge), the DHT off everywhere: sites
+ * Issue #8 on real hosts (network namespaces on one bridge), the DHT off or unreachable: sites
  * are found over mDNS and new versions pushed over BEP 10.
  */
 import assert from 'node:assert/strict';
@@ -180,5 +180,27 @@ test('a spoofing host with forged records, fake mDNS claims of a higher seq and 
     assert.equal(page['infohash'], latestInfohash);
     assert.equal(node.process.child.exitCode, null, 'the node still runs');
     assert.ok(!node.process.messages.some((m) => m['event'] === 'pushed' && m['seq'] === '9999'));
+  }
+});
+
+test('a node with the DHT on (its default) but no way to the internet reads the site from its LAN neighbours', { skip, timeout: 120_000 }, async () => {
+  assert.notEqual(url, '', 'the first tests ran');
+  const host = lan.hosts[3];
+  assert.ok(host !== undefined);
+  const dataDir = path.join(dir, 'd');
+  // No --no-dht: the public bootstrap nodes, which this host has no route to.
+  const withDht = (): string[] => ['--data-dir', dataDir, '--listen', `${host.address}:${PORT}`];
+  const process_ = host.startNode([SWARMPRESS_BIN, 'serve', '--json', ...withDht()], { env: ENV, cwd: REPO_ROOT });
+  try {
+    await process_.waitFor((m) => m['event'] === 'lan', 'LAN discovery to start', 30_000);
+    const result = await host.exec(process.execPath, [SWARMPRESS_BIN, 'get', url, '--json', ...withDht()], 90_000);
+    assert.equal(result.code, 0, result.stderr);
+    const page = JSON.parse(result.stdout.split('\n').filter((line) => line.startsWith('{')).at(-1) ?? '{}') as Message;
+    assert.equal(page['source'], 'lan');
+    assert.equal(page['seq'], latestSeq.toString());
+    assert.match(page['text'] as string, /Market on Sunday/);
+  } finally {
+    process_.child.kill('SIGTERM');
+    await process_.waitExit(20_000);
   }
 });
