@@ -145,6 +145,12 @@ export async function onNode(
   if (delegated !== undefined) return delegated;
   const node = startNode(common, { transient: true });
   try {
+    // A read with no node running here still asks the LAN neighbours (a mesh without
+    // internet); the node is announced on the LAN for as long as the command runs.
+    if (command.name === 'get' || command.name === 'follow') {
+      const lan = lanOptions(common);
+      if (lan !== undefined) await node.startLan(lan).catch((error: unknown) => { out.note(`LAN discovery did not start: ${error instanceof Error ? error.message : String(error)}`); });
+    }
     return await run(node, absolute, out, false);
   } finally {
     await stopNode(node);

@@ -204,3 +204,15 @@ test('a node with the DHT on (its default) but no way to the internet reads the 
     await process_.waitExit(20_000);
   }
 });
+
+test('`swarmpress get` with no node running on its host asks the LAN neighbours too', { skip, timeout: 120_000 }, async () => {
+  assert.notEqual(url, '', 'the first tests ran');
+  const host = lan.hosts[3];
+  assert.ok(host !== undefined);
+  const result = await host.exec(process.execPath, [SWARMPRESS_BIN, 'get', url, '--json', ...hostArgs(host, path.join(dir, 'e'))], 90_000);
+  assert.equal(result.code, 0, result.stderr);
+  const page = JSON.parse(result.stdout.split('\n').filter((line) => line.startsWith('{')).at(-1) ?? '{}') as Message;
+  assert.equal(page['source'], 'lan');
+  assert.equal(page['seq'], latestSeq.toString());
+  assert.match(page['text'] as string, /Market on Sunday/);
+});
