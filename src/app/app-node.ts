@@ -14,18 +14,28 @@ import type { ControlServer } from './control.js';
 import { presentError } from './messages.js';
 import { listenForCommands, startDuties, startLan, type NodeDuties } from './node-duties.js';
 import { lanOptions, startNode, stopNode } from './node-setup.js';
+import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
+import { Store } from '../store/store.js';
 
 export class AppNode {
   readonly #common: CommonOptions;
   readonly #listeners = new Set<(event: NodeEvent) => void>();
   #started: Promise<SiteNode> | undefined;
+  /** The store, when it was opened before the node (openStore). */
+  #store: Store | undefined;
   #node: SiteNode | undefined;
   #control: ControlServer | undefined;
   #duties: NodeDuties | undefined;
   #closed = false;
+  #markRunning: { resolve: (node: SiteNode) => void; reject: (error: unknown) => void } | undefined;
+  readonly #running = new Promise<SiteNode>((resolve, reject) => {
+    this.#markRunning = { resolve, reject };
+  });
 
   constructor(common: CommonOptions) {
     this.#common = common;
+    // A failed start is reported by start() to its caller; nobody need listen here.
+    this.#running.catch(() => undefined);
   }
 
   /** Calls `listener` with every event of the node (from any thread of work, on the JS thread). */
@@ -36,8 +46,34 @@ export class AppNode {
 
   /** The node once it runs (started on the first call); rejects with why it cannot run. */
   start(): Promise<SiteNode> {
-    this.#started ??= this.#start();
+    if (this.#started === undefined) {
+      this.#started = this.#start();
+      this.#started.then((node) => this.#markRunning?.resolve(node), (error: unknown) => this.#markRunning?.reject(error));
+    }
     return this.#started;
+  }
+
+  /**
+   * The data folder's store, opened now if the node has not started yet (and then handed to
+   * the node): stored pages can be read before the swarm node runs. Undefined when it cannot
+   * be opened (start() reports why) or the app is closing.
+   */
+  openStore(): Store | undefined {
+    if (this.#node !== undefined) return this.#node.store;
+    if (this.#closed) return undefined;
+    if (this.#store === undefined && this.#started === undefined) {
+      try {
+        this.#store = Store.open({ dataDir: ensureDataDir(resolveDataDir(this.#common.dataDir)) });
+      } catch {
+        return undefined;
+      }
+    }
+    return this.#store;
+  }
+
+  /** Settles as start() does, whoever calls it first; never starts the node itself. */
+  started(): Promise<SiteNode> {
+    return this.#running;
   }
 
   /** The running node, if it runs already. */
@@ -69,7 +105,8 @@ export class AppNode {
         }
       }
     };
-    const node = startNode(this.#common, { log });
+    const node = startNode(this.#common, { log, ...(this.#store === undefined ? {} : { store: this.#store }) });
+    this.#store = undefined;
     try {
       this.#control = await listenForCommands(node);
     } catch (error) {
@@ -105,5 +142,8 @@ export class AppNode {
     const node = this.#node;
     this.#node = undefined;
     if (node !== undefined) await stopNode(node);
+    // Opened for reading while the node never started.
+    this.#store?.close();
+    this.#store = undefined;
   }
 }

@@ -87,9 +87,10 @@ export function saveSessionState(node: SiteNode): void {
  * nodes do not add it to their routing tables, where it would soon be a dead entry that
  * every lookup waits for.
  */
-export function startNode(common: CommonOptions, options: { log?: (event: NodeEvent) => void; transient?: boolean } = {}): SiteNode {
+export function startNode(common: CommonOptions, options: { log?: (event: NodeEvent) => void; transient?: boolean; store?: Store } = {}): SiteNode {
   const dataDir = ensureDataDir(resolveDataDir(common.dataDir));
-  const store = Store.open({ dataDir });
+  // A store opened already (the window reads stored pages before the node starts) becomes the node's.
+  const store = options.store ?? Store.open({ dataDir });
   try {
     const session = sessionOptions(common, dataDir);
     const format = process.env['SWARMPRESS_TORRENT_FORMAT'];
@@ -103,7 +104,7 @@ export function startNode(common: CommonOptions, options: { log?: (event: NodeEv
       ...(options.log === undefined ? {} : { log: options.log }),
     });
   } catch (error) {
-    store.close();
+    if (options.store === undefined) store.close();
     throw error;
   }
 }

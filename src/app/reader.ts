@@ -20,7 +20,7 @@ import { decodeItem, type Item } from '../core/item.js';
 import type { LayoutPlan } from '../render/layout.js';
 import { folderSiteFiles } from '../render/site-files.js';
 import type { Store } from '../store/store.js';
-import type { FetchProgress, NodeEvent, Resolved, SiteNode } from '../net/site-node.js';
+import type { FetchProgress, NodeEvent, Resolved } from '../net/site-node.js';
 import type { LibraryEntry, MainWindow } from '../widgets/main-window.js';
 import type { AppNode } from './app-node.js';
 import { presentError } from './messages.js';
@@ -310,6 +310,23 @@ export class Reader {
     /** The stored copy shown while the network was asked, if one was. */
     let earlyShown: Resolved | undefined;
     try {
+      // A site stored here is shown at once, from the store alone (the swarm node may still
+      // be starting), while the network is asked for a newer version: the DHT may take
+      // seconds to answer, or never answer offline.
+      const earlyStore = address.kind === 'mutable' && version === undefined ? this.#options.node.openStore() : undefined;
+      const early = earlyStore === undefined || address.kind !== 'mutable' ? undefined : storedCopy(earlyStore, address);
+      if (earlyStore !== undefined && early !== undefined) {
+        await this.#showItem(earlyStore, address, canonical, early.resolved, early.entry, token);
+        if (!current()) return;
+        earlyShown = early.resolved;
+        window.setProgress('busy');
+        // The node starts once the page is on screen and what waited for that paint ran
+        // (starting libtorrent takes ~60 ms of this thread).
+        await new Promise<void>((resolve) => {
+          window.onNextPaint(() => setTimeout(resolve, 0));
+        });
+        if (!current()) return;
+      }
       const node = await this.#options.node.start();
       if (!current()) return;
       let opened: { resolved: Resolved; entry: PageEntry };
@@ -321,15 +338,6 @@ export class Reader {
       } else if (version !== undefined && storedEntry !== undefined) {
         opened = { resolved: { infohash: version, source: 'infohash' }, entry: storedEntry };
       } else {
-        // A site stored here is shown at once while the network is asked for a newer
-        // version: the DHT may take seconds to answer, or never answer offline.
-        const early = address.kind === 'mutable' && version === undefined ? storedCopy(node, address) : undefined;
-        if (early !== undefined) {
-          await this.#showItem(node, address, canonical, early.resolved, early.entry, token);
-          if (!current()) return;
-          earlyShown = early.resolved;
-          window.setProgress('busy');
-        }
         opened = await openAddress(node, address, {
           timeoutMs: FETCH_TIMEOUT_MS,
           onResolved: (resolved) => {
@@ -352,7 +360,7 @@ export class Reader {
         this.#showStatus(node.store, opened.resolved, this.#shown.siteKey);
         return;
       }
-      await this.#showItem(node, address, canonical, opened.resolved, opened.entry, token);
+      await this.#showItem(node.store, address, canonical, opened.resolved, opened.entry, token);
     } catch (error) {
       if (!current()) return;
       const message = presentError(error).message;
@@ -371,8 +379,7 @@ export class Reader {
     }
   }
 
-  async #showItem(node: SiteNode, address: SwarmAddress, canonical: string, resolved: Resolved, entry: PageEntry, token: number): Promise<void> {
-    const store = node.store;
+  async #showItem(store: Store, address: SwarmAddress, canonical: string, resolved: Resolved, entry: PageEntry, token: number): Promise<void> {
     const bytes = store.itemBytes(entry.id);
     const decoded = bytes === undefined ? undefined : decodeItem(bytes);
     if (decoded === undefined || !decoded.ok) throw new Error(`the stored item of ${entry.path} cannot be read`);
@@ -478,8 +485,7 @@ export class Reader {
  * The page `address` names in the newest version of its site that a stored record names,
  * if that version and page are stored here (and the site is not blocked).
  */
-function storedCopy(node: SiteNode, address: Extract<SwarmAddress, { kind: 'mutable' }>): { resolved: Resolved; entry: PageEntry } | undefined {
-  const store = node.store;
+function storedCopy(store: Store, address: Extract<SwarmAddress, { kind: 'mutable' }>): { resolved: Resolved; entry: PageEntry } | undefined {
   if (store.isBlocked(address.publicKey)) return undefined;
   const record = store.latestRecord(address.publicKey, address.salt);
   const pointer = record === undefined ? undefined : decodeSitePointer(record.value);

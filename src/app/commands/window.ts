@@ -271,14 +271,17 @@ async function showWindow(
   window.onNextPaint(() => {
     const paintedMs = performance.now() - startedAt;
     if (automation !== undefined) announceReady({ pid: process.pid, loop, sinceWindowMs: paintedMs, sinceStartMs: performance.now() });
-    // The node starts after the first paint: the welcome page never waits for libtorrent.
-    appNode.start().then(
+    // The address given is opened now: a stored copy is shown from the store while the
+    // node starts (the reader waits for the node only for the network).
+    if (command.url !== undefined) {
+      showsAsset = false;
+      reader.navigate(command.url);
+    }
+    // The node starts after the first paint: the window never waits for libtorrent. With
+    // an address, the reader starts it once a stored copy is on screen, or at once.
+    (command.url === undefined ? appNode.start() : appNode.started()).then(
       () => {
         reader.refreshLibrary();
-        if (command.url !== undefined) {
-          showsAsset = false;
-          reader.navigate(command.url);
-        }
       },
       (error: unknown) => {
         window.setStatus(`The swarm node did not start: ${error instanceof Error ? error.message : String(error)}. Pages cannot be fetched or published.`);
