@@ -43,6 +43,27 @@ export interface DumpNode {
   readonly style: Readonly<Record<string, string | number | boolean>>;
   /** Table cells, row by row (header first), read back from their labels. */
   readonly cells?: readonly (readonly string[])[];
+  /**
+   * Where the block is on the screen now, for blocks a person clicks in (text with links,
+   * media): present only while the block is shown as widgets.
+   */
+  readonly screen?: ScreenRect;
+  /** Where the block's own button (a media block's Play) is on the screen now, same rule. */
+  readonly buttonScreen?: ScreenRect;
+}
+
+/** A rectangle in global screen coordinates, in pixels. */
+export interface ScreenRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Where `widget` is on the screen (QWidget.mapToGlobal of its top-left corner). */
+export function screenRectOf(qt: Qt, widget: NodeGui.QWidget): ScreenRect {
+  const origin = widget.mapToGlobal(new qt.QPoint(0, 0));
+  return { x: origin.x(), y: origin.y(), width: widget.width(), height: widget.height() };
 }
 
 /** A block shown as widgets. */
@@ -52,9 +73,11 @@ export interface BlockWidget {
   readonly reusable: Reusable | undefined;
   /** The label whose text find-in-page selects, when there is one. */
   readonly label: NodeGui.QLabel | undefined;
+  /** The button that acts on the whole block (a media block's Play), when there is one. */
+  readonly button?: NodeGui.QPushButton;
   /** Height at `width` pixels, as Qt lays it out. */
   measure(width: number): number;
-  dump(): Omit<DumpNode, 'indent' | 'quote' | 'links'>;
+  dump(): Omit<DumpNode, 'indent' | 'quote' | 'links' | 'screen' | 'buttonScreen'>;
 }
 
 /** Qt::AlignAbsolute (qnamespace.h), missing from NodeGui's enum. */
@@ -426,6 +449,7 @@ function createMedia(context: BlockContext, block: Extract<LayoutBlock, { kind: 
     widget: box,
     reusable: undefined,
     label: name,
+    button: play,
     measure: (width) => {
       const height = box.heightForWidth(width);
       return height > 0 ? height : box.sizeHint().height();

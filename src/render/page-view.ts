@@ -13,7 +13,7 @@
 import type * as NodeGui from '@nodegui/nodegui';
 import { blockText, type LayoutBlock, type LayoutPlan } from './layout.js';
 import {
-  createBlockWidget, createReusable, poolKeyOf,
+  createBlockWidget, createReusable, poolKeyOf, screenRectOf,
   type BlockAction, type BlockContext, type BlockWidget, type DumpNode, type Qt, type Reusable,
 } from './block-widgets.js';
 import { BLOCK_GAP_PX, estimateHeight } from './estimate.js';
@@ -21,7 +21,7 @@ import { findInPlan, type FindMatch } from './find.js';
 import { NO_SITE_FILES, type SiteFiles } from './site-files.js';
 import { clampZoom, pageStyleSheet, type ThemeName } from './theme.js';
 
-export type { DumpNode, Qt } from './block-widgets.js';
+export type { DumpNode, Qt, ScreenRect } from './block-widgets.js';
 
 export interface PageViewOptions {
   /** Called with the index of a link of `plan.links` when the reader activates it. */
@@ -287,8 +287,10 @@ export class PageView {
   /**
    * The widgets as data, read back from Qt (what the widgets really show). With `all`, every
    * block is shown in turn to be read (tests and `render --dump`); otherwise only the live ones.
+   * With `places`, the blocks a person clicks in that are widgets now say where they are on
+   * the screen (a window's dump, for tests that drive the mouse).
    */
-  dump(all = true): DumpNode[] {
+  dump(all = true, { places = false }: { readonly places?: boolean } = {}): DumpNode[] {
     const out: DumpNode[] = [];
     for (let index = 0; index < this.#blocks.length; index++) {
       const block = this.#blocks[index];
@@ -301,11 +303,16 @@ export class PageView {
         // Measured so that the style sheet applies and the dump reads what would be shown.
         this.#measure(shown, this.#blockGeometry(block).width, false);
       }
+      const links = linksOf(block).map((link) => this.#plan.links[link]?.href ?? '');
+      // Screen places only for what a person can click now: blocks that are widgets on the page.
+      const clickable = places && live !== undefined && (links.length > 0 || shown.button !== undefined);
       out.push({
         ...shown.dump(),
-        links: linksOf(block).map((link) => this.#plan.links[link]?.href ?? ''),
+        links,
         indent: block.indent,
         quote: block.quote,
+        ...(clickable ? { screen: screenRectOf(this.#qt, shown.widget) } : {}),
+        ...(clickable && shown.button !== undefined ? { buttonScreen: screenRectOf(this.#qt, shown.button) } : {}),
       });
       if (live === undefined) this.#recycle(shown);
     }

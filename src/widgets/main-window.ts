@@ -424,7 +424,7 @@ export class MainWindow {
       libraryCurrent: this.#library?.widget.isVisible() === true ? this.#library.dumpCurrent() : undefined,
       siteInfo: this.#siteInfo?.isOpen === true ? this.#siteInfo.dump() : undefined,
       fullScreen: this.#window.isFullScreen(),
-      page: this.#page?.dump() ?? [],
+      page: this.#page?.dump(true, { places: true }) ?? [],
       liveBlocks: this.#page?.liveBlocks ?? 0,
       theme: this.#theme,
       zoom: this.#zoom,
