@@ -7,63 +7,39 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import path from 'node:path';
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
+import { appTestbed } from '../helpers/app-testbed.js';
 import { grabWindow, pageText, untilDump, writeFiles } from '../helpers/app-window.js';
 import { artifactPath } from '../helpers/artifacts.js';
-import { startDhtNetwork, type DhtNetwork } from '../helpers/dht-network.js';
-import { localArgs, runCli, startServe, type CliResult, type ServeNode } from '../helpers/nodes.js';
+import { startDhtNetwork } from '../helpers/dht-network.js';
+import { localArgs, runCli, startServe, type CliResult } from '../helpers/nodes.js';
 import { startSwarmpress, type Driven, type Message } from '../helpers/process.js';
-import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { findWindow, focusWindow, pressKeys, typeText } from '../helpers/xdotool.js';
-import { startXvfb, type XServer } from '../helpers/xvfb.js';
 
-let x: XServer;
-let root: string;
-let dht: DhtNetwork;
-let port: number;
-const running: ServeNode[] = [];
-const apps: Driven[] = [];
-
-before(async () => {
-  x = await startXvfb();
-  root = makeTempDir('swarmpress-reader-app-');
-});
-after(async () => {
-  await x.stop();
-  removeDir(root);
-});
-beforeEach(async () => {
-  dht = await startDhtNetwork(10);
-  port = dht.nodes[0]?.listenPort ?? 0;
-});
-afterEach(async () => {
-  for (const app of apps.splice(0)) app.child.kill('SIGKILL');
-  await Promise.all(running.splice(0).map((node) => node.stop().catch(() => undefined)));
-  await dht.close();
-});
+const bed = appTestbed('swarmpress-reader-app-');
 
 const WELCOME_TITLE = 'Welcome to swarmpress — swarmpress';
 
 async function cli(dataDir: string, args: readonly string[]): Promise<Record<string, unknown>> {
-  const result: CliResult = await runCli([...args, '--json', '--data-dir', dataDir, ...localArgs(port)]);
+  const result: CliResult = await runCli([...args, '--json', '--data-dir', dataDir, ...localArgs(bed.port)]);
   assert.equal(result.code, 0, `exit ${String(result.code ?? result.signal)}: ${result.stderr}`);
   const message = result.messages.at(-1);
   assert.ok(message !== undefined, result.stdout);
   return message;
 }
 
-async function startApp(dataDir: string, args: readonly string[] = localArgs(port)): Promise<Driven> {
-  const app = startSwarmpress(['--data-dir', dataDir, ...args], { DISPLAY: x.display, SWARMPRESS_POLL_SECONDS: '1' });
-  apps.push(app);
+async function startApp(dataDir: string, args: readonly string[] = localArgs(bed.port)): Promise<Driven> {
+  const app = startSwarmpress(['--data-dir', dataDir, ...args], { DISPLAY: bed.x.display, SWARMPRESS_POLL_SECONDS: '1' });
+  bed.apps.push(app);
   await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
   return app;
 }
 
 /** Types `address` into the address bar (Ctrl+L) of the main window titled `title`. */
 async function typeAddress(title: string, address: string): Promise<void> {
-  await focusWindow(x.display, await findWindow(x.display, title));
-  await pressKeys(x.display, 'ctrl+l');
-  await typeText(x.display, `${address}\n`, 4);
+  await focusWindow(bed.x.display, await findWindow(bed.x.display, title));
+  await pressKeys(bed.x.display, 'ctrl+l');
+  await typeText(bed.x.display, `${address}\n`, 4);
 }
 
 async function editorUntil(app: Driven, condition: (dump: Message) => boolean, what: string, timeoutMs = 20_000): Promise<Message> {
@@ -77,15 +53,15 @@ async function editorUntil(app: Driven, condition: (dump: Message) => boolean, w
 }
 
 test('type an address, read the page served by another node, follow it, see its update, reply from the editor; the other node reads the reply, the thread shows it, offline shows the stored copy', async (t) => {
-  const site = writeFiles(path.join(root, 'site-b'), {
+  const site = writeFiles(path.join(bed.root, 'site-b'), {
     'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nWelcome to the garden.\n\n[First post](posts/first.md)\n',
     'posts/first.md': '# First post\n\nTomatoes grow.\n',
   });
-  const b = await startServe(path.join(root, 'B'), port);
-  running.push(b);
+  const b = await startServe(path.join(bed.root, 'B'), bed.port);
+  bed.running.push(b);
   const published = await cli(b.dataDir, ['publish', site]);
   const url = published['url'] as string;
-  const appDir = path.join(root, 'app');
+  const appDir = path.join(bed.root, 'app');
   const spawnedAt = performance.now();
   const app = await startApp(appDir);
   t.diagnostic(`spawn → first paint with the node on a local DHT: ${Math.round(performance.now() - spawnedAt)} ms`);
@@ -112,16 +88,16 @@ test('type an address, read the page served by another node, follow it, see its 
   // A page by its path, then back and forward over the history.
   await typeAddress('Garden notes — swarmpress', `${url}/posts/first.md`);
   await untilDump(app, (dump) => pageText(dump).includes('Tomatoes grow.'), 'the post');
-  await pressKeys(x.display, 'alt+Left');
+  await pressKeys(bed.x.display, 'alt+Left');
   const back = await untilDump(app, (dump) => pageText(dump).includes('Welcome to the garden.'), 'back to the home page');
   assert.equal((back['navigation'] as { canForward: boolean }).canForward, true);
-  await pressKeys(x.display, 'alt+Right');
+  await pressKeys(bed.x.display, 'alt+Right');
   await untilDump(app, (dump) => pageText(dump).includes('Tomatoes grow.'), 'forward to the post');
-  await pressKeys(x.display, 'alt+Left');
+  await pressKeys(bed.x.display, 'alt+Left');
   await untilDump(app, (dump) => pageText(dump).includes('Welcome to the garden.'), 'back again');
 
   // Follow; the other node publishes a new version; the app's node fetches it and says so; F5 shows it.
-  await pressKeys(x.display, 'ctrl+d');
+  await pressKeys(bed.x.display, 'ctrl+d');
   await untilDump(app, (dump) => (dump['navigation'] as { actions: string[] }).actions[0] === 'Unfollow', 'followed');
   writeFiles(site, { 'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nWelcome to the garden. Now with beans.\n\n[First post](posts/first.md)\n' });
   const v1 = await cli(b.dataDir, ['publish', site]);
@@ -129,30 +105,30 @@ test('type an address, read the page served by another node, follow it, see its 
   const publishedAt = performance.now();
   await untilDump(app, (dump) => /Version 1 of this site arrived/.test(dump['status'] as string), 'the news of version 1');
   t.diagnostic(`published on the other node → the app has version 1: ${Math.round(performance.now() - publishedAt)} ms (polling every second)`);
-  await pressKeys(x.display, 'F5');
+  await pressKeys(bed.x.display, 'F5');
   await untilDump(app, (dump) => pageText(dump).includes('Now with beans.'), 'version 1 after F5');
   await grabWindow(app, 'app-reader-updated.png');
 
   // The library lists the followed site; a search over the store finds the post.
-  await pressKeys(x.display, 'ctrl+b');
+  await pressKeys(bed.x.display, 'ctrl+b');
   const library = await untilDump(app, (dump) => Array.isArray(dump['library']) && (dump['library'] as string[]).some((row) => row.startsWith('Garden notes')), 'the library');
   assert.deepEqual((library['library'] as string[]).slice(0, 2), ['Followed sites', 'Garden notes (v1)']);
-  await focusWindow(x.display, await findWindow(x.display, 'Garden notes — swarmpress'));
-  await pressKeys(x.display, 'Tab');
+  await focusWindow(bed.x.display, await findWindow(bed.x.display, 'Garden notes — swarmpress'));
+  await pressKeys(bed.x.display, 'Tab');
   const searched = await app.request({ cmd: 'dump' });
   t.diagnostic(`library rows: ${JSON.stringify(searched['library'])}`);
   await grabWindow(app, 'app-library.png');
-  await pressKeys(x.display, 'ctrl+b');
+  await pressKeys(bed.x.display, 'ctrl+b');
 
   // Reply: the editor opens on "Re: Garden notes"; publishing adds it to the app's own site.
-  await pressKeys(x.display, 'ctrl+shift+r');
-  const editor = await findWindow(x.display, 'Re: Garden notes — swarmpress');
-  await focusWindow(x.display, editor);
+  await pressKeys(bed.x.display, 'ctrl+shift+r');
+  const editor = await findWindow(bed.x.display, 'Re: Garden notes — swarmpress');
+  await focusWindow(bed.x.display, editor);
   await editorUntil(app, (dump) => dump['title'] === 'Re: Garden notes' && dump['focus'] === 'text', 'the reply editor, the keyboard in the text');
-  await typeText(x.display, 'I grow beans too.');
+  await typeText(bed.x.display, 'I grow beans too.');
   await editorUntil(app, (dump) => dump['body'] === 'I grow beans too.', 'the reply typed');
   await app.request({ cmd: 'editor', do: 'grab', path: artifactPath('app-reply-editor.png') });
-  await pressKeys(x.display, 'ctrl+Return');
+  await pressKeys(bed.x.display, 'ctrl+Return');
   const confirm = await editorUntil(app, (dump) => dump['page'] === 'publish', 'the publish confirmation');
   assert.match((confirm['publish'] as { details: string }).details, /posts\/\d{4}-\d\d-\d\d-re-garden-notes\.md/);
   await app.request({ cmd: 'editor', do: 'grab', path: artifactPath('app-reply-confirm.png') });
@@ -170,8 +146,8 @@ test('type an address, read the page served by another node, follow it, see its 
   assert.equal(read['title'], 'Re: Garden notes');
 
   // The original shows its reply under it.
-  await focusWindow(x.display, await findWindow(x.display, 'Garden notes — swarmpress'));
-  await pressKeys(x.display, 'F5');
+  await focusWindow(bed.x.display, await findWindow(bed.x.display, 'Garden notes — swarmpress'));
+  await pressKeys(bed.x.display, 'F5');
   const thread = await untilDump(app, (dump) => pageText(dump).includes('Replies (1)'), 'the reply under the original');
   assert.match(pageText(thread), /Re: Garden notes — /);
   await grabWindow(app, 'app-thread.png');
@@ -190,11 +166,11 @@ test('type an address, read the page served by another node, follow it, see its 
 });
 
 test('--kiosk URL: fullscreen and read-only; it follows the site and shows a new version by itself', async () => {
-  const site = writeFiles(path.join(root, 'site-kiosk'), { 'index.md': '# Notice board\n\nOpen at nine.\n' });
-  const b = await startServe(path.join(root, 'K'), port);
-  running.push(b);
+  const site = writeFiles(path.join(bed.root, 'site-kiosk'), { 'index.md': '# Notice board\n\nOpen at nine.\n' });
+  const b = await startServe(path.join(bed.root, 'K'), bed.port);
+  bed.running.push(b);
   const url = (await cli(b.dataDir, ['publish', site]))['url'] as string;
-  const app = await startApp(path.join(root, 'kiosk'), ['--kiosk', url, ...localArgs(port)]);
+  const app = await startApp(path.join(bed.root, 'kiosk'), ['--kiosk', url, ...localArgs(bed.port)]);
   const first = await untilDump(app, (dump) => pageText(dump).includes('Open at nine.'), 'the kiosk page');
   assert.equal(first['fullScreen'], true);
   assert.deepEqual((first['navigation'] as { actions: string[] }).actions, [], 'no site actions');
@@ -212,11 +188,11 @@ test('--kiosk URL: fullscreen and read-only; it follows the site and shows a new
 
 test('a stored site is shown at once while a DHT that never answers is asked, and stays when the lookup gives up', async () => {
   // A network of its own, gone before the app starts: nothing the app remembers can answer.
-  const dht = await startDhtNetwork(3);
-  const own = localArgs(dht.nodes[0]?.listenPort ?? 0);
-  const b = await startServe(path.join(root, 'S'), dht.nodes[0]?.listenPort ?? 0);
-  const site = writeFiles(path.join(root, 'site-slow'), { 'index.md': '# Field notes\n\nRain again.\n' });
-  const appDir = path.join(root, 'slow-app');
+  const ownDht = await startDhtNetwork(3);
+  const own = localArgs(ownDht.nodes[0]?.listenPort ?? 0);
+  const b = await startServe(path.join(bed.root, 'S'), ownDht.nodes[0]?.listenPort ?? 0);
+  const site = writeFiles(path.join(bed.root, 'site-slow'), { 'index.md': '# Field notes\n\nRain again.\n' });
+  const appDir = path.join(bed.root, 'slow-app');
   let url: string;
   try {
     const published = await runCli(['publish', site, '--json', '--data-dir', b.dataDir, ...own]);
@@ -226,7 +202,7 @@ test('a stored site is shown at once while a DHT that never answers is asked, an
     assert.match(followed.stderr, /fetched version 0/);
   } finally {
     await b.stop();
-    await dht.close();
+    await ownDht.close();
   }
   // The app's only DHT node drops every packet.
   const silent = dgram.createSocket('udp4');

@@ -10,37 +10,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
+import { appTestbed } from '../helpers/app-testbed.js';
 import { grabWindow, pageText, untilDump, writeFiles } from '../helpers/app-window.js';
-import { startDhtNetwork, type DhtNetwork } from '../helpers/dht-network.js';
-import { localArgs, runCli, startServe, type ServeNode } from '../helpers/nodes.js';
-import { startSwarmpress, type Driven, type Message } from '../helpers/process.js';
-import { makeTempDir, removeDir } from '../helpers/temp.js';
+import { localArgs, runCli, startServe } from '../helpers/nodes.js';
+import { startSwarmpress, type Message } from '../helpers/process.js';
 import { clickAt } from '../helpers/xdotool.js';
-import { startXvfb, type XServer } from '../helpers/xvfb.js';
 
-let x: XServer;
-let root: string;
-let dht: DhtNetwork;
-let port: number;
-const running: ServeNode[] = [];
-const apps: Driven[] = [];
-
-before(async () => {
-  x = await startXvfb();
-  root = makeTempDir('swarmpress-serial-app-');
-  dht = await startDhtNetwork(10);
-  port = dht.nodes[0]?.listenPort ?? 0;
-});
-afterEach(async () => {
-  for (const app of apps.splice(0)) app.child.kill('SIGKILL');
-  await Promise.all(running.splice(0).map((node) => node.stop().catch(() => undefined)));
-});
-after(async () => {
-  await dht.close();
-  await x.stop();
-  removeDir(root);
-});
+const bed = appTestbed('swarmpress-serial-app-');
 
 /** The CRC-32 of Ogg pages (RFC 3533 section 6: polynomial 0x04c11db7, no reflection, start 0). */
 function oggCrc(bytes: Buffer): number {
@@ -78,7 +55,7 @@ function oggVorbisHead(): Buffer {
 }
 
 async function cli(dataDir: string, args: readonly string[]): Promise<readonly Message[]> {
-  const result = await runCli([...args, '--json', '--data-dir', dataDir, ...localArgs(port)]);
+  const result = await runCli([...args, '--json', '--data-dir', dataDir, ...localArgs(bed.port)]);
   assert.equal(result.code, 0, `exit ${String(result.code ?? result.signal)}: ${result.stderr}`);
   return result.messages;
 }
@@ -137,35 +114,35 @@ async function waitForFile(file: string, what: string, timeoutMs = 15_000): Prom
 
 test('part 1 of a series from another node shows its clip and "Next →"; a click on Next → opens part 2, a click on Play hands the stored clip to the system player through xdg-open', async () => {
   const clip = oggVorbisHead();
-  const site = writeFiles(path.join(root, 'site'), {
+  const site = writeFiles(path.join(bed.root, 'site'), {
     'index.md': '---\ntitle: Radio series\n---\n# Radio series\n\n[Part 1](part-1.md)\n',
     'part-1.md': '---\ntitle: Part 1\n---\n# Part 1: the harbour\n\nListen to the talk first.\n\n![talk](clip.ogg)\n',
     'part-2.md': '---\ntitle: Part 2\n---\n# Part 2: the lighthouse\n\nThe keeper climbs the stairs.\n',
   });
   fs.writeFileSync(path.join(site, 'clip.ogg'), clip);
-  const b = await startServe(path.join(root, 'B'), port);
-  running.push(b);
+  const b = await startServe(path.join(bed.root, 'B'), bed.port);
+  bed.running.push(b);
   const first = (await cli(b.dataDir, ['publish', site])).at(-1);
   const url = first?.['url'] as string;
   assert.match(url, /^bittorrent:\/\/[0-9a-f]{64}$/);
 
   // `next` takes an item id: read part 2's from the node, then republish part 1 pointing at it.
-  const got = (await cli(path.join(root, 'reader-cli'), ['get', `${url}/part-2.md`])).find((m) => m['event'] === 'page');
+  const got = (await cli(path.join(bed.root, 'reader-cli'), ['get', `${url}/part-2.md`])).find((m) => m['event'] === 'page');
   const part2Id = got?.['id'] as string;
   assert.match(part2Id, /^[0-9a-f]{64}$/);
   writeFiles(site, { 'part-1.md': `---\ntitle: Part 1\nnext: ${part2Id}\n---\n# Part 1: the harbour\n\nListen to the talk first.\n\n![talk](clip.ogg)\n` });
   const second = (await cli(b.dataDir, ['publish', site])).at(-1);
   assert.equal(second?.['seq'], '1');
-  const again = (await cli(path.join(root, 'reader-cli'), ['get', `${url}/part-2.md`])).find((m) => m['event'] === 'page');
+  const again = (await cli(path.join(bed.root, 'reader-cli'), ['get', `${url}/part-2.md`])).find((m) => m['event'] === 'page');
   assert.equal(again?.['id'], part2Id, 'an unchanged page keeps its id');
 
-  const played = path.join(root, 'played.txt');
-  const decoy = path.join(root, 'decoy.txt');
-  const appDir = path.join(root, 'app');
-  const app = startSwarmpress(['--data-dir', appDir, ...localArgs(port), `${url}/part-1.md`], {
-    DISPLAY: x.display, SWARMPRESS_POLL_SECONDS: '1', ...installPlayer(path.join(root, 'xdg'), played, decoy),
+  const played = path.join(bed.root, 'played.txt');
+  const decoy = path.join(bed.root, 'decoy.txt');
+  const appDir = path.join(bed.root, 'app');
+  const app = startSwarmpress(['--data-dir', appDir, ...localArgs(bed.port), `${url}/part-1.md`], {
+    DISPLAY: bed.x.display, SWARMPRESS_POLL_SECONDS: '1', ...installPlayer(path.join(bed.root, 'xdg'), played, decoy),
   });
-  apps.push(app);
+  bed.apps.push(app);
   await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 60_000);
   const part1 = await untilDump(app, (dump) => pageText(dump).includes('Listen to the talk first.') && pageText(dump).includes('Next →'), 'part 1 with Next →', 60_000);
   assert.equal(part1['address'], `${url}/part-1.md`);
@@ -179,7 +156,7 @@ test('part 1 of a series from another node shows its clip and "Next →"; a clic
 
   // Play: the real xdg-open finds the player through mimeapps.list and the .desktop entry.
   const play = media.buttonScreen;
-  await clickAt(x.display, Math.round(play.x + play.width / 2), Math.round(play.y + play.height / 2));
+  await clickAt(bed.x.display, Math.round(play.x + play.width / 2), Math.round(play.y + play.height / 2));
   const given = (await waitForFile(played, 'the system player to be given the clip')).trim();
   const stored = fs.realpathSync(appDir);
   assert.ok(given.startsWith(stored + path.sep), `the player got ${given}, not a file of the app's store ${stored}`);
@@ -191,7 +168,7 @@ test('part 1 of a series from another node shows its clip and "Next →"; a clic
   // Next →: the link is alone in its paragraph, left-aligned, so it starts at the label's left edge.
   const link = next.screen;
   const lineHeight = Math.min(link.height, Math.round(Number(next.style['fontPx']) * 1.4));
-  await clickAt(x.display, link.x + 12, Math.round(link.y + lineHeight / 2));
+  await clickAt(bed.x.display, link.x + 12, Math.round(link.y + lineHeight / 2));
   const part2 = await untilDump(app, (dump) => pageText(dump).includes('The keeper climbs the stairs.'), 'part 2 after the click on Next →');
   assert.equal(part2['address'], `${url}/part-2.md`);
   assert.doesNotMatch(pageText(part2), /Next →/, 'part 2 has no next');

@@ -8,44 +8,19 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
+import { appTestbed } from '../helpers/app-testbed.js';
 import { grabWindow, pageText, untilDump, writeFiles } from '../helpers/app-window.js';
-import { startDhtNetwork, type DhtNetwork } from '../helpers/dht-network.js';
-import { localArgs, runCli, startServe, type ServeNode } from '../helpers/nodes.js';
-import { startSwarmpress, type Driven, type Message } from '../helpers/process.js';
-import { makeTempDir, removeDir } from '../helpers/temp.js';
+import { localArgs, runCli, startServe } from '../helpers/nodes.js';
+import { startSwarmpress, type Message } from '../helpers/process.js';
 import { findWindow, focusWindow, pressKeys, typeText } from '../helpers/xdotool.js';
-import { startXvfb, type XServer } from '../helpers/xvfb.js';
 
-let x: XServer;
-let root: string;
-let dht: DhtNetwork;
-let port: number;
-const running: ServeNode[] = [];
-const apps: Driven[] = [];
-
-before(async () => {
-  x = await startXvfb();
-  root = makeTempDir('swarmpress-site-info-');
-});
-after(async () => {
-  await x.stop();
-  removeDir(root);
-});
-beforeEach(async () => {
-  dht = await startDhtNetwork(10);
-  port = dht.nodes[0]?.listenPort ?? 0;
-});
-afterEach(async () => {
-  for (const app of apps.splice(0)) app.child.kill('SIGKILL');
-  await Promise.all(running.splice(0).map((node) => node.stop().catch(() => undefined)));
-  await dht.close();
-});
+const bed = appTestbed('swarmpress-site-info-');
 
 const WELCOME_TITLE = 'Welcome to swarmpress — swarmpress';
 
 async function publish(dataDir: string, folder: string): Promise<Message> {
-  const result = await runCli(['publish', folder, '--json', '--data-dir', dataDir, ...localArgs(port)]);
+  const result = await runCli(['publish', folder, '--json', '--data-dir', dataDir, ...localArgs(bed.port)]);
   assert.equal(result.code, 0, `exit ${String(result.code ?? result.signal)}: ${result.stderr}`);
   const message = result.messages.at(-1);
   assert.ok(message !== undefined, result.stdout);
@@ -64,36 +39,36 @@ function siteInfo(dump: Message): SiteInfoDump | undefined {
 }
 
 async function typeAddress(title: string, address: string): Promise<void> {
-  await focusWindow(x.display, await findWindow(x.display, title));
-  await pressKeys(x.display, 'ctrl+l');
-  await typeText(x.display, `${address}\n`, 4);
+  await focusWindow(bed.x.display, await findWindow(bed.x.display, title));
+  await pressKeys(bed.x.display, 'ctrl+l');
+  await typeText(bed.x.display, `${address}\n`, 4);
 }
 
 test('Ctrl+I: key, seq, infohash, peers and history of the site shown; an older version opens offline; block from the Site menu, unblock from the library', async (t) => {
-  const site = writeFiles(path.join(root, 'site'), { 'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nFirst season.\n' });
-  const b = await startServe(path.join(root, 'B'), port);
-  running.push(b);
+  const site = writeFiles(path.join(bed.root, 'site'), { 'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nFirst season.\n' });
+  const b = await startServe(path.join(bed.root, 'B'), bed.port);
+  bed.running.push(b);
   const v0 = await publish(b.dataDir, site);
   const url = v0['url'] as string;
   const key = url.slice('bittorrent://'.length);
-  const app = startSwarmpress(['--data-dir', path.join(root, 'app'), ...localArgs(port)], { DISPLAY: x.display, SWARMPRESS_POLL_SECONDS: '3600' });
-  apps.push(app);
+  const app = startSwarmpress(['--data-dir', path.join(bed.root, 'app'), ...localArgs(bed.port)], { DISPLAY: bed.x.display, SWARMPRESS_POLL_SECONDS: '3600' });
+  bed.apps.push(app);
   await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
 
   // The welcome page belongs to no site: Ctrl+I says so.
-  await focusWindow(x.display, await findWindow(x.display, WELCOME_TITLE));
-  await pressKeys(x.display, 'ctrl+i');
+  await focusWindow(bed.x.display, await findWindow(bed.x.display, WELCOME_TITLE));
+  await pressKeys(bed.x.display, 'ctrl+i');
   await untilDump(app, (dump) => dump['status'] === 'Site information: this page belongs to no site.', 'no site information on the welcome page');
   await typeAddress(WELCOME_TITLE, url);
   await untilDump(app, (dump) => pageText(dump).includes('First season.'), 'version 0');
   writeFiles(site, { 'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nSecond season: beans.\n' });
   const v1 = await publish(b.dataDir, site);
   assert.equal(v1['seq'], '1');
-  await pressKeys(x.display, 'F5');
+  await pressKeys(bed.x.display, 'F5');
   await untilDump(app, (dump) => pageText(dump).includes('Second season: beans.'), 'version 1 after F5');
 
   // Site information: the peer count is live (B is in version 1's swarm with the app).
-  await pressKeys(x.display, 'ctrl+i');
+  await pressKeys(bed.x.display, 'ctrl+i');
   const opened = await untilDump(app, (dump) => /^[1-9]\d* peers? connected$/.test(siteInfo(dump)?.fields['peers'] ?? ''), 'the site information with a peer connected');
   const info = siteInfo(opened);
   assert.ok(info !== undefined);
@@ -111,11 +86,11 @@ test('Ctrl+I: key, seq, infohash, peers and history of the site shown; an older 
 
   // The other node goes away; version 0 opens from the store, saying so.
   await b.stop();
-  running.splice(running.indexOf(b), 1);
+  bed.running.splice(bed.running.indexOf(b), 1);
   await untilDump(app, (dump) => siteInfo(dump)?.fields['peers'] === '0 peers connected', 'the peer count after the other node left');
-  await focusWindow(x.display, await findWindow(x.display, 'Site information — Garden notes'));
-  await pressKeys(x.display, 'Down');
-  await pressKeys(x.display, 'Return');
+  await focusWindow(bed.x.display, await findWindow(bed.x.display, 'Site information — Garden notes'));
+  await pressKeys(bed.x.display, 'Down');
+  await pressKeys(bed.x.display, 'Return');
   const old = await untilDump(app, (dump) => pageText(dump).includes('First season.'), 'version 0 from the history');
   assert.match(old['status'] as string, /^stored copy, version 0, from .+ \(from the site's history, not fetched\)$/);
   assert.equal(old['address'], url);
@@ -125,27 +100,27 @@ test('Ctrl+I: key, seq, infohash, peers and history of the site shown; an older 
   await grabWindow(app, 'app-site-info-old-version.png');
 
   // The key is copyable (Alt+C: Copy key).
-  await pressKeys(x.display, 'alt+c');
+  await pressKeys(bed.x.display, 'alt+c');
   await untilDump(app, (dump) => siteInfo(dump)?.clipboard === key, 'the key on the clipboard');
-  await pressKeys(x.display, 'Escape');
+  await pressKeys(bed.x.display, 'Escape');
   await untilDump(app, (dump) => siteInfo(dump) === undefined, 'the site information closed');
 
   // Block from the Site menu; the library lists the block; Delete on it lifts it.
-  await focusWindow(x.display, await findWindow(x.display, 'Garden notes — swarmpress'));
-  await pressKeys(x.display, 'alt+s');
-  await pressKeys(x.display, 'b');
+  await focusWindow(bed.x.display, await findWindow(bed.x.display, 'Garden notes — swarmpress'));
+  await pressKeys(bed.x.display, 'alt+s');
+  await pressKeys(bed.x.display, 'b');
   const blocked = await untilDump(app, (dump) => pageText(dump).startsWith('Blocked'), 'the blocked page');
   assert.deepEqual((blocked['navigation'] as { actions: string[] }).actions, [], 'no site actions on the blocked page');
   assert.match(blocked['status'] as string, /^Blocked Garden notes: /);
-  await pressKeys(x.display, 'ctrl+b');
+  await pressKeys(bed.x.display, 'ctrl+b');
   const library = await untilDump(app, (dump) => ((dump['library'] as string[] | undefined) ?? []).includes('Garden notes (author and site)'), 'the block in the library');
   const rows = library['library'] as string[];
   assert.deepEqual(rows.slice(rows.indexOf('Sites near me')), ['Sites near me', '   LAN discovery is off (--no-lan).', 'Blocked', 'Garden notes (author and site)']);
-  await typeText(x.display, 'Garden');
+  await typeText(bed.x.display, 'Garden');
   const current = await untilDump(app, (dump) => (dump['libraryCurrent'] as { row?: string } | undefined)?.row === 'Garden notes (author and site)', 'the blocked row selected');
   assert.equal((current['libraryCurrent'] as { canUnblock: boolean }).canUnblock, true);
   await grabWindow(app, 'app-library-blocked.png');
-  await pressKeys(x.display, 'Delete');
+  await pressKeys(bed.x.display, 'Delete');
   const lifted = await untilDump(app, (dump) => ((dump['library'] as string[] | undefined) ?? []).at(-1) === '   nothing blocked', 'the block lifted');
   assert.match(lifted['status'] as string, /^Unblocked Garden notes: /);
 
