@@ -471,6 +471,8 @@ export class Reader {
     const hex = event['key'];
     const shown = this.#shown;
     const isShown = shown?.siteKey !== undefined && toHex(shown.siteKey) === hex;
+    // The version shown already (it arrived by two ways at once: opened, and pushed by a peer).
+    if (isShown && event['infohash'] === toHex(shown.infohash)) return;
     if (isShown && this.#options.kiosk === true) {
       void this.reload();
       return;
