@@ -45,9 +45,15 @@ export const DEFAULT_SETTINGS: NodeSettings = {
 
 export type SettingsErrorCode = 'ERR_SETTINGS';
 
+/** A value found in the file, for a message. */
+function shown(value: unknown): string {
+  // The values come from JSON.parse: JSON.stringify gives text for each of them.
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
 function wholeNumber(value: unknown, what: string, max: number): Result<number, SettingsErrorCode> {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    return fail('ERR_SETTINGS', `${what} must be a whole number from 0 to ${max}, not ${JSON.stringify(value) ?? String(value)}`);
+    return fail('ERR_SETTINGS', `${what} must be a whole number from 0 to ${max}, not ${shown(value)}`);
   }
   return ok(value);
 }
@@ -63,7 +69,7 @@ export function checkSettings(value: unknown): Result<NodeSettings, SettingsErro
   const download = wholeNumber(given['downloadKBps'] ?? DEFAULT_SETTINGS.downloadKBps, 'the download limit (KB/s)', MAX_RATE_KBPS);
   if (!download.ok) return download;
   const seed = given['seedReads'] ?? DEFAULT_SETTINGS.seedReads;
-  if (typeof seed !== 'boolean') return fail('ERR_SETTINGS', `seedReads must be true or false, not ${JSON.stringify(seed) ?? String(seed)}`);
+  if (typeof seed !== 'boolean') return fail('ERR_SETTINGS', `seedReads must be true or false, not ${shown(seed)}`);
   return ok({ cacheBudgetMb: budget.value, uploadKBps: upload.value, downloadKBps: download.value, seedReads: seed });
 }
 
