@@ -244,18 +244,19 @@ export class MainWindow {
     newPost.addEventListener('triggered', onNewPost);
     file.addAction(newPost);
     const actions = [newPost];
+    // QMenu.addMenu(title) of NodeGui 0.61 drops the title ("A string was expected").
+    const drafts = new qt.QMenu();
+    drafts.setTitle('&Drafts');
+    file.addAction(drafts.menuAction());
     const onNewSite = this.#commands.onNewSite;
     if (onNewSite !== undefined) {
       const newSite = new qt.QAction();
       newSite.setText('New &site…');
       newSite.addEventListener('triggered', onNewSite);
+      file.addSeparator();
       file.addAction(newSite);
       actions.push(newSite);
     }
-    // QMenu.addMenu(title) of NodeGui 0.61 drops the title ("A string was expected").
-    const drafts = new qt.QMenu();
-    drafts.setTitle('&Drafts');
-    file.addAction(drafts.menuAction());
     bar.addMenu(file);
     // The shortcut works while the menu bar is closed: the action must belong to the window too.
     this.#window.addAction(newPost);
@@ -508,7 +509,8 @@ export class MainWindow {
     });
     bind('Ctrl+D', () => this.#commands.onFollow?.());
     bind('Ctrl+Shift+R', () => this.#commands.onReply?.());
-    bind('Ctrl+E', () => this.#commands.onEdit?.());
+    // Not Ctrl+E: the address bar (a QLineEdit) takes it on X11 (end of line).
+    bind('Ctrl+Shift+E', () => this.#commands.onEdit?.());
     bind('Ctrl+F', () => {
       this.#findBar.show();
       this.#findBar.setFocus();

@@ -80,7 +80,7 @@ export class NavigationBar {
       follow: button('follow', 'Follow', 'Follow this site: keep it current and seed it', commands.onFollow),
       block: button('block', 'Block', 'Block this site: never show, store or seed it', commands.onBlock),
       reply: button('reply', 'Reply', 'Reply to this post from your site', commands.onReply),
-      edit: button('edit', 'Edit', 'Edit this page of your site and publish it again (Ctrl+E)', commands.onEdit),
+      edit: button('edit', 'Edit', 'Edit this page of your site and publish it again (Ctrl+Shift+E)', commands.onEdit),
       library: button('library-button', 'Library', 'Followed and own sites, search (Ctrl+B)', commands.onLibrary),
     };
     const { back, forward, reload, follow, block, reply, edit, library } = this.#buttons;

@@ -187,6 +187,7 @@ export class Writing {
         layout: this.#options.layout,
         initial: { title: draft.title, body: draft.body },
         files: media.siteFiles(id),
+        ...(edit === undefined ? {} : { titlePrefix: 'Editing ' }),
         sites: {
           names: sites.includes(chosen) ? sites : [...sites, chosen],
           chosen,
