@@ -17,6 +17,12 @@ import type { AppNode } from './app-node.js';
 import { presentError } from './messages.js';
 import { createSite } from './site-pages.js';
 
+/** `message` as a sentence (the node's messages start in lower case, for "swarmpress: …"). */
+function sentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 /** A whole number typed in a field, or why it is not one. */
 function wholeNumber(text: string, what: string): number | string {
   const trimmed = text.trim();
@@ -33,7 +39,7 @@ export function settingsFromForm(values: Readonly<Record<string, string | boolea
   const download = wholeNumber(String(values['downloadKBps'] ?? ''), 'The download limit');
   if (typeof download === 'string') return download;
   const checked = checkSettings({ cacheBudgetMb: budget, uploadKBps: upload, downloadKBps: download, seedReads: values['seedReads'] === true });
-  if (!checked.ok) return `${checked.error.message.replace(/^the/, 'The')}. Nothing was changed.`;
+  if (!checked.ok) return `${sentence(checked.error.message)} Nothing was changed.`;
   return checked.value;
 }
 
@@ -62,7 +68,7 @@ export function openSettingsDialog(
         options.onApplied(`Settings saved: cache ${chosen.cacheBudgetMb} MB, upload ${chosen.uploadKBps === 0 ? 'unlimited' : `${chosen.uploadKBps} KB/s`}, download ${chosen.downloadKBps === 0 ? 'unlimited' : `${chosen.downloadKBps} KB/s`}, ${chosen.seedReads ? 'seeding what you read' : 'not seeding what you read'}${evicted > 0 ? `; ${evicted} cached version${evicted === 1 ? '' : 's'} removed to fit the budget` : ''}.`);
         return undefined;
       } catch (error) {
-        return `The settings were not saved: ${presentError(error).message}`;
+        return sentence(`The settings were not saved: ${presentError(error).message}`);
       }
     },
     onClosed: options.onClosed,
@@ -93,7 +99,7 @@ export function openNewSiteDialog(
         options.onCreated(name, `bittorrent://${toHex(result.key)}`);
         return undefined;
       } catch (error) {
-        return presentError(error).message;
+        return sentence(presentError(error).message);
       }
     },
     onClosed: options.onClosed,

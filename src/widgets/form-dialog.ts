@@ -161,6 +161,8 @@ export class FormDialog {
       }
       this.#error.setText(refusal);
       this.#error.show();
+      // Room for the message: a wrapped label does not grow the dialog by itself.
+      this.#dialog.adjustSize();
     };
     this.#options.onSubmit(this.values()).then(done, (error: unknown) => {
       done(error instanceof Error ? error.message : String(error));
