@@ -13,6 +13,7 @@ import { AppError } from '../core/errors.js';
 import { formatFrontMatter, pageTitle, parsePage, type FrontMatter } from '../core/front-matter.js';
 import { DEFAULT_SITE_NAME, deriveSiteIdentity, isSiteName } from '../core/identity.js';
 import { MAX_BODY_BYTES, MAX_TITLE_BYTES } from '../core/item.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
 import { readOwnSites } from '../store/local-files.js';
 import type { FetchProgress, PublishResult, Resolved, SiteNode } from '../net/site-node.js';
 
@@ -146,14 +147,16 @@ export async function rewritePage(
   const front: FrontMatter = { ...page.front, ...(keepTitle ? { title: title === '' ? page.title : title } : {}) };
   const hasFront = page.front.title !== undefined || page.front.source !== undefined || page.front.next !== undefined || page.front.related.length > 0 || page.front.meta.size > 0 || keepTitle;
   const before = fs.readFileSync(page.file);
+  const mode = fs.statSync(page.file).mode & 0o777;
   const written = copyMedia(path.dirname(page.file), edited.media);
   try {
-    fs.writeFileSync(page.file, `${hasFront ? formatFrontMatter(front) : ''}${edited.body}`);
+    // Atomic: a crash while writing leaves the page as it was or as edited, never half of it.
+    writeFileAtomic(page.file, Buffer.from(`${hasFront ? formatFrontMatter(front) : ''}${edited.body}`), mode);
     const result = await node.publish(siteFolder(node, name), name);
     const entry = node.store.manifest(result.infohash)?.manifest.items.find((item) => item.path === sitePath);
     return { result, ...(entry === undefined ? {} : { itemId: entry.id }) };
   } catch (error) {
-    fs.writeFileSync(page.file, before);
+    writeFileAtomic(page.file, before, mode);
     for (const file of written) fs.rmSync(file, { force: true });
     throw error;
   }

@@ -142,7 +142,7 @@ test('Edit on a page of your own site: its file opens in the editor, front matte
   await grab(app, { cmd: 'editor', do: 'grab' }, 'app-edit-page.png');
 
   const { address, details } = await publishFromEditor(app, 'app-edit-page');
-  assert.match(details, /posts\/hello\.md/);
+  assert.match(details, /Writes 1 file:\n\s*posts\/hello\.md/);
   assert.match(details, /This replaces posts\/hello\.md in a new version/);
   assert.equal(address, `${url}/posts/hello.md`);
   assert.equal(fs.readFileSync(path.join(folder, 'posts', 'hello.md'), 'utf8'), '---\ntitle: Hello\nsource: Ana\ntags: garden\n---\n# Hello\n\nFirst words.\nSecond words, edited.\n', 'front matter kept');

@@ -44,6 +44,7 @@ export function sitePublisher(node: () => Promise<SiteNode>, now: () => number =
           site: `your site '${name}' (folder ${siteFolder(running, name)})`,
           bytes: files.reduce((sum, file) => sum + file.bytes, 0),
           files,
+          replaces: true,
           notes: [`This replaces ${request.edit} in a new version of the site; the other pages stay as they are, and the earlier version stays readable.`],
         };
       }
