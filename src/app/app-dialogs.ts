@@ -54,7 +54,7 @@ export function openSettingsDialog(
     title: 'Settings — swarmpress',
     intro: `These apply to this app and to 'swarmpress serve' on the same data folder (${options.dataDir}).${problem === undefined ? '' : ` ${problem}.`}`,
     fields: [
-      { kind: 'text', name: 'cacheBudgetMb', label: 'Cache budget (MB)', value: String(settings.cacheBudgetMb), hint: 'Sites you read are kept up to this size; beyond it the farthest and oldest go first. Your own and followed sites are always kept.' },
+      { kind: 'text', name: 'cacheBudgetMb', label: 'Cache budget (MB)', value: String(settings.cacheBudgetMb), hint: 'Sites you read are kept up to this size; beyond it the farthest and oldest go first. Your own and followed sites are always kept. A site larger than this is not downloaded.' },
       { kind: 'text', name: 'uploadKBps', label: 'Upload limit (KB/s, 0 = unlimited)', value: String(settings.uploadKBps) },
       { kind: 'text', name: 'downloadKBps', label: 'Download limit (KB/s, 0 = unlimited)', value: String(settings.downloadKBps) },
       { kind: 'check', name: 'seedReads', label: 'Seed what I read (share the sites I read with other readers)', value: settings.seedReads, hint: 'Your own sites are always seeded.' },

@@ -17,6 +17,11 @@ import { DEFAULT_CACHE_BUDGET_BYTES } from './store.js';
 export const SETTINGS_FILE = 'settings.json';
 const MIB = 1024 * 1024;
 const KIB = 1024;
+/**
+ * Smallest cache budget taken, in MB: a version larger than the budget is not downloaded
+ * (site-node.ts `fetch`), so with less nothing could be read at all.
+ */
+export const MIN_CACHE_BUDGET_MB = 1;
 /** Largest cache budget taken, in MB (1 TiB). */
 export const MAX_CACHE_BUDGET_MB = 1024 * 1024;
 /** Largest rate limit taken, in KB/s: libtorrent's limits are ints of bytes per second. */
@@ -26,7 +31,7 @@ const MAX_SETTINGS_BYTES = 64 * 1024;
 
 /** The node's settings. */
 export interface NodeSettings {
-  /** Bytes of content kept before the farthest and oldest read versions are evicted, in MiB. */
+  /** Bytes of content kept before the farthest and oldest read versions are evicted, in MiB; also the largest version read. */
   readonly cacheBudgetMb: number;
   /** Upload limit in KiB/s; 0 is no limit. */
   readonly uploadKBps: number;
@@ -51,9 +56,9 @@ function shown(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
-function wholeNumber(value: unknown, what: string, max: number): Result<number, SettingsErrorCode> {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    return fail('ERR_SETTINGS', `${what} must be a whole number from 0 to ${max}, not ${shown(value)}`);
+function wholeNumber(value: unknown, what: string, max: number, min = 0): Result<number, SettingsErrorCode> {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    return fail('ERR_SETTINGS', `${what} must be a whole number from ${min} to ${max}, not ${shown(value)}`);
   }
   return ok(value);
 }
@@ -62,7 +67,7 @@ function wholeNumber(value: unknown, what: string, max: number): Result<number, 
 export function checkSettings(value: unknown): Result<NodeSettings, SettingsErrorCode> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('ERR_SETTINGS', 'the settings must be a JSON object');
   const given = value as Record<string, unknown>;
-  const budget = wholeNumber(given['cacheBudgetMb'] ?? DEFAULT_SETTINGS.cacheBudgetMb, 'the cache budget (MB)', MAX_CACHE_BUDGET_MB);
+  const budget = wholeNumber(given['cacheBudgetMb'] ?? DEFAULT_SETTINGS.cacheBudgetMb, 'the cache budget (MB)', MAX_CACHE_BUDGET_MB, MIN_CACHE_BUDGET_MB);
   if (!budget.ok) return budget;
   const upload = wholeNumber(given['uploadKBps'] ?? DEFAULT_SETTINGS.uploadKBps, 'the upload limit (KB/s)', MAX_RATE_KBPS);
   if (!upload.ok) return upload;

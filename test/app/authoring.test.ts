@@ -9,10 +9,11 @@
  *   the library lists both sites;
  * - Edit → Settings refuses a bad value and changes nothing; good values are saved, the
  *   node's libtorrent session has the rate limits, read versions stop being seeded, a
- *   budget of 0 evicts them; after a restart the settings are kept and applied.
+ *   budget smaller than what was read evicts it; after a restart the settings are kept and applied.
  * Screenshots of every new window and dialog are kept as artifacts.
  */
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
@@ -252,12 +253,16 @@ async function clickDialogButton(app: Driven, name: string, button: 'submit' | '
   await clickAt(x.display, at.x, at.y);
 }
 
-test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, read versions stop seeding, a budget of 0 evicts them; kept and applied after a restart', async () => {
+test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, read versions stop seeding, a small budget evicts them; kept and applied after a restart', async () => {
   const appDir = path.join(root, 'settings-app');
   const own = await cli(appDir, ['publish', writeFiles(path.join(root, 'settings-own'), { 'index.md': '# Mine\n\nKept whatever the budget.\n' })]);
   const b = await startServe(path.join(root, 'settings-B'), port);
   running.push(b);
-  const theirs = await cli(b.dataDir, ['publish', writeFiles(path.join(root, 'settings-theirs'), { 'index.md': '# Theirs\n\nRead once.\n' })]);
+  // 1.5 MB: more than a budget of 1 MB, so lowering the budget to it evicts this version.
+  const theirFolder = writeFiles(path.join(root, 'settings-theirs'), { 'index.md': '# Theirs\n\nRead once.\n' });
+  fs.mkdirSync(path.join(theirFolder, 'media'));
+  fs.writeFileSync(path.join(theirFolder, 'media', 'big.bin'), crypto.randomBytes(1536 * 1024));
+  const theirs = await cli(b.dataDir, ['publish', theirFolder]);
   const theirVersion = theirs['infohash'] as string;
   const ownVersion = own['infohash'] as string;
   const settingsFile = path.join(appDir, 'settings.json');
@@ -299,16 +304,21 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   assert.equal(limited.sessionSettings['download_rate_limit'], 200 * 1024, "libtorrent's download limit");
   assert.deepEqual(limited.versions.map((v) => [v.infohash, v.paused]).sort(), [[ownVersion, false], [theirVersion, true]].sort(), 'what was read is paused; the own site is seeded');
 
-  // A budget of 0: what was read is evicted at once; the own site stays.
+  // A budget of 0 is out of range (nothing could be read); 1 MB evicts what was read at once; the own site stays.
   await menu('Theirs — swarmpress', 'e', 's');
   await focusWindow(x.display, await findWindow(x.display, 'Settings — swarmpress'));
-  await typeText(x.display, '0');
+  await typeText(x.display, '0\n');
+  const zero = await dialogUntil(app, 'settings', (dump) => dump['error'] !== '' && dump['busy'] === false, 'the refusal of 0');
+  assert.equal(zero['error'], 'The cache budget (MB) must be a whole number from 1 to 1048576, not 0. Nothing was changed.');
+  await pressKeys(x.display, 'ctrl+a');
+  await typeText(x.display, '1');
   await clickDialogButton(app, 'settings', 'submit');
   const evicted = await windowUntil(app, (dump) => String(dump['status']).startsWith('Settings saved'), 'the budget saved');
   assert.match(evicted['status'] as string, /1 cached version removed to fit the budget/);
   const small = await nodeReport(app);
   assert.deepEqual(small.versions.map((v) => v.infohash), [ownVersion]);
-  assert.equal(small.cache.budgetBytes, 0);
+  assert.equal(small.cache.budgetBytes, 1024 * 1024);
+  assert.ok(small.cache.usedBytes <= 1024 * 1024, `${small.cache.usedBytes} bytes used`);
   assert.equal(fs.existsSync(path.join(appDir, 'content', theirVersion)), false, 'its files are gone');
   await closeApp(app);
 
@@ -317,10 +327,10 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   const restarted = await nodeReport(again);
   assert.equal(restarted.sessionSettings['upload_rate_limit'], 50 * 1024);
   assert.equal(restarted.sessionSettings['download_rate_limit'], 200 * 1024);
-  assert.equal(restarted.cache.budgetBytes, 0);
+  assert.equal(restarted.cache.budgetBytes, 1024 * 1024);
   await menu(WELCOME_TITLE, 'e', 's');
   const kept = await dialogUntil(again, 'settings', () => true, 'the settings dialog after the restart');
-  assert.deepEqual(kept['values'], { cacheBudgetMb: '0', uploadKBps: '50', downloadKBps: '200', seedReads: false });
+  assert.deepEqual(kept['values'], { cacheBudgetMb: '1', uploadKBps: '50', downloadKBps: '200', seedReads: false });
   await grab(again, { cmd: 'dialog', name: 'settings', do: 'grab' }, 'app-settings-restarted.png');
   await clickDialogButton(again, 'settings', 'cancel');
   await closeApp(again);

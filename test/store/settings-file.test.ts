@@ -33,7 +33,8 @@ test('a malformed or out-of-range file gives the defaults and says why', () => {
   const cases: [string, RegExp][] = [
     ['{not json', /is not JSON: the default settings are used/],
     ['[1,2]', /must be a JSON object/],
-    ['{"cacheBudgetMb": -1}', /the cache budget \(MB\) must be a whole number from 0 to 1048576, not -1/],
+    ['{"cacheBudgetMb": -1}', /the cache budget \(MB\) must be a whole number from 1 to 1048576, not -1/],
+    ['{"cacheBudgetMb": 0}', /the cache budget \(MB\) must be a whole number from 1 to 1048576, not 0/],
     ['{"uploadKBps": 1.5}', /the upload limit \(KB\/s\) must be a whole number/],
     [`{"downloadKBps": ${MAX_RATE_KBPS + 1}}`, /the download limit/],
     ['{"seedReads": "yes"}', /seedReads must be true or false, not "yes"/],
