@@ -419,7 +419,7 @@ function openWriting(
     const drafts = writing.list();
     window.setDrafts(drafts.map((draft) => ({
       id: draft.id,
-      label: `${draft.title.trim() === '' ? 'Untitled' : draft.title.trim()} — ${new Date(draft.savedMs).toLocaleString()}`,
+      label: `${draft.edit === undefined ? '' : `Editing ${draft.edit.path} (${draft.edit.site}): `}${draft.title.trim() === '' ? 'Untitled' : draft.title.trim()} — ${new Date(draft.savedMs).toLocaleString()}`,
     })));
     if (atStart && drafts.length > 0) {
       window.setStatus(`You have ${drafts.length === 1 ? 'an unpublished draft' : `${drafts.length} unpublished drafts`}: File → Drafts.`);
