@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { artifactPath } from '../helpers/artifacts.js';
-import { dialogUntil, editorUntil, pageText, windowUntil, writeFiles } from '../helpers/app-driver.js';
+import { dialogUntil, editorUntil, pageText, untilDump, writeFiles } from '../helpers/app-window.js';
 import { startDhtNetwork, type DhtNetwork } from '../helpers/dht-network.js';
 import { localArgs, runCli, startServe, type ServeNode } from '../helpers/nodes.js';
 import { summarisePng } from '../helpers/png.js';
@@ -127,7 +127,7 @@ test('Edit on a page of your own site: its file opens in the editor, front matte
   const indexBefore = await cli(b.dataDir, ['get', url, '--timeout', '60']);
 
   await typeAddress(WELCOME_TITLE, `${url}/posts/hello.md`);
-  const page = await windowUntil(app, (dump) => pageText(dump).includes('First words.') && (dump['navigation'] as { actions: string[] }).actions.includes('Edit'), 'the own page with Edit');
+  const page = await untilDump(app, (dump) => pageText(dump).includes('First words.') && (dump['navigation'] as { actions: string[] }).actions.includes('Edit'), 'the own page with Edit');
   assert.deepEqual((page['navigation'] as { actions: string[] }).actions, ['Follow', 'Reply', 'Edit'], 'no Block on an own site; Edit is there');
   await grab(app, { cmd: 'grab' }, 'app-own-page-edit.png');
 
@@ -167,7 +167,7 @@ test('Edit on a page of your own site: its file opens in the editor, front matte
   // The app shows the new text of its own page.
   await focusWindow(x.display, await findWindow(x.display, 'Hello — swarmpress'));
   await pressKeys(x.display, 'F5');
-  await windowUntil(app, (dump) => pageText(dump).includes('Second words, edited.'), 'the edited page in the app');
+  await untilDump(app, (dump) => pageText(dump).includes('Second words, edited.'), 'the edited page in the app');
   await closeApp(app);
 });
 
@@ -189,7 +189,7 @@ test('File → New site makes a second site; a post chosen for it in the editor 
   await grab(app, { cmd: 'dialog', name: 'new-site', do: 'grab' }, 'app-new-site-refused.png');
   await pressKeys(x.display, 'shift+Tab');
   await typeText(x.display, 'notebook\n');
-  const created = await windowUntil(app, (dump) => /Your new site 'notebook' is published at bittorrent:\/\/[0-9a-f]{64}/.test(dump['status'] as string), 'the new site', 60_000);
+  const created = await untilDump(app, (dump) => /Your new site 'notebook' is published at bittorrent:\/\/[0-9a-f]{64}/.test(dump['status'] as string), 'the new site', 60_000);
   const notebookUrl = /bittorrent:\/\/[0-9a-f]{64}/.exec(created['status'] as string)?.[0] ?? '';
   assert.notEqual(notebookUrl, main['url'], 'a site of its own, with its own key');
   assert.equal(fs.readFileSync(path.join(appDir, 'sites', 'notebook', 'index.md'), 'utf8'), '---\ntitle: Field notebook\n---\n# Field notebook\n');
@@ -223,7 +223,7 @@ test('File → New site makes a second site; a post chosen for it in the editor 
   // The library lists both of the author's sites.
   await focusWindow(x.display, await findWindow(x.display, WELCOME_TITLE));
   await pressKeys(x.display, 'ctrl+b');
-  const library = await windowUntil(app, (dump) => Array.isArray(dump['library']) && (dump['library'] as string[]).includes('Field notebook (v1)'), 'both sites in the library');
+  const library = await untilDump(app, (dump) => Array.isArray(dump['library']) && (dump['library'] as string[]).includes('Field notebook (v1)'), 'both sites in the library');
   const rows = library['library'] as string[];
   assert.deepEqual(rows.slice(rows.indexOf('Your sites') + 1).sort(), ['Field notebook (v1)', 'Main site (v0)']);
   await grab(app, { cmd: 'grab' }, 'app-library-own-sites.png');
@@ -269,7 +269,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
 
   const app = await startApp(appDir);
   await typeAddress(WELCOME_TITLE, theirs['url'] as string);
-  await windowUntil(app, (dump) => pageText(dump).includes('Read once.'), 'their page');
+  await untilDump(app, (dump) => pageText(dump).includes('Read once.'), 'their page');
   const first = await nodeReport(app);
   assert.deepEqual(first.versions.map((v) => [v.infohash, v.paused]).sort(), [[ownVersion, false], [theirVersion, false]].sort(), 'both versions seeded by default');
   assert.equal(first.sessionSettings['upload_rate_limit'] ?? 0, 0, 'no upload limit by default');
@@ -297,7 +297,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   await pressKeys(x.display, 'Tab', 'space');
   await dialogUntil(app, 'settings', (dump) => !(dump['values'] as { seedReads: boolean }).seedReads, 'seeding unticked');
   await clickDialogButton(app, 'settings', 'submit');
-  await windowUntil(app, (dump) => String(dump['status']).startsWith('Settings saved'), 'the settings saved');
+  await untilDump(app, (dump) => String(dump['status']).startsWith('Settings saved'), 'the settings saved');
   assert.deepEqual(JSON.parse(fs.readFileSync(settingsFile, 'utf8')), { cacheBudgetMb: 2048, uploadKBps: 50, downloadKBps: 200, seedReads: false });
   const limited = await nodeReport(app);
   assert.equal(limited.sessionSettings['upload_rate_limit'], 50 * 1024, "libtorrent's upload limit");
@@ -313,7 +313,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   await pressKeys(x.display, 'ctrl+a');
   await typeText(x.display, '1');
   await clickDialogButton(app, 'settings', 'submit');
-  const evicted = await windowUntil(app, (dump) => String(dump['status']).startsWith('Settings saved'), 'the budget saved');
+  const evicted = await untilDump(app, (dump) => String(dump['status']).startsWith('Settings saved'), 'the budget saved');
   assert.match(evicted['status'] as string, /1 cached version removed to fit the budget/);
   const small = await nodeReport(app);
   assert.deepEqual(small.versions.map((v) => v.infohash), [ownVersion]);

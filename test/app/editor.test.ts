@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { decodePostDraft } from '../../src/app/writing/post-draft.js';
 import { Drafts } from '../../src/store/drafts.js';
 import { artifactPath } from '../helpers/artifacts.js';
-import { editorUntil } from '../helpers/app-driver.js';
+import { editorUntil } from '../helpers/app-window.js';
 import { summarisePng } from '../helpers/png.js';
 import { REPO_ROOT, startSwarmpress, type Driven } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
-import { writeFiles } from '../helpers/app-driver.js';
+import { writeFiles } from '../helpers/app-window.js';
 import { startDhtNetwork, type DhtNetwork } from '../helpers/dht-network.js';
 import { localArgs, runCli, startServe, type ServeNode } from '../helpers/nodes.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
