@@ -87,12 +87,25 @@ async function grab(app: Driven, request: Message & { cmd: string }, name: strin
   assert.ok(summarisePng(file).colours > 8, `${name} shows something`);
 }
 
-/** Opens a menu entry with the keyboard: Alt+`menu`, then the entry's mnemonic. */
-async function menu(windowTitle: string, menuKey: string, entryKey: string): Promise<void> {
-  await focusWindow(x.display, await findWindow(x.display, windowTitle));
-  await pressKeys(x.display, `alt+${menuKey}`);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await pressKeys(x.display, entryKey);
+/**
+ * Opens form dialog `dialog` from a menu with the keyboard: Alt+`menuKey`, then the entry's
+ * mnemonic; again (after Escape) when the menu was not open yet to take the mnemonic.
+ */
+async function openFromMenu(app: Driven, windowTitle: string, menuKey: string, entryKey: string, dialog: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await focusWindow(x.display, await findWindow(x.display, windowTitle));
+    await pressKeys(x.display, `alt+${menuKey}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await pressKeys(x.display, entryKey);
+    try {
+      await dialogUntil(app, dialog, (dump) => dump['error'] === undefined || dump['error'] === '', `the ${dialog} dialog`, 3_000);
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await pressKeys(x.display, 'Escape');
+    }
+  }
+  await focusWindow(x.display, await findWindow(x.display, `${dialog === 'settings' ? 'Settings' : 'New site'} — swarmpress`));
 }
 
 /** Publishes from the newest editor (Ctrl+Enter, then Publish in the confirmation); returns the panel once published. */
@@ -178,8 +191,7 @@ test('File → New site makes a second site; a post chosen for it in the editor 
   const app = await startApp(appDir);
 
   // A bad name is refused with a message; the dialog stays, nothing is made.
-  await menu(WELCOME_TITLE, 'f', 's');
-  await focusWindow(x.display, await findWindow(x.display, 'New site — swarmpress'));
+  await openFromMenu(app, WELCOME_TITLE, 'f', 's', 'new-site');
   await typeText(x.display, 'Field Notes');
   await pressKeys(x.display, 'Tab');
   await typeText(x.display, 'Field notebook\n');
@@ -276,8 +288,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   assert.equal(first.sessionSettings['upload_rate_limit'] ?? 0, 0, 'no upload limit by default');
 
   // A bad value: a message, nothing saved, nothing applied.
-  await menu('Theirs — swarmpress', 'e', 's');
-  await focusWindow(x.display, await findWindow(x.display, 'Settings — swarmpress'));
+  await openFromMenu(app, 'Theirs — swarmpress', 'e', 's', 'settings');
   const shown = await dialogUntil(app, 'settings', () => true, 'the settings dialog');
   assert.deepEqual(shown['values'], { cacheBudgetMb: '2048', uploadKBps: '0', downloadKBps: '0', seedReads: true });
   await grab(app, { cmd: 'dialog', name: 'settings', do: 'grab' }, 'app-settings.png');
@@ -306,8 +317,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   assert.deepEqual(limited.versions.map((v) => [v.infohash, v.paused]).sort(), [[ownVersion, false], [theirVersion, true]].sort(), 'what was read is paused; the own site is seeded');
 
   // A budget of 0 is out of range (nothing could be read); 1 MB evicts what was read at once; the own site stays.
-  await menu('Theirs — swarmpress', 'e', 's');
-  await focusWindow(x.display, await findWindow(x.display, 'Settings — swarmpress'));
+  await openFromMenu(app, 'Theirs — swarmpress', 'e', 's', 'settings');
   await typeText(x.display, '0\n');
   const zero = await dialogUntil(app, 'settings', (dump) => dump['error'] !== '' && dump['busy'] === false, 'the refusal of 0');
   assert.equal(zero['error'], 'The cache budget (MB) must be a whole number from 1 to 1048576, not 0. Nothing was changed.');
@@ -329,7 +339,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   assert.equal(restarted.sessionSettings['upload_rate_limit'], 50 * 1024);
   assert.equal(restarted.sessionSettings['download_rate_limit'], 200 * 1024);
   assert.equal(restarted.cache.budgetBytes, 1024 * 1024);
-  await menu(WELCOME_TITLE, 'e', 's');
+  await openFromMenu(again, WELCOME_TITLE, 'e', 's', 'settings');
   const kept = await dialogUntil(again, 'settings', () => true, 'the settings dialog after the restart');
   assert.deepEqual(kept['values'], { cacheBudgetMb: '1', uploadKBps: '50', downloadKBps: '200', seedReads: false });
   await grab(again, { cmd: 'dialog', name: 'settings', do: 'grab' }, 'app-settings-restarted.png');
