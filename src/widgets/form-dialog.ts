@@ -49,6 +49,8 @@ export class FormDialog {
   readonly #error: NodeGui.QLabel;
   readonly #submit: NodeGui.QPushButton;
   readonly #cancel: NodeGui.QPushButton;
+  /** Every Qt object of the dialog, referenced from JS for the dialog's life (see constructor). */
+  readonly #kept: object[] = [];
   #busy = false;
   #closed = false;
 
@@ -62,8 +64,13 @@ export class FormDialog {
     const column = new qt.QBoxLayout(qt.Direction.TopToBottom);
     column.setSpacing(8);
     dialog.setLayout(column);
+    // NodeGui's wrappers of objects JS no longer references are collected; with the
+    // window's forced collections (qt-runtime.ts) a dialog whose labels and layouts were
+    // unreferenced crashed the app (SIGSEGV) when opened again. They are all kept here.
+    this.#kept.push(column);
     const label = (text: string, name?: string): NodeGui.QLabel => {
       const made = new qt.QLabel();
+      this.#kept.push(made);
       if (name !== undefined) made.setObjectName(name);
       made.setTextFormat(qt.TextFormat.PlainText);
       made.setWordWrap(true);
@@ -101,6 +108,7 @@ export class FormDialog {
     this.#error.hide();
     column.addWidget(this.#error);
     const buttons = new qt.QBoxLayout(qt.Direction.LeftToRight);
+    this.#kept.push(buttons);
     buttons.addStretch(1);
     this.#cancel = new qt.QPushButton();
     this.#cancel.setText('Cancel');

@@ -8,7 +8,7 @@
  * site-info-dialog.ts), Ctrl+Shift+R reply to the post, Ctrl+Shift+E edit a page of one's own
  * site, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
  * Ctrl+- / Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme, Ctrl+N
- * new post (File menu, with the drafts and New site), Edit → Settings. Kiosk mode has none of the navigation, library or
+ * new post (File menu, with the drafts and New site), Edit → Settings (Ctrl+,). Kiosk mode has none of the navigation, library or
  * writing controls.
  */
 import type * as NodeGui from '@nodegui/nodegui';
@@ -208,7 +208,7 @@ export class MainWindow {
     const menu = new this.#qt.QMenu();
     menu.setTitle('&Edit');
     const settings = new this.#qt.QAction();
-    settings.setText('&Settings…');
+    settings.setText('&Settings…\tCtrl+,');
     settings.addEventListener('triggered', onSettings);
     menu.addAction(settings);
     bar.addMenu(menu);
@@ -511,6 +511,7 @@ export class MainWindow {
     bind('Ctrl+Shift+R', () => this.#commands.onReply?.());
     // Not Ctrl+E: the address bar (a QLineEdit) takes it on X11 (end of line).
     bind('Ctrl+Shift+E', () => this.#commands.onEdit?.());
+    bind('Ctrl+,', () => this.#commands.onSettings?.());
     bind('Ctrl+F', () => {
       this.#findBar.show();
       this.#findBar.setFocus();

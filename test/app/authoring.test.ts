@@ -88,15 +88,17 @@ async function grab(app: Driven, request: Message & { cmd: string }, name: strin
 }
 
 /**
- * Opens form dialog `dialog` from a menu with the keyboard: Alt+`menuKey`, then the entry's
- * mnemonic; again (after Escape) when the menu was not open yet to take the mnemonic.
+ * Opens form dialog `dialog` with the keyboard: `keys` pressed one after the other (a
+ * menu: Alt+letter, then the entry's mnemonic; or a shortcut); again (after Escape) when a
+ * menu was not open yet to take the mnemonic.
  */
-async function openFromMenu(app: Driven, windowTitle: string, menuKey: string, entryKey: string, dialog: string): Promise<void> {
+async function openDialogByKeys(app: Driven, windowTitle: string, keys: readonly string[], dialog: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await focusWindow(x.display, await findWindow(x.display, windowTitle));
-    await pressKeys(x.display, `alt+${menuKey}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await pressKeys(x.display, entryKey);
+    for (const [index, key] of keys.entries()) {
+      if (index > 0) await new Promise((resolve) => setTimeout(resolve, 300));
+      await pressKeys(x.display, key);
+    }
     try {
       await dialogUntil(app, dialog, (dump) => dump['error'] === undefined || dump['error'] === '', `the ${dialog} dialog`, 3_000);
       break;
@@ -191,7 +193,7 @@ test('File → New site makes a second site; a post chosen for it in the editor 
   const app = await startApp(appDir);
 
   // A bad name is refused with a message; the dialog stays, nothing is made.
-  await openFromMenu(app, WELCOME_TITLE, 'f', 's', 'new-site');
+  await openDialogByKeys(app, WELCOME_TITLE, ['alt+f', 's'], 'new-site');
   await typeText(x.display, 'Field Notes');
   await pressKeys(x.display, 'Tab');
   await typeText(x.display, 'Field notebook\n');
@@ -288,7 +290,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   assert.equal(first.sessionSettings['upload_rate_limit'] ?? 0, 0, 'no upload limit by default');
 
   // A bad value: a message, nothing saved, nothing applied.
-  await openFromMenu(app, 'Theirs — swarmpress', 'e', 's', 'settings');
+  await openDialogByKeys(app, 'Theirs — swarmpress', ['alt+e', 's'], 'settings');
   const shown = await dialogUntil(app, 'settings', () => true, 'the settings dialog');
   assert.deepEqual(shown['values'], { cacheBudgetMb: '2048', uploadKBps: '0', downloadKBps: '0', seedReads: true });
   await grab(app, { cmd: 'dialog', name: 'settings', do: 'grab' }, 'app-settings.png');
@@ -317,7 +319,9 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   assert.deepEqual(limited.versions.map((v) => [v.infohash, v.paused]).sort(), [[ownVersion, false], [theirVersion, true]].sort(), 'what was read is paused; the own site is seeded');
 
   // A budget of 0 is out of range (nothing could be read); 1 MB evicts what was read at once; the own site stays.
-  await openFromMenu(app, 'Theirs — swarmpress', 'e', 's', 'settings');
+  // Ctrl+, this time: main's window crashes (SIGSEGV) when menus are opened again after its
+  // forced memory-reducing collection (824a5b5; reported, not fixed here).
+  await openDialogByKeys(app, 'Theirs — swarmpress', ['ctrl+comma'], 'settings');
   await typeText(x.display, '0\n');
   const zero = await dialogUntil(app, 'settings', (dump) => dump['error'] !== '' && dump['busy'] === false, 'the refusal of 0');
   assert.equal(zero['error'], 'The cache budget (MB) must be a whole number from 1 to 1048576, not 0. Nothing was changed.');
@@ -339,7 +343,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   assert.equal(restarted.sessionSettings['upload_rate_limit'], 50 * 1024);
   assert.equal(restarted.sessionSettings['download_rate_limit'], 200 * 1024);
   assert.equal(restarted.cache.budgetBytes, 1024 * 1024);
-  await openFromMenu(again, WELCOME_TITLE, 'e', 's', 'settings');
+  await openDialogByKeys(again, WELCOME_TITLE, ['alt+e', 's'], 'settings');
   const kept = await dialogUntil(again, 'settings', () => true, 'the settings dialog after the restart');
   assert.deepEqual(kept['values'], { cacheBudgetMb: '1', uploadKBps: '50', downloadKBps: '200', seedReads: false });
   await grab(again, { cmd: 'dialog', name: 'settings', do: 'grab' }, 'app-settings-restarted.png');
