@@ -9,6 +9,7 @@
  * control socket and the node, in that order. Threading: JS thread only.
  */
 import type { NodeEvent, SiteNode } from '../net/site-node.js';
+import { cacheBudgetBytes, rateLimitSettings, writeSettings, type NodeSettings } from '../store/settings-file.js';
 import type { CommonOptions } from './cli.js';
 import type { ControlServer } from './control.js';
 import { presentError } from './messages.js';
@@ -87,6 +88,22 @@ export class AppNode {
     if (lanOptions(this.#common) === undefined) return 'LAN discovery is off: this node listens on loopback only.';
     if (this.#node !== undefined && this.#node.lan === undefined) return 'LAN discovery is not running (it could not open its socket, or is starting).';
     return undefined;
+  }
+
+  /**
+   * Saves `settings` in the data folder (every node of it starts with them) and applies
+   * them to the running node at once: libtorrent's rate limits, the cache budget (evicting
+   * what it no longer allows) and whether read versions are seeded. Throws RangeError for
+   * a value out of range, before anything changes.
+   */
+  async applySettings(dataDir: string, settings: NodeSettings): Promise<{ evicted: number }> {
+    writeSettings(dataDir, settings);
+    const node = this.#node;
+    if (node === undefined) return { evicted: 0 };
+    node.session.applySettings(rateLimitSettings(settings));
+    node.store.setCacheBudget(cacheBudgetBytes(settings));
+    node.setSeedReads(settings.seedReads);
+    return { evicted: await node.enforceBudget() };
   }
 
   /** Runs the duties' cycle now (followed sites, outbox). */

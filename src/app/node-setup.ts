@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { SessionOptions } from '../net/session.js';
 import { SiteNode, type NodeEvent } from '../net/site-node.js';
 import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
+import { cacheBudgetBytes, rateLimitSettings, readSettings } from '../store/settings-file.js';
 import { Store } from '../store/store.js';
 import type { Command, CommonOptions, Endpoint } from './cli.js';
 import { delegate } from './control.js';
@@ -82,17 +83,23 @@ export function saveSessionState(node: SiteNode): void {
 }
 
 /**
- * Opens the store and starts a node for this data folder. A `transient` node (one command
+ * Opens the store and starts a node for this data folder, with the folder's settings
+ * (settings-file.ts: cache budget, rate limits, seeding what is read; a malformed file is
+ * logged and the defaults are used). A `transient` node (one command
  * that ends in seconds) is a read-only DHT node (BEP 43): it looks up and puts, but other
  * nodes do not add it to their routing tables, where it would soon be a dead entry that
  * every lookup waits for.
  */
 export function startNode(common: CommonOptions, options: { log?: (event: NodeEvent) => void; transient?: boolean; store?: Store } = {}): SiteNode {
   const dataDir = ensureDataDir(resolveDataDir(common.dataDir));
+  const { settings, problem } = readSettings(dataDir);
+  if (problem !== undefined) options.log?.({ event: 'warning', message: problem, code: 'ERR_SETTINGS' });
   // A store opened already (the window reads stored pages before the node starts) becomes the node's.
-  const store = options.store ?? Store.open({ dataDir });
+  const store = options.store ?? Store.open({ dataDir, cacheBudgetBytes: cacheBudgetBytes(settings) });
+  if (options.store !== undefined) store.setCacheBudget(cacheBudgetBytes(settings));
   try {
-    const session = sessionOptions(common, dataDir);
+    const base = sessionOptions(common, dataDir);
+    const session = { ...base, settings: { ...base.settings, ...rateLimitSettings(settings) } };
     const format = process.env['SWARMPRESS_TORRENT_FORMAT'];
     return SiteNode.start({
       store,
@@ -101,6 +108,7 @@ export function startNode(common: CommonOptions, options: { log?: (event: NodeEv
       ...(process.env['SWARMPRESS_PUSH'] === '0' ? { push: false } : {}),
       session: options.transient === true ? { ...session, settings: { ...session.settings, dht_read_only: true } } : session,
       transient: options.transient === true,
+      seedReads: settings.seedReads,
       ...(options.log === undefined ? {} : { log: options.log }),
     });
   } catch (error) {

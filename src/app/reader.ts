@@ -6,9 +6,10 @@
  * knows. Offline, the last stored version is shown with "stored copy, version N, from …".
  * Back, forward and reload go over the addresses shown (back and forward show the exact
  * version seen before, from the store). Follow, unfollow, block and reply act on the site
- * of the page shown; the library lists followed and own sites, the sites LAN neighbours
- * announce and the blocks (with unblock), and searches the store. A version picked in the
- * site information's history is shown from the store, never fetched.
+ * of the page shown; a page of one of the reader's own sites can be edited (its file in the
+ * site folder opens in the editor); the library lists followed and own sites, the sites LAN
+ * neighbours announce and the blocks (with unblock), and searches the store. A version picked
+ * in the site information's history is shown from the store, never fetched.
  *
  * Ownership: the window, the node and the layout function are the caller's. JS thread only.
  */
@@ -26,7 +27,7 @@ import type { AppNode } from './app-node.js';
 import { presentError } from './messages.js';
 import { escapeInline, itemMarkdown, pageMarkdown, type ReplyLine } from './reader-page.js';
 import { BLOCKED_ROW, libraryView, shortKey, SITE_ROW } from './library-view.js';
-import { openAddress, type PageEntry } from './site-pages.js';
+import { openAddress, ownSiteName, pageFile, type PageEntry } from './site-pages.js';
 
 /** How long a page may take to download before the reader is told it was not found. */
 const FETCH_TIMEOUT_MS = 60_000;
@@ -50,6 +51,8 @@ export interface ReaderOptions {
   readonly onReply?: (target: ReplyTarget) => void;
   /** Called once a page of a site was first painted (automation: benchmarks time it). */
   readonly onPageShown?: (page: { readonly address: string; readonly title: string; readonly source: Resolved['source'] }) => void;
+  /** The reader asked to edit page `path` of their own site `site`. */
+  readonly onEdit?: (target: { readonly site: string; readonly path: string }) => void;
 }
 
 interface HistoryEntry {
@@ -65,6 +68,8 @@ interface Shown {
   readonly infohash: Uint8Array;
   readonly siteKey: Uint8Array | undefined;
   readonly item: Item;
+  /** The page's path in its version. */
+  readonly path: string;
 }
 
 /** An address as typed: a URL or magnet, or a bare infohash (40 hex) or site key (64 hex). */
@@ -237,6 +242,26 @@ export class Reader {
     this.refreshLibrary();
   }
 
+  /** Opens the editor on the page shown, when it is a page of one of the reader's own sites. */
+  edit(): void {
+    const target = this.#editTarget();
+    if (target === undefined) {
+      if (this.#shown !== undefined && this.#options.kiosk !== true) this.#window.setStatus('Only pages of your own sites, from their folders on this computer, can be edited.');
+      return;
+    }
+    this.#options.onEdit?.(target);
+  }
+
+  /** The own site and path of the page shown, when it can be edited here. */
+  #editTarget(): { site: string; path: string } | undefined {
+    const shown = this.#shown;
+    const node = this.#options.node.node;
+    if (shown?.siteKey === undefined || node === undefined || this.#options.kiosk === true || shown.item.body.kind !== 'text') return undefined;
+    const site = ownSiteName(node, shown.siteKey);
+    if (site === undefined || pageFile(node, site, shown.path) === undefined) return undefined;
+    return { site, path: shown.path };
+  }
+
   /** Searches everything stored; the results are listed in the library. */
   search(query: string): void {
     const node = this.#options.node.node;
@@ -405,7 +430,7 @@ export class Reader {
     const plan = await this.#options.layout(pageMarkdown(itemMarkdown(item, entry.path), { ...(next === undefined ? {} : { next }), replies }));
     if (token !== this.#token) return;
     const root = store.versionRoot(resolved.infohash);
-    this.#shown = { address, text: canonical, plan, infohash: resolved.infohash, siteKey, item };
+    this.#shown = { address, text: canonical, plan, infohash: resolved.infohash, siteKey, item, path: entry.path };
     if (siteKey !== undefined) {
       this.#newVersions.delete(toHex(siteKey));
       store.touchSite(siteKey);
@@ -463,7 +488,7 @@ export class Reader {
       return;
     }
     const own = store.site(shown.siteKey)?.isOwn === true;
-    this.#window.setSiteActions({ following: store.isFollowing('site', shown.siteKey), canBlock: !own, canReply: shown.item.body.kind === 'text' });
+    this.#window.setSiteActions({ following: store.isFollowing('site', shown.siteKey), canBlock: !own, canReply: shown.item.body.kind === 'text', canEdit: this.#editTarget() !== undefined });
   }
 
   #handleNodeEvent(event: NodeEvent): void {

@@ -60,6 +60,11 @@ export interface SiteNodeOptions {
   readonly transient?: boolean;
   /** Push new records to peers over BEP 10 and take theirs (default true; false: a benchmark's reference). */
   readonly push?: boolean;
+  /**
+   * Seed versions of other people's sites once they are read (default true). When false,
+   * they are paused after their download (own sites are always seeded); see setSeedReads.
+   */
+  readonly seedReads?: boolean;
 }
 
 /** What a publish did. */
@@ -164,6 +169,7 @@ export class SiteNode {
   readonly #inFlight = new Set<number>();
   /** Serialises publishes: one version at a time per node. */
   #publishing: Promise<unknown> = Promise.resolve();
+  #seedReads: boolean;
   #closed = false;
 
   private constructor(options: SiteNodeOptions) {
@@ -171,6 +177,7 @@ export class SiteNode {
     this.store = options.store;
     this.#dht = options.session.dht ?? true;
     this.#now = options.now ?? Date.now;
+    this.#seedReads = options.seedReads ?? true;
     this.session = new TorrentSession(options.session);
     this.records = new SiteRecords({ session: this.session });
     this.#push = new UpdatePush({
@@ -190,7 +197,7 @@ export class SiteNode {
     node.#seedStored();
     // Tell the DHT at once that this node has them: libtorrent would announce on its own schedule.
     void node.#dhtReady().then(() => {
-      for (const hex of node.#torrents.keys()) node.#announce(hex);
+      for (const hex of node.#torrents.keys()) if (!node.#isHeld(hex)) node.#announce(hex);
     });
     return node;
   }
@@ -218,6 +225,7 @@ export class SiteNode {
       try {
         const added = this.session.addTorrent({ resumeData: bytes, savePath: contentFolder(this.dataDir, infohash) });
         this.#track(toHex(infohash), added.id);
+        this.#holdIfRead(toHex(infohash), added.id);
         seeded += 1;
       } catch (error) {
         this.#log('warning', `the saved state of version ${toHex(infohash)} cannot be used: ${(error as Error).message}`);
@@ -643,10 +651,13 @@ export class SiteNode {
       const version = this.store.version(infohash);
       if (options.expectAuthor !== undefined && (version === undefined || !bytesEqual(version.siteKey, options.expectAuthor))) throw this.#wrongAuthor(hex);
       await this.#saveResume(infohash, torrentId);
-      this.#announce(hex);
-      // Its site is carried now: the LAN hears of it (a record that arrived before the
-      // version was stored was not announced, since the site was not carried yet).
-      if (added.value.isNew) this.#lan?.advertise();
+      this.#fetching.delete(hex);
+      if (!this.#holdIfRead(hex, torrentId)) {
+        this.#announce(hex);
+        // Its site is carried now: the LAN hears of it (a record that arrived before the
+        // version was stored was not announced, since the site was not carried yet).
+        if (added.value.isNew) this.#lan?.advertise();
+      }
       this.#log('fetched', `fetched version ${hex}`, { infohash: hex, items: added.value.newItems });
       return added.value;
     } catch (error) {
@@ -720,6 +731,64 @@ export class SiteNode {
       // removed meanwhile
       return undefined;
     }
+  }
+
+  // --- seeding what was read -----------------------------------------------------------
+
+  /** Whether versions of other people's sites are seeded after they were read. */
+  get seedsReads(): boolean {
+    return this.#seedReads;
+  }
+
+  /**
+   * Seeds the versions of other people's sites this node holds (true), or pauses them
+   * (false: they stay stored and readable, and no peer gets them from here). Own sites are
+   * seeded either way; a version being downloaded is paused once it is stored.
+   */
+  setSeedReads(seed: boolean): void {
+    this.#seedReads = seed;
+    for (const [hex, id] of this.#torrents) {
+      if (this.#fetching.has(hex) || !this.#isReadVersion(hex)) continue;
+      try {
+        if (seed) {
+          this.session.resume(id);
+          this.#announce(hex);
+        } else {
+          this.session.pause(id);
+        }
+      } catch {
+        // the torrent may be gone already
+      }
+    }
+  }
+
+  /** Versions held but paused (not seeded), v1 hex. */
+  get pausedVersions(): string[] {
+    return [...this.#torrents].filter(([, id]) => {
+      try {
+        return this.session.status(id).paused;
+      } catch {
+        return false;
+      }
+    }).map(([hex]) => hex);
+  }
+
+  /** Whether stored version `hex` belongs to a site that is not the author's own. */
+  #isReadVersion(hex: string): boolean {
+    const infohash = fromHex(hex, INFOHASH_BYTES);
+    const version = infohash === undefined ? undefined : this.store.version(infohash);
+    return version !== undefined && this.store.site(version.siteKey)?.isOwn !== true;
+  }
+
+  #isHeld(hex: string): boolean {
+    return !this.#seedReads && this.#isReadVersion(hex);
+  }
+
+  /** Pauses torrent `id` (version `hex`) when it is a read version and reads are not seeded; true when it did. */
+  #holdIfRead(hex: string, id: string): boolean {
+    if (!this.#isHeld(hex)) return false;
+    this.session.pause(id);
+    return true;
   }
 
   #track(hex: string, id: string): void {

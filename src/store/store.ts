@@ -99,7 +99,7 @@ export class Store {
   readonly #manifests: ManifestCache = new Map();
   readonly #dataDir: string;
   readonly #now: () => number;
-  readonly #budgetBytes: number;
+  #budgetBytes: number;
   #recovery: Recovery | undefined;
   /** The drafts of this data folder (files; they survive any damage to the database). */
   readonly drafts: Drafts;
@@ -555,6 +555,12 @@ export class Store {
   siteUsedBytes(siteKey: Uint8Array): number {
     social.requireKey(siteKey);
     return this.#run('measure the cache', (sql) => siteUsedBytes(sql, siteKey));
+  }
+
+  /** Changes the cache budget (bytes, a non-negative integer); {@link Store.evict} then keeps to it. */
+  setCacheBudget(budgetBytes: number): void {
+    if (!Number.isSafeInteger(budgetBytes) || budgetBytes < 0) throw new RangeError('budgetBytes must be a non-negative integer');
+    this.#budgetBytes = budgetBytes;
   }
 
   /** Evicts content past the budget (cache.ts); delete the torrents of the versions it returns. */

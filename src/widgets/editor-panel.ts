@@ -27,6 +27,18 @@ import type { TextCursors } from './qt-runtime.js';
 export interface EditorContent {
   readonly title: string;
   readonly body: string;
+  /** The site chosen (when the panel offers a choice of sites). */
+  readonly site?: string;
+}
+
+/** The author's sites a post can go to. */
+export interface SiteChoice {
+  readonly names: readonly string[];
+  readonly chosen: string;
+  /** Shown but not changeable (an edit of a page belongs to its site). */
+  readonly fixed?: boolean;
+  /** What the row says before the choice. */
+  readonly label?: string;
 }
 
 /** A picture the app copied for the post: the path to write in the Markdown and its description. */
@@ -65,6 +77,8 @@ export interface EditorPanelOptions {
   readonly publishMinuteMs?: number;
   /** Folder the picture chooser opens in. */
   readonly imageFolder?: string;
+  /** The sites to choose from (no choice is shown without it). */
+  readonly sites?: SiteChoice;
 }
 
 /** Toolbar actions, by button. */
@@ -85,6 +99,8 @@ export interface EditorDump {
   readonly previewStats: PreviewStats;
   readonly publish: PublishPanelDump;
   readonly imageChooserOpen: boolean;
+  /** The site chosen, the sites offered, and whether the choice can change. */
+  readonly site: { readonly chosen: string; readonly names: readonly string[]; readonly fixed: boolean; readonly at: { readonly x: number; readonly y: number } } | null;
   /** Centres of the toolbar buttons on the screen (for clicking them with xdotool). */
   readonly buttons: Readonly<Record<string, { readonly x: number; readonly y: number }>>;
 }
@@ -127,6 +143,7 @@ export class EditorPanel {
   readonly #publish: PublishPanel;
   readonly #buttons = new Map<EditorAction, NodeGui.QPushButton>();
   readonly #shortcuts: NodeGui.QShortcut[] = [];
+  readonly #site: NodeGui.QComboBox | undefined;
   #imageDialog: NodeGui.QFileDialog | undefined;
   #loading = false;
   #closed = false;
@@ -164,6 +181,14 @@ export class EditorPanel {
       this.#text.setFocus();
     });
     column.addWidget(title);
+    if (options.sites !== undefined) {
+      const [row, combo] = buildSiteRow(qt, options.sites);
+      combo.addEventListener('currentIndexChanged', () => {
+        if (!this.#loading && !this.#closed) this.#commands.onChange();
+      });
+      column.addLayout(row);
+      this.#site = combo;
+    }
 
     column.addLayout(buildToolbar(qt, this.#buttons, (action) => {
       this.#act(action);
@@ -228,7 +253,17 @@ export class EditorPanel {
 
   /** What the author wrote, as shown now. */
   content(): EditorContent {
-    return { title: this.#title.text(), body: this.#text.toPlainText() };
+    const site = this.#site?.currentText();
+    return { title: this.#title.text(), body: this.#text.toPlainText(), ...(site === undefined || site === '' ? {} : { site }) };
+  }
+
+  /** Chooses site `name` as the author would (automation, tests); false when it is not offered or fixed. */
+  chooseSite(name: string): boolean {
+    const combo = this.#site;
+    const index = this.#options.sites?.names.indexOf(name) ?? -1;
+    if (combo === undefined || index < 0 || this.#options.sites?.fixed === true) return false;
+    combo.setCurrentIndex(index);
+    return true;
   }
 
   /** Replaces what is shown (a draft being opened) without reporting a change. */
@@ -301,10 +336,11 @@ export class EditorPanel {
     const focus = this.#title.hasFocus() ? 'title' : this.#text.hasFocus() ? 'text' : 'other';
     const { anchor, position } = this.#options.textCursors.selection(this.#text);
     const buttons: Record<string, { x: number; y: number }> = {};
-    for (const [action, button] of this.#buttons) {
-      const centre = button.mapToGlobal(new this.#qt.QPoint(Math.floor(button.width() / 2), Math.floor(button.height() / 2)));
-      buttons[action] = { x: centre.x(), y: centre.y() };
-    }
+    const centreOf = (widget: NodeGui.QWidget): { x: number; y: number } => {
+      const centre = widget.mapToGlobal(new this.#qt.QPoint(Math.floor(widget.width() / 2), Math.floor(widget.height() / 2)));
+      return { x: centre.x(), y: centre.y() };
+    };
+    for (const [action, button] of this.#buttons) buttons[action] = centreOf(button);
     return {
       page: this.#stack.currentIndex() === 0 ? 'editing' : 'publish',
       title: this.#title.text(),
@@ -317,6 +353,9 @@ export class EditorPanel {
       previewStats: this.#preview.stats,
       publish: this.#publish.dump(),
       imageChooserOpen: this.#imageDialog !== undefined,
+      site: this.#site === undefined || this.#options.sites === undefined
+        ? null
+        : { chosen: this.#site.currentText(), names: this.#options.sites.names, fixed: this.#options.sites.fixed === true, at: centreOf(this.#site) },
       buttons,
     };
   }
@@ -491,6 +530,24 @@ function buildToolbar(qt: typeof NodeGui, buttons: Map<EditorAction, NodeGui.QPu
   toolbar.addStretch(1);
   addButton('publish', 'Publish…', 'Publish this post (Ctrl+Enter): shows what will be published first');
   return toolbar;
+}
+
+/** "Publish to: [site ▾]": the author's sites, the chosen one selected. */
+function buildSiteRow(qt: typeof NodeGui, sites: SiteChoice): [NodeGui.QBoxLayout, NodeGui.QComboBox] {
+  const row = new qt.QBoxLayout(qt.Direction.LeftToRight);
+  const label = new qt.QLabel();
+  label.setTextFormat(qt.TextFormat.PlainText);
+  label.setText(sites.label ?? 'Publish to your site:');
+  const combo = new qt.QComboBox();
+  combo.setObjectName('editor-site');
+  combo.setFocusPolicy(qt.FocusPolicy.NoFocus);
+  for (const name of sites.names) combo.addItem(undefined, name);
+  combo.setCurrentIndex(Math.max(0, sites.names.indexOf(sites.chosen)));
+  combo.setEnabled(sites.fixed !== true);
+  row.addWidget(label);
+  row.addWidget(combo);
+  row.addStretch(1);
+  return [row, combo];
 }
 
 /** The status line: what happened last (saving, pictures) on the left, the counts on the right. */

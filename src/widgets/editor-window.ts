@@ -20,11 +20,14 @@ export class EditorWindow {
   readonly #window: NodeGui.QMainWindow;
   readonly #commands: EditorWindowCommands;
   readonly #shortcuts: NodeGui.QShortcut[] = [];
+  readonly #titlePrefix: string;
   #closed = false;
   #painted: (() => void)[] = [];
 
-  constructor(qt: typeof NodeGui, options: EditorPanelOptions, commands: EditorWindowCommands) {
+  /** `titlePrefix`: said before the post's title in the window's title (an edit of a page: "Editing "). */
+  constructor(qt: typeof NodeGui, options: EditorPanelOptions & { readonly titlePrefix?: string }, commands: EditorWindowCommands) {
     this.#commands = commands;
+    this.#titlePrefix = options.titlePrefix ?? '';
     const window = new qt.QMainWindow();
     window.setObjectName('editor-window');
     window.resize(DEFAULT_SIZE.width, DEFAULT_SIZE.height);
@@ -96,7 +99,7 @@ export class EditorWindow {
 
   #updateTitle(): void {
     const title = this.panel.title.trim();
-    this.#window.setWindowTitle(`${title === '' ? UNTITLED : title} — swarmpress`);
+    this.#window.setWindowTitle(`${this.#titlePrefix}${title === '' ? UNTITLED : title} — swarmpress`);
   }
 
   #handleClosed(): void {

@@ -5,9 +5,10 @@
  *
  * Keys: Ctrl+L address, Alt+Left / Alt+Right back and forward, F5 reload, Ctrl+B the
  * library panel, Ctrl+D follow or unfollow the site, Ctrl+I site information (Site menu,
- * site-info-dialog.ts), Ctrl+Shift+R reply to the post, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
+ * site-info-dialog.ts), Ctrl+Shift+R reply to the post, Ctrl+Shift+E edit a page of one's own
+ * site, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
  * Ctrl+- / Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme, Ctrl+N
- * new post (File menu, with the drafts). Kiosk mode has none of the navigation, library or
+ * new post (File menu, with the drafts and New site), Edit → Settings (Ctrl+,). Kiosk mode has none of the navigation, library or
  * writing controls.
  */
 import type * as NodeGui from '@nodegui/nodegui';
@@ -39,6 +40,12 @@ export interface MainWindowCommands {
   readonly onPlay?: (path: string, file: string) => void;
   /** File → New post (Ctrl+N). Without it (and in kiosk mode) there is no File menu. */
   readonly onNewPost?: () => void;
+  /** File → New site…. */
+  readonly onNewSite?: () => void;
+  /** Edit → Settings…. */
+  readonly onSettings?: () => void;
+  /** Edit the page shown (one of the reader's own; see `SiteActions.canEdit`). */
+  readonly onEdit?: () => void;
   /** File → Drafts → one of them (its id as given to `setDrafts`). */
   readonly onOpenDraft?: (id: string) => void;
   /** Back, forward (Alt+Left/Right) and reload (F5). */
@@ -108,8 +115,10 @@ export class MainWindow {
   #siteInfo: SiteInfoDialog | undefined;
   /** The menu's actions, kept referenced for as long as they are shown. */
   #menuActions: NodeGui.QAction[] = [];
-  /** Qt objects the window keeps referenced for its whole life (the Site menu's actions). */
+  /** Qt objects the window keeps referenced for its whole life (the Site and Edit menus' actions). */
   readonly #kept: object[] = [];
+  /** The File menu's own actions (New post, New site), before the drafts. */
+  #fixedActions: NodeGui.QAction[] = [];
 
   constructor(qt: typeof NodeGui, options: MainWindowOptions, commands: MainWindowCommands) {
     this.#qt = qt;
@@ -135,6 +144,7 @@ export class MainWindow {
       onFollow: () => this.#commands.onFollow?.(),
       onBlock: () => this.#commands.onBlock?.(),
       onReply: () => this.#commands.onReply?.(),
+      onEdit: () => this.#commands.onEdit?.(),
       onLibrary: () => {
         this.toggleLibrary();
       },
@@ -184,13 +194,25 @@ export class MainWindow {
     this.#findBar = findBar;
     this.#status = status;
     this.#bindKeys();
-    if (!options.kiosk && (commands.onNewPost !== undefined || commands.onSiteInfo !== undefined)) {
+    if (!options.kiosk && (commands.onNewPost !== undefined || commands.onSiteInfo !== undefined || commands.onSettings !== undefined)) {
       const bar = new qt.QMenuBar();
       if (commands.onNewPost !== undefined) this.#buildFileMenu(bar, commands.onNewPost);
+      if (commands.onSettings !== undefined) this.#buildEditMenu(bar, commands.onSettings);
       if (commands.onSiteInfo !== undefined) this.#buildSiteMenu(bar, commands.onSiteInfo);
       window.setMenuBar(bar);
     }
     if (options.kiosk) window.showFullScreen();
+  }
+
+  #buildEditMenu(bar: NodeGui.QMenuBar, onSettings: () => void): void {
+    const menu = new this.#qt.QMenu();
+    menu.setTitle('&Edit');
+    const settings = new this.#qt.QAction();
+    settings.setText('&Settings…\tCtrl+,');
+    settings.addEventListener('triggered', onSettings);
+    menu.addAction(settings);
+    bar.addMenu(menu);
+    this.#kept.push(menu, settings);
   }
 
   #buildSiteMenu(bar: NodeGui.QMenuBar, onSiteInfo: () => void): void {
@@ -221,15 +243,26 @@ export class MainWindow {
     newPost.setShortcut(new qt.QKeySequence('Ctrl+N'));
     newPost.addEventListener('triggered', onNewPost);
     file.addAction(newPost);
+    const actions = [newPost];
     // QMenu.addMenu(title) of NodeGui 0.61 drops the title ("A string was expected").
     const drafts = new qt.QMenu();
     drafts.setTitle('&Drafts');
     file.addAction(drafts.menuAction());
+    const onNewSite = this.#commands.onNewSite;
+    if (onNewSite !== undefined) {
+      const newSite = new qt.QAction();
+      newSite.setText('New &site…');
+      newSite.addEventListener('triggered', onNewSite);
+      file.addSeparator();
+      file.addAction(newSite);
+      actions.push(newSite);
+    }
     bar.addMenu(file);
     // The shortcut works while the menu bar is closed: the action must belong to the window too.
     this.#window.addAction(newPost);
     this.#draftsMenu = drafts;
-    this.#menuActions = [newPost];
+    this.#fixedActions = actions;
+    this.#menuActions = [...actions];
     this.setDrafts([]);
   }
 
@@ -238,7 +271,7 @@ export class MainWindow {
     const menu = this.#draftsMenu;
     if (menu === undefined) return;
     menu.clear();
-    this.#menuActions = this.#menuActions.slice(0, 1);
+    this.#menuActions = [...this.#fixedActions];
     for (const draft of drafts) {
       const action = new this.#qt.QAction();
       action.setText(draft.label.replace(/&/g, '&&'));
@@ -476,6 +509,9 @@ export class MainWindow {
     });
     bind('Ctrl+D', () => this.#commands.onFollow?.());
     bind('Ctrl+Shift+R', () => this.#commands.onReply?.());
+    // Not Ctrl+E: the address bar (a QLineEdit) takes it on X11 (end of line).
+    bind('Ctrl+Shift+E', () => this.#commands.onEdit?.());
+    bind('Ctrl+,', () => this.#commands.onSettings?.());
     bind('Ctrl+F', () => {
       this.#findBar.show();
       this.#findBar.setFocus();

@@ -1,6 +1,6 @@
 /**
  * The row above the page: back, forward, reload, the address, the actions on the site
- * shown (follow or unfollow, block, reply), the library button, and under it a progress
+ * shown (follow or unfollow, block, reply, edit on the reader's own pages), the library button, and under it a progress
  * bar while a page loads. In kiosk mode only the progress bar is there.
  */
 import type * as NodeGui from '@nodegui/nodegui';
@@ -13,6 +13,7 @@ export interface NavigationCommands {
   readonly onFollow: () => void;
   readonly onBlock: () => void;
   readonly onReply: () => void;
+  readonly onEdit: () => void;
   readonly onLibrary: () => void;
 }
 
@@ -29,6 +30,8 @@ export interface SiteActions {
   readonly canBlock: boolean;
   /** Whether the page is an item one can reply to. */
   readonly canReply: boolean;
+  /** Whether the page is one of the reader's own, editable from its site folder. */
+  readonly canEdit?: boolean;
 }
 
 /** Back, forward and reload hold one arrow each. */
@@ -37,7 +40,7 @@ const NAV_BUTTON_WIDTH_PX = 36;
 export class NavigationBar {
   readonly widget: NodeGui.QWidget;
   readonly address: NodeGui.QLineEdit;
-  readonly #buttons: Record<'back' | 'forward' | 'reload' | 'follow' | 'block' | 'reply' | 'library', NodeGui.QPushButton>;
+  readonly #buttons: Record<'back' | 'forward' | 'reload' | 'follow' | 'block' | 'reply' | 'edit' | 'library', NodeGui.QPushButton>;
   readonly #progress: NodeGui.QProgressBar;
   #progressValue: number | 'busy' | undefined;
 
@@ -77,15 +80,16 @@ export class NavigationBar {
       follow: button('follow', 'Follow', 'Follow this site: keep it current and seed it', commands.onFollow),
       block: button('block', 'Block', 'Block this site: never show, store or seed it', commands.onBlock),
       reply: button('reply', 'Reply', 'Reply to this post from your site', commands.onReply),
+      edit: button('edit', 'Edit', 'Edit this page of your site and publish it again (Ctrl+Shift+E)', commands.onEdit),
       library: button('library-button', 'Library', 'Followed and own sites, search (Ctrl+B)', commands.onLibrary),
     };
-    const { back, forward, reload, follow, block, reply, library } = this.#buttons;
+    const { back, forward, reload, follow, block, reply, edit, library } = this.#buttons;
     for (const part of [back, forward, reload]) {
       part.setFixedWidth(NAV_BUTTON_WIDTH_PX);
       rowLayout.addWidget(part);
     }
     rowLayout.addWidget(address, 1);
-    for (const part of [follow, block, reply, library]) rowLayout.addWidget(part);
+    for (const part of [follow, block, reply, edit, library]) rowLayout.addWidget(part);
     column.addWidget(row);
     const progress = new qt.QProgressBar();
     progress.setObjectName('progress');
@@ -123,11 +127,13 @@ export class NavigationBar {
   }
 
   setSiteActions(actions: SiteActions | undefined): void {
-    const { follow, block, reply } = this.#buttons;
+    const { follow, block, reply, edit } = this.#buttons;
     if (actions === undefined) {
-      for (const part of [follow, block, reply]) part.hide();
+      for (const part of [follow, block, reply, edit]) part.hide();
       return;
     }
+    if (actions.canEdit === true) edit.show();
+    else edit.hide();
     follow.setText(actions.following ? 'Unfollow' : 'Follow');
     follow.show();
     if (actions.canBlock) block.show();
@@ -141,7 +147,7 @@ export class NavigationBar {
       canBack: this.#buttons.back.isEnabled(),
       canForward: this.#buttons.forward.isEnabled(),
       progress: this.#progress.isVisible() ? (this.#progressValue ?? null) : null,
-      actions: [this.#buttons.follow, this.#buttons.block, this.#buttons.reply].filter((part) => part.isVisible()).map((part) => part.text()),
+      actions: [this.#buttons.follow, this.#buttons.block, this.#buttons.reply, this.#buttons.edit].filter((part) => part.isVisible()).map((part) => part.text()),
     };
   }
 }

@@ -19,6 +19,8 @@ export interface PublishSummary {
   readonly bytes: number;
   /** The files this publish adds to the site (the post and its pictures), paths inside the site. */
   readonly files: readonly { readonly path: string; readonly bytes: number }[];
+  /** Whether the files replace pages of the site (an edit) rather than add new ones. */
+  readonly replaces?: boolean;
   /** Anything else the author should know first (shown as plain lines). */
   readonly notes?: readonly string[];
 }
@@ -203,7 +205,7 @@ export class PublishPanel {
     this.#details.setText([
       `Site: ${summary.site}`,
       `Size: ${formatBytes(summary.bytes)}`,
-      `Adds ${summary.files.length === 1 ? '1 file' : `${summary.files.length} files`}:`,
+      `${summary.replaces === true ? 'Writes' : 'Adds'} ${summary.files.length === 1 ? '1 file' : `${summary.files.length} files`}:`,
       ...files,
       ...(summary.notes ?? []),
     ].join('\n'));

@@ -14,8 +14,9 @@ import { after, before, test } from 'node:test';
 import { decodePostDraft } from '../../src/app/writing/post-draft.js';
 import { Drafts } from '../../src/store/drafts.js';
 import { artifactPath } from '../helpers/artifacts.js';
+import { editorUntil } from '../helpers/app-window.js';
 import { summarisePng } from '../helpers/png.js';
-import { REPO_ROOT, startSwarmpress, type Driven, type Message } from '../helpers/process.js';
+import { REPO_ROOT, startSwarmpress, type Driven } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { clickAt, findWindow, focusWindow, pressKeys, typeText } from '../helpers/xdotool.js';
 import { startXvfb, type XServer } from '../helpers/xvfb.js';
@@ -37,17 +38,6 @@ async function startApp(dataDir: string): Promise<Driven> {
   const app = startSwarmpress(['--data-dir', dataDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0'], { DISPLAY: x.display });
   await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
   return app;
-}
-
-/** Polls the editor's dump until `condition` holds. */
-async function editorUntil(app: Driven, condition: (dump: Message) => boolean, what: string, timeoutMs = 10_000): Promise<Message> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const dump = await app.request({ cmd: 'editor', do: 'dump' });
-    if (condition(dump)) return dump;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last dump: ${JSON.stringify({ ...dump, preview: undefined })}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function newPostByKeyboard(app: Driven): Promise<string> {

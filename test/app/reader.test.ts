@@ -9,11 +9,11 @@ import dgram from 'node:dgram';
 import path from 'node:path';
 import { test } from 'node:test';
 import { appTestbed } from '../helpers/app-testbed.js';
-import { grabWindow, pageText, untilDump, writeFiles } from '../helpers/app-window.js';
+import { editorUntil, grabWindow, pageText, untilDump, writeFiles } from '../helpers/app-window.js';
 import { artifactPath } from '../helpers/artifacts.js';
 import { startDhtNetwork } from '../helpers/dht-network.js';
 import { localArgs, runCli, startServe, type CliResult } from '../helpers/nodes.js';
-import { startSwarmpress, type Driven, type Message } from '../helpers/process.js';
+import { startSwarmpress, type Driven } from '../helpers/process.js';
 import { findWindow, focusWindow, pressKeys, typeText } from '../helpers/xdotool.js';
 
 const bed = appTestbed('swarmpress-reader-app-');
@@ -40,16 +40,6 @@ async function typeAddress(title: string, address: string): Promise<void> {
   await focusWindow(bed.x.display, await findWindow(bed.x.display, title));
   await pressKeys(bed.x.display, 'ctrl+l');
   await typeText(bed.x.display, `${address}\n`, 4);
-}
-
-async function editorUntil(app: Driven, condition: (dump: Message) => boolean, what: string, timeoutMs = 20_000): Promise<Message> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const dump = await app.request({ cmd: 'editor', do: 'dump' });
-    if (condition(dump)) return dump;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last dump: ${JSON.stringify({ ...dump, preview: undefined })}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 test('type an address, read the page served by another node, follow it, see its update, reply from the editor; the other node reads the reply, the thread shows it, offline shows the stored copy', async (t) => {

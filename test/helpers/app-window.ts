@@ -1,8 +1,8 @@
 /**
- * Reading back the real app's window through its automation channel (app/automation.ts):
- * the page's text, polling the dump until a condition holds (with a deadline that says
- * what was awaited and what the window showed), screenshots kept as artifacts, and the
- * site folders the tests publish.
+ * Reading back the real app's windows through its automation channel (app/automation.ts):
+ * the page's text, polling the dump of the main window, of an editor or of a form dialog
+ * until a condition holds (with a deadline that says what was awaited and what the window
+ * showed), screenshots kept as artifacts, and the site folders the tests publish.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -39,4 +39,24 @@ export async function untilDump(app: Driven, condition: (dump: Message) => boole
 export async function grabWindow(app: Driven, name: string, window?: string): Promise<void> {
   const answer = await app.request({ cmd: 'grab', path: artifactPath(name), ...(window === undefined ? {} : { window }) });
   assert.equal(answer['ok'], true, `screenshot ${name}`);
+}
+
+async function poll(ask: () => Promise<Message>, condition: (dump: Message) => boolean, what: string, timeoutMs: number, show: (dump: Message) => unknown): Promise<Message> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const dump = await ask();
+    if (condition(dump)) return dump;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last dump: ${JSON.stringify(show(dump))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Polls the newest editor's dump until `condition` holds. */
+export function editorUntil(app: Driven, condition: (dump: Message) => boolean, what: string, timeoutMs = 20_000): Promise<Message> {
+  return poll(() => app.request({ cmd: 'editor', do: 'dump' }), condition, what, timeoutMs, (dump) => ({ ...dump, preview: undefined }));
+}
+
+/** Polls form dialog `name`'s dump (an `error` answer while it is not open) until `condition` holds. */
+export function dialogUntil(app: Driven, name: string, condition: (dump: Message) => boolean, what: string, timeoutMs = 20_000): Promise<Message> {
+  return poll(() => app.request({ cmd: 'dialog', name, do: 'dump' }), condition, what, timeoutMs, (dump) => dump);
 }

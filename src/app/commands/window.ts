@@ -5,7 +5,8 @@
  * The window runs the same node as `swarmpress serve` (app-node.ts), started right after the
  * first paint so that the welcome page never waits for it; commands of the same data folder
  * (`swarmpress publish`, …) are handed to it. Kiosk mode: fullscreen, read-only, the site
- * opened is followed and shown again as soon as a new version arrives.
+ * opened is followed and shown again as soon as a new version arrives. Besides the
+ * reader and the editor, the window has File → New site and Edit → Settings (app-dialogs.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,8 +28,12 @@ import { announcePage, announceReady, isAutomationEnabled, startAutomation } fro
 import { DRAFT_MEDIA_FOLDER, DraftMedia } from '../writing/draft-media.js';
 import type { SaveReport } from '../writing/draft-saver.js';
 import { editorAutomation } from '../writing/editor-automation.js';
-import { sitePublisher } from '../writing/site-publisher.js';
-import type { PostPublisher } from '../writing/publisher.js';
+import { ownPages, sitePublisher } from '../writing/site-publisher.js';
+import type { OwnPages, PostPublisher } from '../writing/publisher.js';
+import { decodeBencode, type BencodeDict } from '../../core/bencode.js';
+import type { FormDialog } from '../../widgets/form-dialog.js';
+import type { AutomationHandlers } from '../automation.js';
+import { openNewSiteDialog, openSettingsDialog } from '../app-dialogs.js';
 import { AppNode } from '../app-node.js';
 import { Reader } from '../reader.js';
 import { SiteInfoPresenter, versionOfRow } from '../site-info.js';
@@ -112,7 +117,19 @@ async function showWindow(
   const loaded = loadQt({ loop });
   const appNode = new AppNode(common);
   const layout = (source: string): Promise<LayoutPlan> => worker.layout(source);
-  const writing: ReturnType<typeof openWriting> | undefined = command.kiosk ? undefined : openWriting(loaded.qt, loaded.textCursors, dataDir, (): MainWindow | undefined => window, sitePublisher(() => appNode.start()), layout);
+  const writing: ReturnType<typeof openWriting> | undefined = command.kiosk
+    ? undefined
+    : openWriting(loaded.qt, loaded.textCursors, dataDir, (): MainWindow | undefined => window, sitePublisher(() => appNode.start()), ownPages(() => appNode.start(), dataDir), layout);
+  /** The form dialogs open now, by name (one of each at a time). */
+  const dialogs = new Map<string, FormDialog>();
+  const openDialog = (name: string, open: (onClosed: () => void) => FormDialog): void => {
+    const shown = dialogs.get(name);
+    if (shown !== undefined && !shown.isClosed) {
+      shown.show();
+      return;
+    }
+    dialogs.set(name, open(() => dialogs.delete(name)));
+  };
   /** Whether the window shows a page of the installation (the welcome page) rather than of a site. */
   let showsAsset = true;
   // Started with an address, the window opens empty and shows that page as soon as it can:
@@ -219,6 +236,29 @@ async function showWindow(
         onNewPost: () => {
           writing.writing.newPost();
         },
+        onEdit: () => {
+          reader.edit();
+        },
+        onNewSite: () => {
+          openDialog('new-site', (onClosed) => openNewSiteDialog(loaded.qt, {
+            appNode,
+            onCreated: (name, url) => {
+              window.setStatus(`Your new site '${name}' is published at ${url}: choose it in the editor when you write a post.`);
+              reader.refreshLibrary();
+            },
+            onClosed,
+          }));
+        },
+        onSettings: () => {
+          openDialog('settings', (onClosed) => openSettingsDialog(loaded.qt, {
+            appNode,
+            dataDir,
+            onApplied: (message) => {
+              window.setStatus(message);
+            },
+            onClosed,
+          }));
+        },
       }),
       onOpenDraft: (id) => {
         try {
@@ -238,6 +278,11 @@ async function showWindow(
     onReply: (target) => {
       writing?.writing.newPost({ id: target.id, href: target.href, title: target.title });
     },
+    onEdit: (target) => {
+      writing?.writing.editPage(target.site, target.path).catch((error: unknown) => {
+        window.setStatus(`This page cannot be edited: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    },
   });
   const siteInfo = new SiteInfoPresenter({
     window,
@@ -248,6 +293,7 @@ async function showWindow(
     },
   });
   const stopAtOnce = onCreated(() => {
+    for (const dialog of dialogs.values()) dialog.close();
     writing?.writing.close();
     window.close();
   });
@@ -261,9 +307,18 @@ async function showWindow(
   const automation = isAutomationEnabled()
     ? startAutomation(window, () => loaded.stats(), {
       ...(writing === undefined ? {} : editorAutomation(writing.writing, writing.saves)),
+      ...dialogAutomation(dialogs),
       node: async () => {
         const node = await appNode.start();
-        return { dataDir: node.dataDir, port: node.session.listenPort, seeding: node.seeding.length };
+        const paused = new Set(node.pausedVersions);
+        return {
+          dataDir: node.dataDir,
+          port: node.session.listenPort,
+          seeding: node.seeding.length,
+          versions: node.seeding.map((hex) => ({ infohash: hex, paused: paused.has(hex) })),
+          cache: node.store.cacheUsage(),
+          sessionSettings: sessionSettings(node.session.saveState()),
+        };
       },
     })
     : undefined;
@@ -313,6 +368,37 @@ async function showWindow(
 }
 
 /**
+ * Automation of the form dialogs (automation.ts):
+ *   {"cmd":"dialog","name":"settings"|"new-site","do":"dump"|"grab","path"?:P}
+ */
+function dialogAutomation(dialogs: ReadonlyMap<string, FormDialog>): AutomationHandlers {
+  return {
+    dialog: (request) => {
+      const name = typeof request['name'] === 'string' ? request['name'] : '';
+      const dialog = dialogs.get(name);
+      if (dialog === undefined || dialog.isClosed) throw new Error(`no dialog '${name}' is open`);
+      if (request['do'] === 'grab' && typeof request['path'] === 'string') return { ok: dialog.grab(request['path']) };
+      if (request['do'] === 'dump') return { ...dialog.dump() };
+      throw new TypeError("'do' must be dump or grab (with a path)");
+    },
+  };
+}
+
+/** The settings libtorrent reports in its saved session state (those that differ from its defaults), as numbers and strings. */
+function sessionSettings(state: Uint8Array): Record<string, number | string> {
+  const decoded = decodeBencode(state);
+  const root = decoded.ok && decoded.value instanceof Map ? (decoded.value as BencodeDict) : undefined;
+  const settings = root?.get('settings');
+  const out: Record<string, number | string> = {};
+  if (!(settings instanceof Map)) return out;
+  for (const [name, value] of settings as BencodeDict) {
+    if (typeof value === 'bigint') out[name] = Number(value);
+    else if (value instanceof Uint8Array) out[name] = Buffer.from(value).toString('utf8');
+  }
+  return out;
+}
+
+/**
  * The editor's wiring: drafts in the data folder (the store's drafts API, which needs no
  * database), pictures beside them, previews laid out in the app's worker thread, and the
  * publisher that adds the post to the author's site through the app's node.
@@ -323,6 +409,7 @@ function openWriting(
   dataDir: string,
   mainWindow: () => MainWindow | undefined,
   publisher: PostPublisher,
+  pages: OwnPages,
   layout: (source: string) => Promise<LayoutPlan>,
 ): { writing: Writing; saves: Map<string, SaveReport & { count: number }>; showDrafts: (atStart?: boolean) => void; close: () => void } {
   const saves = new Map<string, SaveReport & { count: number }>();
@@ -332,7 +419,7 @@ function openWriting(
     const drafts = writing.list();
     window.setDrafts(drafts.map((draft) => ({
       id: draft.id,
-      label: `${draft.title.trim() === '' ? 'Untitled' : draft.title.trim()} — ${new Date(draft.savedMs).toLocaleString()}`,
+      label: `${draft.edit === undefined ? '' : `Editing ${draft.edit.path} (${draft.edit.site}): `}${draft.title.trim() === '' ? 'Untitled' : draft.title.trim()} — ${new Date(draft.savedMs).toLocaleString()}`,
     })));
     if (atStart && drafts.length > 0) {
       window.setStatus(`You have ${drafts.length === 1 ? 'an unpublished draft' : `${drafts.length} unpublished drafts`}: File → Drafts.`);
@@ -344,6 +431,7 @@ function openWriting(
     drafts: new Drafts(dataDir),
     media: new DraftMedia(path.join(dataDir, DRAFT_MEDIA_FOLDER)),
     publisher,
+    pages,
     layout,
     imageFolder: picturesFolder(),
     onDraftsChanged: () => {

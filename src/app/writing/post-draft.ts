@@ -14,6 +14,10 @@ export interface PostDraft {
   readonly createdMs: number;
   /** The item this post replies to (`related rel=reply`), if it is a reply. */
   readonly replyTo?: ReplyReference;
+  /** The author's site it goes to (absent: the default site). */
+  readonly site?: string;
+  /** The page of `site` this draft edits (its path in the site), when it edits one instead of adding a post. */
+  readonly edit?: string;
 }
 
 /** What a reply names: the item's id, and where it can be fetched. */
@@ -38,7 +42,9 @@ export const POST_DRAFT_FORMAT = 1;
 const KIND = 'post';
 
 export function encodePostDraft(draft: PostDraft): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ format: POST_DRAFT_FORMAT, kind: KIND, title: draft.title, createdMs: draft.createdMs, body: draft.body, replyTo: encodeReply(draft.replyTo) }));
+  return new TextEncoder().encode(JSON.stringify({
+    format: POST_DRAFT_FORMAT, kind: KIND, title: draft.title, createdMs: draft.createdMs, body: draft.body, replyTo: encodeReply(draft.replyTo), site: draft.site, edit: draft.edit,
+  }));
 }
 
 /** The draft in `bytes`; see the file comment for what is done with anything else. */
@@ -47,10 +53,16 @@ export function decodePostDraft(bytes: Uint8Array, savedMs: number): PostDraft {
   try {
     const value = JSON.parse(text) as unknown;
     if (typeof value === 'object' && value !== null) {
-      const { format, kind, title, body, createdMs, replyTo } = value as Record<string, unknown>;
+      const { format, kind, title, body, createdMs, replyTo, site, edit } = value as Record<string, unknown>;
       if (format === POST_DRAFT_FORMAT && kind === KIND && typeof title === 'string' && typeof body === 'string') {
         const reply = decodeReply(replyTo);
-        return { title, body, createdMs: typeof createdMs === 'number' && Number.isFinite(createdMs) ? createdMs : savedMs, ...(reply === undefined ? {} : { replyTo: reply }) };
+        return {
+          title, body, createdMs: typeof createdMs === 'number' && Number.isFinite(createdMs) ? createdMs : savedMs,
+          ...(reply === undefined ? {} : { replyTo: reply }),
+          // Checked again where they are used (site names, site paths): here only their type.
+          ...(typeof site === 'string' ? { site } : {}),
+          ...(typeof edit === 'string' && typeof site === 'string' ? { edit } : {}),
+        };
       }
     }
   } catch {

@@ -21,6 +21,24 @@ export interface PublishRequest {
   readonly media: readonly PostMedia[];
   /** The item the post replies to, if it is a reply (`related rel=reply`). */
   readonly replyTo?: ReplyReference;
+  /** The author's site it goes to (default: their default site). */
+  readonly site?: string;
+  /** The page of `site` this replaces (its path in the site), when it is an edit of a page rather than a new post. */
+  readonly edit?: string;
+}
+
+/** A page of the author's site as the editor opens it to edit. */
+export interface EditablePage {
+  readonly title: string;
+  readonly body: string;
+}
+
+/** Where the editor reads pages of the author's sites and learns which sites there are. */
+export interface OwnPages {
+  /** The author's site names, the default one first. */
+  sites(): readonly string[];
+  /** Page `sitePath` of site `site` as its folder has it; rejects with why it cannot be edited. */
+  read(site: string, sitePath: string): Promise<EditablePage>;
 }
 
 export interface PostPublisher {

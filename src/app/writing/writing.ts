@@ -1,7 +1,8 @@
 /**
  * Writing posts: opens editor windows on drafts and wires each one to the store's drafts
  * (saved continuously by a DraftSaver), to the draft's pictures (draft-media.ts) and to a
- * PostPublisher. The editor widget knows none of these (DESIGN.md layers); this presenter
+ * PostPublisher. A draft is a new post for one of the author's sites (chosen in the editor)
+ * or an edit of a page of one of them (opened from its site folder through OwnPages). The editor widget knows none of these (DESIGN.md layers); this presenter
  * turns its commands into store calls and its store state into what the editor shows.
  *
  * Ownership: whoever creates a Writing calls `close()`, which saves every open editor's
@@ -16,7 +17,8 @@ import type { TextCursors } from '../../widgets/qt-runtime.js';
 import type { DraftMedia } from './draft-media.js';
 import { DraftSaver, type SaveReport } from './draft-saver.js';
 import { decodePostDraft, encodePostDraft, newDraftId, type PostDraft, type ReplyReference } from './post-draft.js';
-import type { PostPublisher, PublishRequest } from './publisher.js';
+import { DEFAULT_SITE_NAME } from '../../core/identity.js';
+import type { OwnPages, PostPublisher, PublishRequest } from './publisher.js';
 
 export interface WritingOptions {
   readonly qt: typeof NodeGui;
@@ -25,6 +27,8 @@ export interface WritingOptions {
   readonly drafts: Drafts;
   readonly media: DraftMedia;
   readonly publisher: PostPublisher;
+  /** The author's sites (a new post chooses one) and their pages (to edit); without it, posts go to the default site. */
+  readonly pages?: OwnPages;
   /** Markdown -> layout plan for previews (a PlanWorker's `layout`). */
   readonly layout: (source: string) => Promise<LayoutPlan>;
   readonly theme?: ThemeName;
@@ -46,6 +50,8 @@ export interface DraftListing {
   readonly savedMs: number;
   /** Open in an editor window now. */
   readonly isOpen: boolean;
+  /** The page it edits, when it edits one. */
+  readonly edit?: { readonly site: string; readonly path: string };
 }
 
 /** An open editor and its draft. */
@@ -72,10 +78,27 @@ export class Writing {
     const now = this.#options.now ?? Date.now;
     let id = newDraftId(now());
     while (this.#open.has(id) || this.#options.drafts.load(id) !== undefined) id = newDraftId(now());
-    if (reply === undefined) return this.#openEditor(id, { title: '', body: '', createdMs: now() }, undefined);
+    if (reply === undefined) return this.#openEditor(id, { title: '', body: '', createdMs: now(), site: DEFAULT_SITE_NAME }, undefined);
     const title = reply.title.trim() === '' ? 'Re:' : /^re:/i.test(reply.title.trim()) ? reply.title.trim() : `Re: ${reply.title.trim()}`;
     const replyTo: ReplyReference = { id: reply.id, ...(reply.href === undefined ? {} : { href: reply.href }) };
     return this.#openEditor(id, { title, body: '', createdMs: now(), replyTo }, undefined);
+  }
+
+  /**
+   * Opens an editor on page `sitePath` of the author's site `site`, as its folder has it
+   * (an edit already being written is opened again instead). Rejects with why the page
+   * cannot be edited.
+   */
+  async editPage(site: string, sitePath: string): Promise<OpenEditor> {
+    const pending = this.list().find((draft) => draft.edit?.site === site && draft.edit.path === sitePath);
+    if (pending !== undefined) return this.openDraft(pending.id);
+    const pages = this.#options.pages;
+    if (pages === undefined) throw new Error('pages of your sites cannot be edited here');
+    const page = await pages.read(site, sitePath);
+    const now = this.#options.now ?? Date.now;
+    let id = newDraftId(now());
+    while (this.#open.has(id) || this.#options.drafts.load(id) !== undefined) id = newDraftId(now());
+    return this.#openEditor(id, { title: page.title, body: page.body, createdMs: now(), site, edit: sitePath }, undefined);
   }
 
   /** Opens draft `id` (or brings its window forward when it is open already). */
@@ -98,7 +121,11 @@ export class Writing {
     for (const id of drafts.list()) {
       const saved = drafts.load(id);
       if (saved === undefined) continue;
-      out.push({ id, title: decodePostDraft(saved.bytes, saved.savedMs).title, savedMs: saved.savedMs, isOpen: this.#open.has(id) });
+      const draft = decodePostDraft(saved.bytes, saved.savedMs);
+      out.push({
+        id, title: draft.title, savedMs: saved.savedMs, isOpen: this.#open.has(id),
+        ...(draft.edit === undefined || draft.site === undefined ? {} : { edit: { site: draft.site, path: draft.edit } }),
+      });
     }
     return out.sort((a, b) => b.savedMs - a.savedMs);
   }
@@ -122,10 +149,15 @@ export class Writing {
 
   #openEditor(id: string, draft: PostDraft, savedBytes: Uint8Array | undefined): OpenEditor {
     const { qt, textCursors, drafts, media } = this.#options;
-    const { createdMs, replyTo } = draft;
-    const extra = replyTo === undefined ? {} : { replyTo };
+    const { createdMs, replyTo, edit } = draft;
+    const extra = { ...(replyTo === undefined ? {} : { replyTo }), ...(edit === undefined ? {} : { edit }) };
+    const sites = this.#options.pages?.sites() ?? [DEFAULT_SITE_NAME];
+    const chosen = draft.site ?? DEFAULT_SITE_NAME;
     let isOnDisk = savedBytes !== undefined;
-    const content = (): { title: string; body: string } => window.panel.content();
+    const content = (): { title: string; body: string; site: string } => {
+      const shown = window.panel.content();
+      return { title: shown.title, body: shown.body, site: edit === undefined ? (shown.site ?? chosen) : chosen };
+    };
     const saver = new DraftSaver({
       read: () => encodePostDraft({ ...content(), createdMs, ...extra }),
       write: (bytes) => {
@@ -144,7 +176,10 @@ export class Writing {
       },
     });
     if (savedBytes !== undefined) saver.markSaved(savedBytes);
-    const request = (text: { title: string; body: string }): PublishRequest => ({ draftId: id, title: text.title, body: text.body, media: media.referenced(id, text.body), ...extra });
+    const request = (text: { title: string; body: string; site?: string }): PublishRequest => ({
+      draftId: id, title: text.title, body: text.body, media: media.referenced(id, text.body), ...extra,
+      site: edit === undefined ? (text.site ?? chosen) : chosen,
+    });
     const window: EditorWindow = new EditorWindow(
       qt,
       {
@@ -152,6 +187,12 @@ export class Writing {
         layout: this.#options.layout,
         initial: { title: draft.title, body: draft.body },
         files: media.siteFiles(id),
+        ...(edit === undefined ? {} : { titlePrefix: 'Editing ' }),
+        sites: {
+          names: sites.includes(chosen) ? sites : [...sites, chosen],
+          chosen,
+          ...(edit === undefined ? {} : { fixed: true, label: `Editing ${edit} of your site:` }),
+        },
         ...(this.#options.theme === undefined ? {} : { theme: this.#options.theme }),
         ...(this.#options.publishMinuteMs === undefined ? {} : { publishMinuteMs: this.#options.publishMinuteMs }),
         ...(this.#options.imageFolder === undefined ? {} : { imageFolder: this.#options.imageFolder }),
