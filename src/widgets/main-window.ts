@@ -117,6 +117,9 @@ export class MainWindow {
   #menuActions: NodeGui.QAction[] = [];
   /** Qt objects the window keeps referenced for its whole life (the Site and Edit menus' actions). */
   readonly #kept: object[] = [];
+  /** Action wrappers the menus' signals handed over (#holdSignalledActions). */
+  readonly #heldActions = new Set<unknown>();
+  readonly #heldDraftActions = new Set<unknown>();
   /** The File menu's own actions (New post, New site), before the drafts. */
   #fixedActions: NodeGui.QAction[] = [];
 
@@ -195,7 +198,12 @@ export class MainWindow {
     this.#status = status;
     this.#bindKeys();
     if (!options.kiosk && (commands.onNewPost !== undefined || commands.onSiteInfo !== undefined || commands.onSettings !== undefined)) {
+      // Every menu and action has a Qt parent: NodeGui deletes a parentless Qt object when
+      // its JS wrapper is collected, and QMenuBar.addMenu / QWidget.addAction take no
+      // ownership, so a menu whose wrapper went out of scope crashed the app the next time
+      // it opened after a full collection (Alt+S, Escape, twice: SIGSEGV, found by a test).
       const bar = new qt.QMenuBar();
+      this.#holdSignalledActions(bar, this.#heldActions);
       if (commands.onNewPost !== undefined) this.#buildFileMenu(bar, commands.onNewPost);
       if (commands.onSettings !== undefined) this.#buildEditMenu(bar, commands.onSettings);
       if (commands.onSiteInfo !== undefined) this.#buildSiteMenu(bar, commands.onSiteInfo);
@@ -204,10 +212,31 @@ export class MainWindow {
     if (options.kiosk) window.showFullScreen();
   }
 
+  /**
+   * NodeGui 0.61 hands the action of a menu's or menu bar's `hovered`/`triggered` signal to
+   * JS through a wrapper its C++ cache holds only weakly, and reads that cache again on the
+   * next signal without checking that the wrapper still lives: once a collection took it,
+   * opening the menu again crashed the app (SIGSEGV entering JS; Alt+S, Escape, twice).
+   * Holding every action wrapper those signals hand over keeps the cache valid.
+   */
+  #holdSignalledActions(menu: NodeGui.QMenu | NodeGui.QMenuBar, held: Set<unknown>): void {
+    const hold = (action: unknown): void => {
+      held.add(action);
+    };
+    if (menu instanceof this.#qt.QMenuBar) {
+      menu.addEventListener('hovered', hold);
+      menu.addEventListener('triggered', hold);
+    } else {
+      menu.addEventListener('hovered', hold);
+      menu.addEventListener('triggered', hold);
+    }
+  }
+
   #buildEditMenu(bar: NodeGui.QMenuBar, onSettings: () => void): void {
-    const menu = new this.#qt.QMenu();
+    const menu = new this.#qt.QMenu(bar);
+    this.#holdSignalledActions(menu, this.#heldActions);
     menu.setTitle('&Edit');
-    const settings = new this.#qt.QAction();
+    const settings = new this.#qt.QAction(menu);
     settings.setText('&Settings…\tCtrl+,');
     settings.addEventListener('triggered', onSettings);
     menu.addAction(settings);
@@ -217,14 +246,15 @@ export class MainWindow {
 
   #buildSiteMenu(bar: NodeGui.QMenuBar, onSiteInfo: () => void): void {
     const qt = this.#qt;
-    const site = new qt.QMenu();
+    const site = new qt.QMenu(bar);
+    this.#holdSignalledActions(site, this.#heldActions);
     site.setTitle('&Site');
-    const info = new qt.QAction();
+    const info = new qt.QAction(site);
     info.setText('Site &information');
     info.setShortcut(new qt.QKeySequence('Ctrl+I'));
     info.addEventListener('triggered', onSiteInfo);
     site.addAction(info);
-    const block = new qt.QAction();
+    const block = new qt.QAction(site);
     block.setText('&Block this site');
     block.addEventListener('triggered', () => this.#commands.onBlock?.());
     site.addAction(block);
@@ -236,21 +266,23 @@ export class MainWindow {
 
   #buildFileMenu(bar: NodeGui.QMenuBar, onNewPost: () => void): void {
     const qt = this.#qt;
-    const file = new qt.QMenu();
+    const file = new qt.QMenu(bar);
+    this.#holdSignalledActions(file, this.#heldActions);
     file.setTitle('&File');
-    const newPost = new qt.QAction();
+    const newPost = new qt.QAction(file);
     newPost.setText('&New post');
     newPost.setShortcut(new qt.QKeySequence('Ctrl+N'));
     newPost.addEventListener('triggered', onNewPost);
     file.addAction(newPost);
     const actions = [newPost];
     // QMenu.addMenu(title) of NodeGui 0.61 drops the title ("A string was expected").
-    const drafts = new qt.QMenu();
+    const drafts = new qt.QMenu(file);
+    this.#holdSignalledActions(drafts, this.#heldDraftActions);
     drafts.setTitle('&Drafts');
     file.addAction(drafts.menuAction());
     const onNewSite = this.#commands.onNewSite;
     if (onNewSite !== undefined) {
-      const newSite = new qt.QAction();
+      const newSite = new qt.QAction(file);
       newSite.setText('New &site…');
       newSite.addEventListener('triggered', onNewSite);
       file.addSeparator();
@@ -271,9 +303,11 @@ export class MainWindow {
     const menu = this.#draftsMenu;
     if (menu === undefined) return;
     menu.clear();
+    // The actions cleared are deleted with their cache entries.
+    this.#heldDraftActions.clear();
     this.#menuActions = [...this.#fixedActions];
     for (const draft of drafts) {
-      const action = new this.#qt.QAction();
+      const action = new this.#qt.QAction(menu);
       action.setText(draft.label.replace(/&/g, '&&'));
       action.addEventListener('triggered', () => {
         this.#commands.onOpenDraft?.(draft.id);
