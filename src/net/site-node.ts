@@ -28,7 +28,7 @@ import { bytesEqual, fromHex, toHex } from '../core/bytes.js';
 import { AppError } from '../core/errors.js';
 import { DEFAULT_SITE_NAME, deriveSiteIdentity, type Identity } from '../core/identity.js';
 import { decodeManifest, MANIFEST_PATH, MAX_MANIFEST_BYTES, type SiteManifest } from '../core/manifest.js';
-import { deviceSalt, nextSeq, type SlotHead } from '../core/publish-rules.js';
+import { deviceSalt, nextSeq } from '../core/publish-rules.js';
 import { createIdentity, hasIdentity, loadIdentity } from '../store/identity-file.js';
 import { deviceId, readOwnSites, readResumeData, removeResumeData, writeOwnSite, writeResumeData } from '../store/local-files.js';
 import { contentFolder } from '../store/rebuild.js';
@@ -288,11 +288,9 @@ export class SiteNode {
     await this.#flushOutbox(key);
     const mySalt = deviceSalt(deviceId(this.dataDir));
 
-    // The newest merged version (the unsalted slot) and this device's own last version,
-    // asked of the network at once; what it answered is the head the records are put over.
-    const [mainLookup, mineLookup] = await Promise.all([this.#newestRecord(key, EMPTY), this.#newestRecord(key, mySalt)]);
-    const main = mainLookup.newest;
-    const mine = mineLookup.newest;
+    // The newest merged version (the unsalted slot) and this device's own last version.
+    const main = await this.#newestRecord(key, EMPTY);
+    const mine = await this.#newestRecord(key, mySalt);
     const mainVersion = main === undefined ? undefined : await this.#ownVersion(main, 'the newest version of your site');
     const myVersion = mine === undefined ? undefined : await this.#ownVersion(mine, "this device's last version");
 
@@ -305,7 +303,7 @@ export class SiteNode {
     if (mainVersion !== undefined) others.push(mainVersion);
     for (const salt of devices.values()) {
       if (bytesEqual(salt, mySalt)) continue;
-      const head = (await this.#newestRecord(key, salt)).newest;
+      const head = await this.#newestRecord(key, salt);
       if (head === undefined) continue;
       others.push(await this.#ownVersion(head, 'a version of your site from another device'));
     }
@@ -344,8 +342,8 @@ export class SiteNode {
     const needDevice = myVersion === undefined || !bytesEqual(myVersion.infohash, deviceInfohash);
     const needMain = mainVersion === undefined || !bytesEqual(mainVersion.infohash, mainInfohash);
     const [deviceRecord, mainRecord] = await Promise.all([
-      needDevice ? this.#publishRecord(site, mySalt, deviceInfohash, mineLookup.network) : Promise.resolve(undefined),
-      needMain ? this.#publishRecord(site, EMPTY, mainInfohash, mainLookup.network) : Promise.resolve(undefined),
+      needDevice ? this.#publishRecord(site, mySalt, deviceInfohash) : Promise.resolve(undefined),
+      needMain ? this.#publishRecord(site, EMPTY, mainInfohash) : Promise.resolve(undefined),
     ]);
     const seq = mainRecord?.record.seq ?? main?.seq;
     if (seq === undefined) throw new Error('publish: the main slot has no record');
@@ -361,26 +359,22 @@ export class SiteNode {
     };
   }
 
-  /**
-   * The newest record of a slot known here or on the network (checked by core), or
-   * undefined; and the network's head as the lookup found it (null: no record; undefined:
-   * not asked, or no answer in time).
-   */
-  async #newestRecord(key: Uint8Array, salt: Uint8Array): Promise<{ newest: MutableRecord | undefined; network: SlotHead | null | undefined }> {
+  /** The newest record of a slot known here or on the network (checked by core), or undefined. */
+  async #newestRecord(key: Uint8Array, salt: Uint8Array): Promise<MutableRecord | undefined> {
     const local = this.store.latestRecord(key, salt);
-    let head: SlotHead | null | undefined;
+    let network: MutableRecord | undefined;
     if (this.#dht) {
       await this.#dhtReady();
       try {
-        head = (await this.records.lookup(key, salt, { timeoutMs: this.#dhtTimeoutMs })).head ?? null;
+        network = (await this.records.lookup(key, salt, { timeoutMs: this.#dhtTimeoutMs })).head?.record;
       } catch (error) {
         if ((error as AppError).code !== 'ERR_TIMEOUT') throw error;
       }
-      if (head) this.store.noteRecord(head.record, 'dht');
+      if (network !== undefined) this.store.noteRecord(network, 'dht');
     }
-    const network = head?.record;
-    const newest = local === undefined ? network : network === undefined ? local : network.seq > local.seq ? network : local;
-    return { newest, network: head };
+    if (local === undefined) return network;
+    if (network === undefined) return local;
+    return network.seq > local.seq ? network : local;
   }
 
   /** A version of the author's own site with its items: from the store, else fetched. */
@@ -450,7 +444,7 @@ export class SiteNode {
    * outbox before the put (store.reservePublish), confirmed after it. Without the DHT, or
    * when the put fails, the record stays in the outbox and is put by {@link flushOutbox}.
    */
-  async #publishRecord(site: Identity, salt: Uint8Array, infohash: Uint8Array, known?: SlotHead | null): Promise<{ record: MutableRecord; put: boolean }> {
+  async #publishRecord(site: Identity, salt: Uint8Array, infohash: Uint8Array): Promise<{ record: MutableRecord; put: boolean }> {
     const value = encodeSitePointer(infohash);
     let outboxId: number | undefined;
     const reserve = (record: MutableRecord): void => {
@@ -476,7 +470,6 @@ export class SiteNode {
         ...(localSeq === undefined ? {} : { localSeq }),
         beforePut: reserve,
         timeoutMs: this.#dhtTimeoutMs,
-        ...(known === undefined ? {} : { known }),
       });
       if (outboxId !== undefined) {
         crashPoint('after-put');

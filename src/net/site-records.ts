@@ -38,12 +38,6 @@ export interface PublishOptions {
    */
   readonly beforePut?: (record: MutableRecord) => Promise<void> | void;
   readonly timeoutMs?: number;
-  /**
-   * The slot's head as a lookup of this publish already found it (null: no record), so that
-   * the first attempt does not ask the network again. If another writer put a newer record
-   * since, the put fails its compare-and-swap and the second attempt looks up afresh.
-   */
-  readonly known?: SlotHead | null;
 }
 
 export interface Published {
@@ -131,7 +125,7 @@ export class SiteRecords {
     for (let attempt = 0; attempt < 2; attempt++) {
       const lookupOptions: { timeoutMs?: number } = {};
       if (options.timeoutMs !== undefined) lookupOptions.timeoutMs = options.timeoutMs;
-      const previous = attempt === 0 && options.known !== undefined ? options.known ?? undefined : (await this.lookup(identity.publicKey, salt, lookupOptions)).head;
+      const previous = (await this.lookup(identity.publicKey, salt, lookupOptions)).head;
       const seq = nextSeq(options.localSeq, previous?.record.seq);
       if (!seq.ok) throw new AppError(seq.error.code, seq.error.message);
       const record = signRecord(identity, { salt, seq: seq.value, value });
