@@ -143,12 +143,14 @@ export async function benchApp(x: XServer, options: AppBenchOptions): Promise<Fi
     let dropped = !options.smoke;
     for (let run = 0; run < options.runs; run++) {
       dropped &&= dropPageCache();
+      // Each program's warm start follows its own cold one: a page cache dropped for the
+      // other program's cold start would make the next "warm" start a cold one.
       cold.app.push(await measureApp(x, appDir, url, blog.title, options.settleMs, run === 0 ? artifactPath(`bench-app-${posts}-posts.png`) : undefined));
+      warm.app.push(await measureApp(x, appDir, url, blog.title, undefined, undefined));
+      warm.post.push(await measureApp(x, appDir, postUrl, blog.newest.title, undefined, undefined));
       dropped &&= dropPageCache();
       cold.chromium.push(await measureChromium(html, profile, options.settleMs));
-      warm.app.push(await measureApp(x, appDir, url, blog.title, undefined, undefined));
       warm.chromium.push(await measureChromium(html, profile, undefined));
-      warm.post.push(await measureApp(x, appDir, postUrl, blog.newest.title, undefined, undefined));
       process.stderr.write(`bench: app run ${run + 1}: cold ${cold.app.at(-1)?.startMs.toFixed(0)} ms (window ${cold.app.at(-1)?.welcomeMs.toFixed(0)}), warm ${warm.app.at(-1)?.startMs.toFixed(0)} ms (one post: ${warm.post.at(-1)?.startMs.toFixed(0)} ms), chromium cold ${cold.chromium.at(-1)?.startMs.toFixed(0)} / warm ${warm.chromium.at(-1)?.startMs.toFixed(0)} ms\n`);
     }
     const mib = (kib: number | undefined): number => (kib ?? Number.NaN) / 1024;
