@@ -9,16 +9,15 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { grabWindow, pageText, untilDump, writeFiles } from '../helpers/app-window.js';
+import { hostArgs, LAN_NODE_ENV, runOnHost, serveOnHost } from '../helpers/lan-nodes.js';
 import { createLan, netnsUnavailable, type Lan, type LanHost } from '../helpers/netns.js';
-import { REPO_ROOT, SWARMPRESS_BIN, type Driven, type Message } from '../helpers/process.js';
+import { REPO_ROOT, SWARMPRESS_BIN, type Message } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { findWindow, focusWindow, pressKeys, typeText } from '../helpers/xdotool.js';
 import { startXvfb, type XServer } from '../helpers/xvfb.js';
 
 const unavailable = await netnsUnavailable();
 const skip = unavailable === undefined ? false : `needs network namespaces: ${unavailable}`;
-const PORT = 6881;
-const ENV = { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '', SWARMPRESS_POLL_SECONDS: '3600' };
 
 let lan: Lan;
 let dir: string;
@@ -37,30 +36,16 @@ after(async () => {
   removeDir(dir);
 });
 
-function hostArgs(host: LanHost, dataDir: string): string[] {
-  return ['--data-dir', dataDir, '--listen', `${host.address}:${PORT}`, '--no-dht'];
-}
-
-async function serve(host: LanHost, dataDir: string): Promise<Driven> {
-  const node = host.startNode([SWARMPRESS_BIN, 'serve', '--json', ...hostArgs(host, dataDir)], { env: ENV, cwd: REPO_ROOT });
-  await node.waitFor((m) => m['event'] === 'lan', 'LAN discovery to start', 30_000);
-  return node;
-}
-
 /** Runs a swarmpress command inside `host` (handed to the serve node of `dataDir`); its last JSON line. */
 async function cli(host: LanHost, dataDir: string, args: readonly string[]): Promise<Message> {
-  const result = await host.exec(process.execPath, [SWARMPRESS_BIN, ...args, '--json', ...hostArgs(host, dataDir)], 90_000);
-  assert.equal(result.code, 0, `swarmpress ${args.join(' ')}: ${result.stderr}`);
-  const line = result.stdout.split('\n').filter((text) => text.startsWith('{')).at(-1);
-  assert.ok(line !== undefined, result.stdout);
-  return JSON.parse(line) as Message;
+  return (await runOnHost(host, dataDir, args)).at(-1) ?? {};
 }
 
 test('the library lists the sites LAN neighbours announce, with their seq and how many carry them; opening one reads it from them', { skip, timeout: 180_000 }, async () => {
   const [hostA, hostB, hostApp] = lan.hosts;
   assert.ok(hostA !== undefined && hostB !== undefined && hostApp !== undefined);
   const [a, b] = [path.join(dir, 'a'), path.join(dir, 'b')];
-  await Promise.all([serve(hostA, a), serve(hostB, b)]);
+  await Promise.all([serveOnHost(hostA, a), serveOnHost(hostB, b)]);
   const site = writeFiles(path.join(dir, 'site'), { 'index.md': '---\ntitle: Village news\n---\n# Village news\n\nThe well is fixed.\n' });
   const published = await cli(hostA, a, ['publish', site]);
   const url = published['url'] as string;
@@ -68,7 +53,7 @@ test('the library lists the sites LAN neighbours announce, with their seq and ho
   assert.equal((await cli(hostB, b, ['get', url]))['source'], 'lan');
 
   const app = hostApp.startNode([SWARMPRESS_BIN, ...hostArgs(hostApp, path.join(dir, 'app'))], {
-    env: { ...ENV, DISPLAY: x.display, SWARMPRESS_AUTOMATION: '1' },
+    env: { ...LAN_NODE_ENV, DISPLAY: x.display, SWARMPRESS_AUTOMATION: '1' },
     cwd: REPO_ROOT,
   });
   await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);

@@ -7,14 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
+import { LAN_NODE_ENV, runOnHost, serveOnHost } from '../helpers/lan-nodes.js';
 import { createLan, netnsUnavailable, type Lan, type LanHost } from '../helpers/netns.js';
-import { REPO_ROOT, SWARMPRESS_BIN, type Driven, type Message } from '../helpers/process.js';
+import { REPO_ROOT, type Driven, type Message } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 
 const unavailable = await netnsUnavailable();
 const skip = unavailable === undefined ? false : `needs network namespaces: ${unavailable}`;
-const PORT = 6881;
-const ENV = { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '', SWARMPRESS_POLL_SECONDS: '3600' };
 
 let lan: Lan;
 let dir: string;
@@ -36,14 +35,8 @@ after(async () => {
   removeDir(dir);
 });
 
-function hostArgs(host: LanHost, dataDir: string): string[] {
-  return ['--data-dir', dataDir, '--listen', `${host.address}:${PORT}`, '--no-dht'];
-}
-
 async function serve(host: LanHost, dataDir: string): Promise<Serve> {
-  const process = host.startNode([SWARMPRESS_BIN, 'serve', '--json', ...hostArgs(host, dataDir)], { env: ENV, cwd: REPO_ROOT });
-  await process.waitFor((m) => m['event'] === 'lan', 'LAN discovery to start', 30_000);
-  return { host, dataDir, process };
+  return { host, dataDir, process: await serveOnHost(host, dataDir) };
 }
 
 async function stop(node: Serve): Promise<void> {
@@ -52,10 +45,8 @@ async function stop(node: Serve): Promise<void> {
 }
 
 /** Runs a swarmpress command inside the node's host (handed to its serve); returns its JSON lines. */
-async function cli(node: Serve, args: readonly string[]): Promise<Message[]> {
-  const result = await node.host.exec(process.execPath, [SWARMPRESS_BIN, ...args, '--json', ...hostArgs(node.host, node.dataDir)], 90_000);
-  assert.equal(result.code, 0, `swarmpress ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Message);
+function cli(node: Serve, args: readonly string[]): Promise<Message[]> {
+  return runOnHost(node.host, node.dataDir, args);
 }
 
 function last(messages: readonly Message[]): Message {
@@ -168,7 +159,7 @@ test('a spoofing host with forged records, fake mDNS claims of a higher seq and 
   const script = path.join(dir, 'spoofer.mjs');
   fs.writeFileSync(script, SPOOFER);
   const dist = (file: string): string => pathToFileURL(path.join(REPO_ROOT, 'dist', 'src', 'net', file)).href;
-  const spoofer = spoofHost.startNode([script, dist('lan.js'), dist('session.js'), spoofHost.address, key, latestInfohash, [b.host.address, c.host.address].join(',')], { env: ENV });
+  const spoofer = spoofHost.startNode([script, dist('lan.js'), dist('session.js'), spoofHost.address, key, latestInfohash, [b.host.address, c.host.address].join(',')], { env: LAN_NODE_ENV });
   const report = await spoofer.waitFor((m) => typeof m['sent'] === 'number', 'the spoofer to send', 60_000);
   assert.ok((report['sent'] as number) > 0, 'the forged records reached a node');
   assert.ok((report['lsdSent'] as number) > 3000, 'the LSD garbage and flood were sent');
@@ -188,20 +179,16 @@ test('a node with the DHT on (its default) but no way to the internet reads the 
   const host = lan.hosts[3];
   assert.ok(host !== undefined);
   const dataDir = path.join(dir, 'd');
-  // No --no-dht: the public bootstrap nodes, which this host has no route to.
-  const withDht = (): string[] => ['--data-dir', dataDir, '--listen', `${host.address}:${PORT}`];
-  const process_ = host.startNode([SWARMPRESS_BIN, 'serve', '--json', ...withDht()], { env: ENV, cwd: REPO_ROOT });
+  // The DHT on: the public bootstrap nodes, which this host has no route to.
+  const node = await serveOnHost(host, dataDir, { dht: true });
   try {
-    await process_.waitFor((m) => m['event'] === 'lan', 'LAN discovery to start', 30_000);
-    const result = await host.exec(process.execPath, [SWARMPRESS_BIN, 'get', url, '--json', ...withDht()], 90_000);
-    assert.equal(result.code, 0, result.stderr);
-    const page = JSON.parse(result.stdout.split('\n').filter((line) => line.startsWith('{')).at(-1) ?? '{}') as Message;
+    const page = last(await runOnHost(host, dataDir, ['get', url], { dht: true }));
     assert.equal(page['source'], 'lan');
     assert.equal(page['seq'], latestSeq.toString());
     assert.match(page['text'] as string, /Market on Sunday/);
   } finally {
-    process_.child.kill('SIGTERM');
-    await process_.waitExit(20_000);
+    node.child.kill('SIGTERM');
+    await node.waitExit(20_000);
   }
 });
 
@@ -209,9 +196,7 @@ test('`swarmpress get` with no node running on its host asks the LAN neighbours 
   assert.notEqual(url, '', 'the first tests ran');
   const host = lan.hosts[3];
   assert.ok(host !== undefined);
-  const result = await host.exec(process.execPath, [SWARMPRESS_BIN, 'get', url, '--json', ...hostArgs(host, path.join(dir, 'e'))], 90_000);
-  assert.equal(result.code, 0, result.stderr);
-  const page = JSON.parse(result.stdout.split('\n').filter((line) => line.startsWith('{')).at(-1) ?? '{}') as Message;
+  const page = last(await runOnHost(host, path.join(dir, 'e'), ['get', url]));
   assert.equal(page['source'], 'lan');
   assert.equal(page['seq'], latestSeq.toString());
   assert.match(page['text'] as string, /Market on Sunday/);
