@@ -279,6 +279,7 @@ export class SiteNode {
   }
 
   async #publish(source: string, name: string): Promise<PublishResult> {
+    const startedMs = performance.now();
     const author = this.author();
     const site = deriveSiteIdentity(author, name);
     const key = site.publicKey;
@@ -311,6 +312,7 @@ export class SiteNode {
       for (const known of other.items) if (!mineIds.has(toHex(known.item.id))) carried.push(known);
     }
 
+    const lookedUpMs = performance.now();
     const nowMs = this.#now();
     const common = {
       dataDir: this.dataDir,
@@ -338,6 +340,7 @@ export class SiteNode {
     if (merged.carriedItems === 0 && merged.staging !== undefined) fs.rmSync(merged.staging, { recursive: true, force: true });
     const shown = merged.carriedItems === 0 ? device : merged;
 
+    const builtMs = performance.now();
     // Records only for the slots whose version changed.
     const needDevice = myVersion === undefined || !bytesEqual(myVersion.infohash, deviceInfohash);
     const needMain = mainVersion === undefined || !bytesEqual(mainVersion.infohash, mainInfohash);
@@ -350,6 +353,10 @@ export class SiteNode {
     if (mainRecord !== undefined) {
       this.#log('published', `published ${name} version ${seq.toString()} (${toHex(mainInfohash)})`, {
         site: name, key: toHex(key), seq: seq.toString(), infohash: toHex(mainInfohash),
+        // Where the time went (ms): finding the newest records, building and seeding the
+        // version(s), signing and putting the records (readers are pushed the main one
+        // before its put).
+        ms: { lookups: Math.round(lookedUpMs - startedMs), build: Math.round(builtMs - lookedUpMs), records: Math.round(performance.now() - builtMs) },
       });
     }
     return {
@@ -595,6 +602,7 @@ export class SiteNode {
       if (options.expectAuthor !== undefined && !bytesEqual(known.siteKey, options.expectAuthor)) throw this.#wrongAuthor(hex);
       return { isNew: false, newItems: 0 };
     }
+    const startedMs = performance.now();
     const timeoutMs = options.timeoutMs ?? 120_000;
     const savePath = contentFolder(this.dataDir, infohash);
     let id = this.#torrents.get(hex);
@@ -639,6 +647,7 @@ export class SiteNode {
           if ((error as AppError).code !== 'ERR_TIMEOUT') throw error;
         }
       }
+      const downloadedMs = performance.now();
       // Whose version is it? Checked before anything is stored: a version signed by another
       // key than the record that named it is dropped with its files.
       if (options.expectAuthor !== undefined) {
@@ -650,6 +659,7 @@ export class SiteNode {
       if (!added.ok) throw new AppError(added.error.code, `version ${hex} failed verification: ${added.error.message}`);
       const version = this.store.version(infohash);
       if (options.expectAuthor !== undefined && (version === undefined || !bytesEqual(version.siteKey, options.expectAuthor))) throw this.#wrongAuthor(hex);
+      const verifiedMs = performance.now();
       await this.#saveResume(infohash, torrentId);
       this.#fetching.delete(hex);
       if (!this.#holdIfRead(hex, torrentId)) {
@@ -658,7 +668,12 @@ export class SiteNode {
         // version was stored was not announced, since the site was not carried yet).
         if (added.value.isNew) this.#lan?.advertise();
       }
-      this.#log('fetched', `fetched version ${hex}`, { infohash: hex, items: added.value.newItems });
+      this.#log('fetched', `fetched version ${hex}`, {
+        infohash: hex,
+        items: added.value.newItems,
+        // Where the time went (ms): downloading, verifying and storing, saving the resume data.
+        ms: { download: Math.round(downloadedMs - startedMs), verify: Math.round(verifiedMs - downloadedMs), resume: Math.round(performance.now() - verifiedMs) },
+      });
       return added.value;
     } catch (error) {
       await this.#drop(infohash, (error as AppError).code !== 'ERR_TIMEOUT');

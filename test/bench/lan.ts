@@ -45,7 +45,16 @@ function control(dataDir: string, command: Record<string, unknown>): Promise<num
   });
 }
 
-async function runMode(hosts: readonly LanHost[], dir: string, push: boolean, versions: number, missed: { count: number }): Promise<number[]> {
+/** Per arrival, where the time went: until the reader held the new record, and the fetch after it. */
+interface Split {
+  readonly toRecord: number[];
+  readonly toVersion: number[];
+  /** The author's own phases (its 'published' log event): finding the newest records, building the version. */
+  readonly lookups: number[];
+  readonly build: number[];
+}
+
+async function runMode(hosts: readonly LanHost[], dir: string, push: boolean, versions: number, missed: { count: number }, split?: Split): Promise<number[]> {
   const seed = hosts[0];
   if (seed === undefined) throw new Error('no hosts');
   const env = { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '', SWARMPRESS_POLL_SECONDS: String(POLL_S), ...(push ? {} : { SWARMPRESS_PUSH: '0' }) };
@@ -75,11 +84,24 @@ async function runMode(hosts: readonly LanHost[], dir: string, push: boolean, ve
       fs.writeFileSync(path.join(folder, 'index.md'), `# LAN bench\n\nVersion ${version}.\n`);
       const start = Date.now();
       if ((await control(author.dataDir, { name: 'publish', dir: folder })) !== 0) throw new Error(`publish ${version} failed`);
+      const logged = await author.process.waitFor((m) => m['event'] === 'published' && m['seq'] === String(version), `the author's log of version ${version}`, 10_000);
+      const phases = logged['ms'] as { lookups?: number; build?: number } | undefined;
+      if (split !== undefined && phases?.lookups !== undefined && phases.build !== undefined) {
+        split.lookups.push(phases.lookups);
+        split.build.push(phases.build);
+      }
       for (const reader of readers) {
         const waitMs = push ? 30_000 : POLL_S * 1000 * 6;
         try {
           const event = await reader.process.waitFor(stored(version), `version ${version} on ${reader.host.address}`, Math.max(1000, start + waitMs - Date.now()));
-          latencies.push(Date.parse(String(event['time'])) - start);
+          const storedAt = Date.parse(String(event['time']));
+          latencies.push(storedAt - start);
+          const pushed = reader.process.messages.find((m) => m['event'] === 'pushed' && m['seq'] === String(version));
+          if (split !== undefined && pushed !== undefined) {
+            const pushedAt = Date.parse(String(pushed['time']));
+            split.toRecord.push(pushedAt - start);
+            split.toVersion.push(storedAt - pushedAt);
+          }
         } catch {
           // Not there in time: counted at the time waited, and reported as missed.
           latencies.push(waitMs);
@@ -103,7 +125,8 @@ export async function benchLan(options: { smoke: boolean }): Promise<Figure[]> {
   try {
     const missedPush = { count: 0 };
     const missedPoll = { count: 0 };
-    const pushed = await runMode(lan.hosts, dir, true, sizes.versions, missedPush);
+    const split: Split = { toRecord: [], toVersion: [], lookups: [], build: [] };
+    const pushed = await runMode(lan.hosts, dir, true, sizes.versions, missedPush, split);
     const polled = await runMode(lan.hosts, dir, false, sizes.reference, missedPoll);
     const where = `${sizes.hosts} hosts in network namespaces on one bridge; ${missedPush.count} of ${pushed.length} arrivals missed the 30 s wait`;
     const reference = `push off: DHT polling every ${POLL_S} s (${missedPoll.count} of ${polled.length} missed the ${POLL_S * 6} s wait)`;
@@ -121,6 +144,26 @@ export async function benchLan(options: { smoke: boolean }): Promise<Figure[]> {
         subject: { label: 'swarmpress', unit: 'ms', values: [percentile(pushed, 95)] },
         reference: { label: reference, unit: 'ms', values: [percentile(polled, 95)] },
         target: '≤ 1 s',
+      },
+      {
+        id: 'lan-push-record',
+        title: `of which: publish request → the reader holds the pushed record, p50 (${split.toRecord.length} arrivals by push)`,
+        subject: { label: 'swarmpress', unit: 'ms', values: split.toRecord },
+      },
+      {
+        id: 'lan-author-lookups',
+        title: "of the first: the author finds its site's newest records in the hosts' DHT",
+        subject: { label: 'swarmpress', unit: 'ms', values: split.lookups },
+      },
+      {
+        id: 'lan-author-build',
+        title: 'of the first: the author builds, signs and seeds the version',
+        subject: { label: 'swarmpress', unit: 'ms', values: split.build },
+      },
+      {
+        id: 'lan-push-fetch',
+        title: 'of which: pushed record → version downloaded, verified and stored, p50',
+        subject: { label: 'swarmpress', unit: 'ms', values: split.toVersion },
       },
       {
         id: 'lan-push-max',
