@@ -76,7 +76,8 @@ export function parseBlockList(bytes: Uint8Array): Result<BlockListEntry[], Bloc
 export function encodeBlockList(entries: readonly BlockListEntry[]): Uint8Array {
   if (entries.length > MAX_BLOCK_LIST_ENTRIES) throw new RangeError(`a block list holds at most ${MAX_BLOCK_LIST_ENTRIES} entries`);
   const lines = [...new Set(entries.map((entry) => {
-    if (entry.kind !== 'author' && entry.kind !== 'site') throw new RangeError("kind must be 'author' or 'site'");
+    const kind: unknown = entry.kind;
+    if (kind !== 'author' && kind !== 'site') throw new RangeError("kind must be 'author' or 'site'");
     if (!(entry.key instanceof Uint8Array) || entry.key.length !== 32) throw new RangeError('key must be 32 bytes');
     return JSON.stringify({ kind: entry.kind, key: toHex(entry.key) });
   }))].sort();
