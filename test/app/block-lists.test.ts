@@ -169,8 +169,10 @@ test('hostile lists (malformed, oversized, too many entries) are refused with th
   const listed = (await ok(b.dataDir, ['block-list', 'list'])).filter((m) => m['event'] === 'block-list');
   assert.deepEqual(listed.map((m) => m['key']), keys);
   for (const [i, [what, , reason]] of hostile.entries()) {
-    assert.equal(listed[i]?.['entries'], 0, what);
-    assert.match(String(listed[i]?.['problem']), reason, what);
+    const row = listed[i];
+    assert.ok(row !== undefined, what);
+    assert.equal(row['entries'], 0, what);
+    assert.match(String(row['problem']), reason, what);
   }
   assert.equal(b.process.child.exitCode, null, "B's node is still running");
 });
