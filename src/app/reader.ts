@@ -236,6 +236,9 @@ export class Reader {
     this.#window.setStatus(message);
     this.#showActions();
     this.refreshLibrary();
+    // The page shown loses its muted notice.
+    const shown = this.#shown;
+    if (shown?.siteKey !== undefined && id.endsWith(`:${toHex(shown.siteKey)}`)) void this.reload().then(() => { this.#window.setStatus(message); });
   }
 
   /** Mutes the site shown, or unmutes it; the page is shown again with (or without) the notice. */
