@@ -1056,13 +1056,14 @@ export class SiteNode {
     return resolved.seq;
   }
 
-  /** Puts again the newest record of every own and followed site (BEP 44 items expire after 2 h). */
+  /** Puts again the newest record of every own and followed site and subscribed block list (BEP 44 items expire after 2 h). */
   async reputAll(): Promise<{ put: number; failed: number }> {
     if (!this.#dht) return { put: 0, failed: 0 };
     await this.#dhtReady();
     const keys = new Map<string, Uint8Array>();
     for (const site of this.store.sites()) if (site.isOwn) keys.set(toHex(site.key), site.key);
     for (const entry of this.store.follows()) if (entry.kind === 'site') keys.set(toHex(entry.key), entry.key);
+    for (const key of this.store.blockLists()) keys.set(toHex(key), key);
     let put = 0;
     let failed = 0;
     for (const key of keys.values()) {

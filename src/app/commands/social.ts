@@ -20,7 +20,7 @@ export function siteKeyOf(target: string): Uint8Array {
   if (key !== undefined) return key;
   const parsed = parseAddress(target);
   if (!parsed.ok) throw new UsageError(`'${target}' is neither a key (64 hex digits) nor an address: ${parsed.error.message}`);
-  if (parsed.value.kind !== 'mutable') throw new UsageError('this address names one fixed version; follow, unfollow and block take a site address or key');
+  if (parsed.value.kind !== 'mutable') throw new UsageError('this address names one fixed version; follow, unfollow, block, mute and block lists take a site address or key');
   return parsed.value.publicKey;
 }
 
