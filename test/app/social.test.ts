@@ -3,8 +3,9 @@
  * two `swarmpress serve` nodes on a private DHT on 127.0.0.1: A publishes a block list that
  * blocks B's site "spam"; the app subscribes to it from the Site menu, after which "spam"
  * does not open; the library's Blocked section lists the list (Unsubscribe). B's site
- * "noisy" is muted from the Site menu: its page opens with a notice and Unmute, it leaves
- * the followed list, and Delete on its library row unmutes it. Screenshots of the library
+ * "noisy", which replied to A's page, is muted from the Site menu: its page opens with a
+ * notice and Unmute, its reply leaves A's thread, it leaves the followed list, and Delete on
+ * its library row unmutes it. Screenshots of the library
  * with the list and of the muted page are kept as artifacts.
  */
 import assert from 'node:assert/strict';
@@ -45,10 +46,13 @@ test('subscribe to a block list and mute a site from the Site menu; the library 
   const b = await startServe(path.join(bed.root, 'B'), bed.port);
   bed.running.push(a, b);
   const spam = await publish(b.dataDir, writeFiles(path.join(bed.root, 'spam'), { 'index.md': '---\ntitle: Spam\n---\n# Spam\n\nBuy now.\n' }), 'spam');
-  const noisy = await publish(b.dataDir, writeFiles(path.join(bed.root, 'noisy'), { 'index.md': '---\ntitle: Noisy\n---\n# Noisy\n\nShouting.\n' }), 'noisy');
   await publish(a.dataDir, writeFiles(path.join(bed.root, 'curated'), { 'index.md': '---\ntitle: Curated\n---\n# Curated\n\nGood reading.\n' }));
   await cli(a.dataDir, ['block', spam]);
   const curated = (await cli(a.dataDir, ['block-list', 'publish', 'on'])).find((m) => m['event'] === 'published')?.['url'] as string;
+  // Noisy replies to Curated's home page.
+  const noisy = await publish(b.dataDir, writeFiles(path.join(bed.root, 'noisy'), { 'index.md': '---\ntitle: Noisy\n---\n# Noisy\n\nShouting.\n' }), 'noisy');
+  const reply = writeFiles(path.join(bed.root, 'reply'), { 'reply.md': '# Re: Curated, LOUDLY\n\nMore shouting.\n' });
+  await cli(b.dataDir, ['post', path.join(reply, 'reply.md'), '--reply-to', curated, '--site', 'noisy']);
 
   const app = startSwarmpress(['--data-dir', path.join(bed.root, 'app'), ...localArgs(bed.port)], { DISPLAY: bed.x.display, SWARMPRESS_POLL_SECONDS: '3600' });
   bed.apps.push(app);
@@ -77,12 +81,25 @@ test('subscribe to a block list and mute a site from the Site menu; the library 
   await typeAddress('Not found — swarmpress', noisy);
   await untilDump(app, (dump) => pageText(dump).includes('Shouting.'), 'the noisy site');
   await pressKeys(bed.x.display, 'ctrl+d');
+  await untilDump(app, (dump) => /^Following Noisy/.test(dump['status'] as string), 'Noisy followed');
+  await typeAddress('Noisy — swarmpress', curated);
+  const replied = await untilDump(app, (dump) => pageText(dump).includes('Replies (1)'), "Curated with Noisy's reply");
+  assert.ok(pageText(replied).includes('Re: Curated, LOUDLY'));
+  await pressKeys(bed.x.display, 'alt+Left');
+  await untilDump(app, (dump) => pageText(dump).includes('Shouting.'), 'back on Noisy');
   await pressKeys(bed.x.display, 'alt+s');
   await pressKeys(bed.x.display, 'm');
   const muted = await untilDump(app, (dump) => pageText(dump).includes('You muted this site') && /^Muted Noisy/.test(dump['status'] as string), 'the muted page with its notice');
   assert.ok(pageText(muted).includes('Shouting.'), 'a muted page still opens');
   assert.deepEqual(muted['siteMenu'], ['Block this site', 'Unmute this site', "Subscribe to this site's block list"]);
   await grabWindow(app, 'app-muted-page.png');
+
+  // Its reply is left out of Curated's thread while it is muted (it was listed before).
+  await typeAddress('Noisy — swarmpress', curated);
+  const thread = await untilDump(app, (dump) => pageText(dump).includes('Good reading.'), 'Curated with Noisy muted');
+  assert.ok(!pageText(thread).includes('LOUDLY'), `the muted reply is not listed: ${pageText(thread)}`);
+  await pressKeys(bed.x.display, 'alt+Left');
+  await untilDump(app, (dump) => pageText(dump).includes('You muted this site'), 'back on the muted page');
 
   // The library: Noisy is not among the followed sites; the Blocked section lists the list and the mute.
   await pressKeys(bed.x.display, 'ctrl+b');
@@ -103,7 +120,7 @@ test('subscribe to a block list and mute a site from the Site menu; the library 
   await untilDump(app, (dump) => (dump['libraryCurrent'] as { button?: string } | undefined)?.button === 'Unmute', 'the mute row selected');
   await pressKeys(bed.x.display, 'Delete');
   const unmuted = await untilDump(app, (dump) => /^Unmuted Noisy/.test(dump['status'] as string) && !pageText(dump).includes('You muted'), 'unmuted, the page shown again without its notice');
-  assert.deepEqual(library(unmuted).slice(0, 2), ['Followed sites', 'Noisy (v0)'], 'followed and listed again');
+  assert.deepEqual(library(unmuted).slice(0, 2), ['Followed sites', 'Noisy (v1)'], 'followed and listed again (v1: with the reply)');
   assert.equal(library(unmuted).at(-1), '   nothing blocked');
   await typeAddress('Noisy — swarmpress', spam);
   await untilDump(app, (dump) => pageText(dump).includes('Buy now.'), 'spam opens again after unsubscribing');
