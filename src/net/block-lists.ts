@@ -3,7 +3,7 @@
  * - {@link ownBlockListFile}: the file a publishing node adds to its sites when the person
  *   chose to publish their blocks (settings-file.ts `publishBlockList`);
  * - {@link readBlockListOf}: the entries of the block list a stored site carries, read
- *   from its newest stored version with every check a hostile list calls for (the item's
+ *   from the version its newest record names (else its newest stored version) with every check a hostile list calls for (the item's
  *   type, size and SHA-256, then core's parser), and stripped of the user's own keys (a
  *   list never blocks the user's own sites or self).
  *
@@ -13,6 +13,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { decodeSitePointer } from '../core/bep46.js';
 import { BLOCK_LIST_MIME, BLOCK_LIST_PATH, encodeBlockList, MAX_BLOCK_LIST_BYTES, parseBlockList, type BlockListEntry } from '../core/block-list.js';
 import { bytesEqual, toHex } from '../core/bytes.js';
 import { fail, ok, type Result } from '../core/result.js';
@@ -45,7 +46,12 @@ export type BlockListReadCode = 'ERR_BLOCK_LIST_NOT_STORED' | 'ERR_BLOCK_LIST_IT
  * peer published: a bad list is a failed Result naming the problem.
  */
 export function readBlockListOf(store: Store, listKey: Uint8Array, ownKeys: readonly Uint8Array[]): Result<BlockListRead, BlockListReadCode> {
-  const version = store.latestVersion(listKey);
+  // The version the newest signed record names (a manifest's own time is the author's word),
+  // else the newest stored.
+  const record = store.latestRecord(listKey);
+  const pointer = record === undefined ? undefined : decodeSitePointer(record.value);
+  const named = pointer?.ok === true ? store.version(pointer.value) : undefined;
+  const version = named ?? store.latestVersion(listKey);
   const root = version === undefined ? undefined : store.versionRoot(version.infohash);
   const manifest = version === undefined ? undefined : store.manifest(version.infohash)?.manifest;
   if (version === undefined || root === undefined || manifest === undefined) return fail('ERR_BLOCK_LIST_NOT_STORED', 'no version of the list\'s site is stored yet');
