@@ -1,6 +1,6 @@
 /**
- * Published block lists end to end: real `swarmpress serve` nodes on a private DHT on
- * 127.0.0.1. A publishes its blocks; B subscribes and stops showing and seeding what they
+ * Published block lists (and mutes) end to end: real `swarmpress serve` nodes on a private
+ * DHT on 127.0.0.1. Muting hides without dropping anything. A publishes its blocks; B subscribes and stops showing and seeding what they
  * block, follows A's changes to the list, and never lets a list block its own site. Hostile
  * lists — hand-built versions seeded by a bare libtorrent session, as any peer could — are
  * refused with their reason, and B's node keeps running.
@@ -88,6 +88,13 @@ test('A publishes its blocks; B subscribes, stops showing and seeding what they 
   assert.equal(event(await ok(b.dataDir, ['get', String(siteC['url'])]), 'page')['text'], '# C\n\nSpam, spam, spam.\n');
   await ok(b.dataDir, ['follow', keyC]);
   assert.ok(resumeFiles(b.dataDir).some((file) => file.startsWith(String(siteC['infohash']))), 'B seeds C');
+
+  // Muting C only hides it: still readable, stored and seeded.
+  assert.equal(event(await ok(b.dataDir, ['mute', String(siteC['url'])]), 'muted')['changed'], true);
+  assert.equal(event(await ok(b.dataDir, ['get', String(siteC['url'])]), 'page')['text'], '# C\n\nSpam, spam, spam.\n');
+  assert.ok(resumeFiles(b.dataDir).some((file) => file.startsWith(String(siteC['infohash']))), 'B still seeds muted C');
+  assert.equal(event(await ok(b.dataDir, ['unmute', keyC]), 'unmuted')['changed'], true);
+  assert.equal(event(await ok(b.dataDir, ['unmute', keyC]), 'unmuted')['changed'], false);
 
   // A blocks C and B's own site, and publishes its list.
   await ok(a.dataDir, ['block', keyC]);
