@@ -38,7 +38,7 @@ export function settingsFromForm(values: Readonly<Record<string, string | boolea
   if (typeof upload === 'string') return upload;
   const download = wholeNumber(String(values['downloadKBps'] ?? ''), 'The download limit');
   if (typeof download === 'string') return download;
-  const checked = checkSettings({ cacheBudgetMb: budget, uploadKBps: upload, downloadKBps: download, seedReads: values['seedReads'] === true });
+  const checked = checkSettings({ cacheBudgetMb: budget, uploadKBps: upload, downloadKBps: download, seedReads: values['seedReads'] === true, publishBlockList: values['publishBlockList'] === true });
   if (!checked.ok) return `${sentence(checked.error.message)} Nothing was changed.`;
   return checked.value;
 }
@@ -58,6 +58,7 @@ export function openSettingsDialog(
       { kind: 'text', name: 'uploadKBps', label: 'Upload limit (KB/s, 0 = unlimited)', value: String(settings.uploadKBps) },
       { kind: 'text', name: 'downloadKBps', label: 'Download limit (KB/s, 0 = unlimited)', value: String(settings.downloadKBps) },
       { kind: 'check', name: 'seedReads', label: 'Seed what I read (share the sites I read with other readers)', value: settings.seedReads, hint: 'Your own sites are always seeded.' },
+      { kind: 'check', name: 'publishBlockList', label: 'Publish my block list (with my sites, for others to subscribe to)', value: settings.publishBlockList, hint: 'Included the next time you publish.' },
     ],
     submitText: 'Save',
     onSubmit: async (values) => {

@@ -26,11 +26,16 @@ export type Command =
   | { readonly name: 'post'; readonly file: string; readonly title: string | undefined; readonly replyTo: string | undefined; readonly site: string | undefined }
   | { readonly name: 'get'; readonly url: string; readonly out: string | undefined; readonly timeoutS: number | undefined }
   | { readonly name: 'follow' | 'unfollow' | 'block'; readonly target: string }
+  | { readonly name: 'unblock' | 'mute' | 'unmute'; readonly target: string }
+  | { readonly name: 'block-list'; readonly action: BlockListAction; readonly target: string | undefined }
   | { readonly name: 'serve' }
   | { readonly name: 'render'; readonly file: string; readonly png: string | undefined; readonly dump: boolean; readonly width: number }
   | { readonly name: 'identity'; readonly action: 'show' | 'export' | 'import'; readonly file: string | undefined }
   | { readonly name: 'help' }
   | { readonly name: 'version' };
+
+/** What `swarmpress block-list` does: subscribe/unsubscribe URL|KEY, list, publish on|off. */
+export type BlockListAction = 'subscribe' | 'unsubscribe' | 'list' | 'publish';
 
 export interface Invocation {
   readonly command: Command;
@@ -70,6 +75,10 @@ const COMMANDS = {
   follow: { options: [], operands: [1, 1] },
   unfollow: { options: [], operands: [1, 1] },
   block: { options: [], operands: [1, 1] },
+  unblock: { options: [], operands: [1, 1] },
+  mute: { options: [], operands: [1, 1] },
+  unmute: { options: [], operands: [1, 1] },
+  'block-list': { options: [], operands: [1, 2] },
   serve: { options: [], operands: [0, 0] },
   render: { options: ['png', 'dump', 'width'], operands: [1, 1] },
   identity: { options: [], operands: [1, 2] },
@@ -153,7 +162,12 @@ function toCommand(name: CommandName, operands: readonly string[], values: Retur
     case 'follow':
     case 'unfollow':
     case 'block':
+    case 'unblock':
+    case 'mute':
+    case 'unmute':
       return { name, target: operand };
+    case 'block-list':
+      return blockListCommand(operands);
     case 'serve':
       return { name };
     case 'render': {
@@ -176,6 +190,24 @@ function toCommand(name: CommandName, operands: readonly string[], values: Retur
   }
 }
 
+function blockListCommand(operands: readonly string[]): Command {
+  const [action, target] = operands;
+  switch (action) {
+    case 'subscribe':
+    case 'unsubscribe':
+      if (target === undefined) throw new UsageError(`'swarmpress block-list ${action}' needs the URL or key of the site whose list it is`);
+      return { name: 'block-list', action, target };
+    case 'list':
+      if (target !== undefined) throw new UsageError("'swarmpress block-list list' takes nothing more");
+      return { name: 'block-list', action, target };
+    case 'publish':
+      if (target !== 'on' && target !== 'off') throw new UsageError("'swarmpress block-list publish' takes on or off");
+      return { name: 'block-list', action, target };
+    default:
+      throw new UsageError(`'swarmpress block-list' takes subscribe URL|KEY, unsubscribe URL|KEY, list or publish on|off, not '${action ?? ''}'`);
+  }
+}
+
 export const HELP = `swarmpress — read and write Markdown sites that live in BitTorrent swarms
 
 usage:
@@ -184,7 +216,11 @@ usage:
   swarmpress publish DIR [--site NAME]  publish or update a site from a folder
   swarmpress post FILE.md [--title T] [--reply-to URL|ID] [--site NAME]
   swarmpress get URL [--out DIR] [--timeout S]
-  swarmpress follow|unfollow|block URL-or-KEY
+  swarmpress follow|unfollow|block|unblock URL-or-KEY
+  swarmpress mute|unmute URL-or-KEY       hide (or show again) a site or author; it stays stored and seeded
+  swarmpress block-list subscribe|unsubscribe URL-or-KEY   use (or stop using) someone's published blocks
+  swarmpress block-list list            subscribed lists, and whether yours is published
+  swarmpress block-list publish on|off  publish your own blocks with your sites (republishes them)
   swarmpress serve                      headless node: seed, follow, LAN discovery
   swarmpress render FILE.md --dump | --png OUT.png [--width N]
   swarmpress identity show|export FILE|import FILE

@@ -1,7 +1,7 @@
 /**
  * The control socket of a running node (`swarmpress serve`, or the app): a Unix socket
  * `node.sock` in the data folder (0600, in a 0700 folder). Commands that need the network
- * (publish, post, get, follow, unfollow, block) are handed to the running node when there
+ * (publish, post, get, follow, unfollow, block and the other social commands) are handed to the running node when there
  * is one, so that what they publish is seeded by it and what they fetch joins its swarms;
  * otherwise they start a node of their own for the time of the command.
  *

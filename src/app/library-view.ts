@@ -2,7 +2,8 @@
  * The library's view-model (library-panel.ts) as the store and the LAN know it now:
  * followed sites (marked when a newer version arrived), own sites, the sites LAN
  * neighbours announce (or why there is no such list), the user's own blocks grouped by
- * key, and the last search. Titles: the stored (signed) title first; a neighbour's
+ * key, the subscribed block lists and the mutes, and the last search. Muted sites are left
+ * out of the followed and nearby lists. Titles: the stored (signed) title first; a neighbour's
  * announced title only for a site not stored here. Blocked keys are never listed as
  * nearby. Pure over its arguments: reads, never writes.
  */
@@ -14,6 +15,9 @@ import type { LibraryEntry, LibraryView } from '../widgets/main-window.js';
 /** Id prefixes of the library's rows: a site opens, a block can be lifted, an item opens. */
 export const SITE_ROW = 'site';
 export const BLOCKED_ROW = 'blocked';
+/** A muted site or author (Unmute), and a subscribed block list (Unsubscribe). */
+export const MUTED_ROW = 'muted';
+export const LIST_ROW = 'list';
 
 export interface LibrarySources {
   readonly store: Store;
@@ -41,7 +45,7 @@ export function libraryView(sources: LibrarySources): LibraryView {
     const seq = store.localSeq(key);
     return `${title(key) ?? shortKey(key)}${seq === undefined ? '' : ` (v${seq.toString()})`}`;
   };
-  const followed = store.follows().filter((entry) => entry.kind === 'site')
+  const followed = store.follows().filter((entry) => entry.kind === 'site' && !store.isMuted(entry.key))
     .map((entry) => ({ id: `${SITE_ROW}:${toHex(entry.key)}`, label: label(entry.key), isNew: sources.newVersions.has(toHex(entry.key)) }));
   const own = store.sites().filter((site) => site.isOwn).map((site) => ({ id: `${SITE_ROW}:${toHex(site.key)}`, label: label(site.key) }));
   // The user's own blocks (a subscribed list's are lifted by unsubscribing), one row per key.
@@ -56,7 +60,7 @@ export function libraryView(sources: LibrarySources): LibraryView {
   const nearby: LibraryEntry[] = [];
   for (const site of lan?.nearbySites() ?? []) {
     const key = fromHex(site.key, 32);
-    if (key === undefined || store.isBlocked(key)) continue;
+    if (key === undefined || store.isBlocked(key) || store.isMuted(key)) continue;
     const name = title(key) ?? (site.title === undefined || site.title === '' ? shortKey(key) : site.title);
     nearby.push({ id: `${SITE_ROW}:${site.key}`, label: `${name} (v${site.seq.toString()}) — ${site.nodes} node${site.nodes === 1 ? '' : 's'} nearby` });
   }
@@ -64,7 +68,15 @@ export function libraryView(sources: LibrarySources): LibraryView {
     followed,
     own,
     ...(lan === undefined && lanOff !== undefined ? { nearbyOff: lanOff } : { nearby }),
-    blocked: [...blocked].map(([hex, entry]) => ({ id: `${BLOCKED_ROW}:${hex}`, label: `${title(entry.key) ?? shortKey(entry.key)} (${entry.kinds.sort().join(' and ')})` })),
+    blocked: [
+      ...[...blocked].map(([hex, entry]) => ({ id: `${BLOCKED_ROW}:${hex}`, label: `${title(entry.key) ?? shortKey(entry.key)} (${entry.kinds.sort().join(' and ')})` })),
+      ...store.blockListStatus().map((list) => ({
+        id: `${LIST_ROW}:${toHex(list.listKey)}`,
+        label: `Block list of ${title(list.listKey) ?? shortKey(list.listKey)}: ${list.entries} block${list.entries === 1 ? '' : 's'}${list.problem === undefined ? '' : ` (${list.problem})`}`,
+        lift: 'Unsubscribe',
+      })),
+      ...store.mutes().map((muted) => ({ id: `${MUTED_ROW}:${toHex(muted.key)}`, label: `${title(muted.key) ?? shortKey(muted.key)} (muted)`, lift: 'Unmute' })),
+    ],
     ...(sources.search === undefined ? {} : { search: sources.search }),
   };
 }

@@ -46,6 +46,10 @@ async function runInvocation({ command, common }: Invocation, out: Output): Prom
     case 'follow':
     case 'unfollow':
     case 'block':
+    case 'unblock':
+    case 'mute':
+    case 'unmute':
+    case 'block-list':
       return onNode(command, common, out, runSiteCommand);
     case 'identity':
       return identity(command, common, out);

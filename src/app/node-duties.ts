@@ -1,6 +1,6 @@
 /**
  * What a running node does besides answering requests (serve and the app): puts what waits
- * in the outbox, checks followed sites (DHT polling; pushes arrive through the node), re-puts
+ * in the outbox, checks followed sites and subscribed block lists (DHT polling; pushes arrive through the node), re-puts
  * the records of own and followed sites (BEP 44 items expire after two hours) and keeps the
  * cache within its budget, and runs the commands handed to it over the control socket.
  *
@@ -21,14 +21,16 @@ function seconds(name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-/** Checks every followed site once; logs failures, never throws. */
+/** Checks every followed site and subscribed block list once; logs failures, never throws. */
 export async function pollFollowed(node: SiteNode, log: (event: NodeEvent) => void): Promise<void> {
-  for (const entry of node.store.follows()) {
-    if (entry.kind !== 'site') continue;
+  const keys = new Map<string, Uint8Array>();
+  for (const entry of node.store.follows()) if (entry.kind === 'site') keys.set(toHex(entry.key), entry.key);
+  for (const key of node.store.blockLists()) keys.set(toHex(key), key);
+  for (const [hex, key] of keys) {
     try {
-      await node.refresh(entry.key);
+      await node.refresh(key);
     } catch (error) {
-      log({ event: 'poll-failed', message: `${toHex(entry.key)}: ${presentError(error).message}`, key: toHex(entry.key) });
+      log({ event: 'poll-failed', message: `${hex}: ${presentError(error).message}`, key: hex });
     }
   }
 }

@@ -43,8 +43,9 @@ export function itemMarkdown(item: Item, pagePath: string): string {
 }
 
 /** The page: the item's Markdown, "Next →" (an address or site path), and the replies. */
-export function pageMarkdown(body: string, extras: { next?: string; replies: readonly ReplyLine[]; now?: number }): string {
+export function pageMarkdown(body: string, extras: { next?: string; replies: readonly ReplyLine[]; now?: number; notice?: string }): string {
   const parts = [body.replace(/\s+$/, '')];
+  if (extras.notice !== undefined) parts.unshift(`> **${escapeInline(extras.notice)}**\n\n---`);
   if (extras.next !== undefined) parts.push(`[Next →](<${extras.next.replace(/[<>\s]/g, encodeURIComponent)}>)`);
   if (extras.replies.length > 0) {
     const lines = extras.replies.map((reply) => {

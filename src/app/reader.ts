@@ -5,8 +5,9 @@
  * page is the item's body drawn by the renderer, with "Next →" and the replies the store
  * knows. Offline, the last stored version is shown with "stored copy, version N, from …".
  * Back, forward and reload go over the addresses shown (back and forward show the exact
- * version seen before, from the store). Follow, unfollow, block and reply act on the site
- * of the page shown; a page of one of the reader's own sites can be edited (its file in the
+ * version seen before, from the store). Follow, unfollow, block, mute, subscribing to its
+ * block list (social-actions.ts) and reply act on the site of the page shown (a muted site's
+ * page opens with a notice); a page of one of the reader's own sites can be edited (its file in the
  * site folder opens in the editor); the library lists followed and own sites, the sites LAN
  * neighbours announce and the blocks (with unblock), and searches the store. A version picked
  * in the site information's history is shown from the store, never fetched.
@@ -26,7 +27,8 @@ import type { LibraryEntry, MainWindow } from '../widgets/main-window.js';
 import type { AppNode } from './app-node.js';
 import { presentError } from './messages.js';
 import { escapeInline, itemMarkdown, pageMarkdown, type ReplyLine } from './reader-page.js';
-import { BLOCKED_ROW, libraryView, shortKey, SITE_ROW } from './library-view.js';
+import { libraryView, shortKey, SITE_ROW } from './library-view.js';
+import { isHidden, isListedHit, liftLibraryRow, mutedNotice, toggleBlockList, toggleMute } from './social-actions.js';
 import { openAddress, ownSiteName, pageFile, type PageEntry } from './site-pages.js';
 
 /** How long a page may take to download before the reader is told it was not found. */
@@ -226,18 +228,34 @@ export class Reader {
     this.#options.onReply?.({ id: shown.item.id, title: shown.item.title, href: shown.text });
   }
 
-  /** Lifts the block of a library entry (`blocked:<hex key>`): the site and its author may be shown again. */
+  /** Lifts a row of the library's Blocked section: a block, a mute or a block list subscription. */
   unblock(id: string): void {
     const node = this.#options.node.node;
-    const [kind, hex] = id.split(':');
-    const key = kind === BLOCKED_ROW && hex !== undefined ? fromHex(hex, 32) : undefined;
-    if (node === undefined || key === undefined) return;
-    const store = node.store;
-    const lifted = [store.unblock('site', key), store.unblock('author', key)].some(Boolean);
-    const title = store.site(key)?.title ?? shortKey(key);
-    this.#window.setStatus(lifted
-      ? `Unblocked ${title === '' ? shortKey(key) : title}: it can be opened, stored and seeded again.`
-      : `${title === '' ? shortKey(key) : title} is blocked by a block list you subscribe to, not by you.`);
+    const message = node === undefined ? undefined : liftLibraryRow(node.store, id);
+    if (message === undefined) return;
+    this.#window.setStatus(message);
+    this.#showActions();
+    this.refreshLibrary();
+    // The page shown loses its muted notice.
+    const shown = this.#shown;
+    if (shown?.siteKey !== undefined && id.endsWith(`:${toHex(shown.siteKey)}`)) void this.reload().then(() => { this.#window.setStatus(message); });
+  }
+
+  /** Mutes the site shown, or unmutes it; the page is shown again with (or without) the notice. */
+  toggleMute(): void {
+    const key = this.#shown?.siteKey;
+    const node = this.#options.node.node;
+    if (key === undefined || node === undefined || this.#options.kiosk === true) return;
+    const message = toggleMute(node.store, key);
+    void this.reload().then(() => { this.#window.setStatus(message); });
+  }
+
+  /** Subscribes to the block list of the site shown, or unsubscribes from it. */
+  async toggleBlockList(): Promise<void> {
+    const key = this.#shown?.siteKey;
+    const node = this.#options.node.node;
+    if (key === undefined || node === undefined || this.#options.kiosk === true) return;
+    this.#window.setStatus(await toggleBlockList(node, key));
     this.#showActions();
     this.refreshLibrary();
   }
@@ -268,7 +286,7 @@ export class Reader {
     if (node === undefined || query === '') {
       this.#lastSearch = undefined;
     } else {
-      const hits = node.store.search(query, { limit: 30 }).filter((hit) => !node.store.isBlocked(hit.author));
+      const hits = node.store.search(query, { limit: 30 }).filter((hit) => isListedHit(node.store, hit));
       this.#lastSearch = { query, results: hits.map((hit) => ({ id: `item:${toHex(hit.id)}`, label: `${hit.title === '' ? 'Untitled' : hit.title} — ${hit.snippet.replace(/\s+/g, ' ').slice(0, 80)}` })) };
     }
     this.refreshLibrary();
@@ -417,17 +435,20 @@ export class Reader {
       if (target !== undefined) next = `/${target}`;
     }
     if (next === undefined && item.next?.href !== undefined && parseAddress(item.next.href).ok) next = item.next.href;
-    const replies: ReplyLine[] = store.thread(item.id).filter((reply) => !store.isBlocked(reply.item.author)).map((reply) => {
-      const place = store.itemPlaces(reply.item.id).find((candidate) => !store.isBlocked(candidate.siteKey));
-      return {
+    const replies: ReplyLine[] = store.thread(item.id).flatMap((reply) => {
+      const places = store.itemPlaces(reply.item.id);
+      const place = places.find((candidate) => !isHidden(store, candidate.siteKey));
+      if (isHidden(store, reply.item.author) || (place === undefined && places.length > 0)) return [];
+      return [{
         title: reply.item.title,
         author: store.site(place?.siteKey ?? reply.item.author)?.title ?? shortKey(reply.item.author),
         createdMs: reply.item.createdMs,
         depth: reply.depth,
         ...(place === undefined ? {} : { href: `bittorrent://${toHex(place.siteKey)}/${place.path.split('/').map(encodeURIComponent).join('/')}` }),
-      };
+      }];
     });
-    const plan = await this.#options.layout(pageMarkdown(itemMarkdown(item, entry.path), { ...(next === undefined ? {} : { next }), replies }));
+    const notice = mutedNotice(store, siteKey, item.author);
+    const plan = await this.#options.layout(pageMarkdown(itemMarkdown(item, entry.path), { ...(next === undefined ? {} : { next }), replies, ...(notice === undefined ? {} : { notice }) }));
     if (token !== this.#token) return;
     const root = store.versionRoot(resolved.infohash);
     this.#shown = { address, text: canonical, plan, infohash: resolved.infohash, siteKey, item, path: entry.path };
@@ -488,7 +509,10 @@ export class Reader {
       return;
     }
     const own = store.site(shown.siteKey)?.isOwn === true;
-    this.#window.setSiteActions({ following: store.isFollowing('site', shown.siteKey), canBlock: !own, canReply: shown.item.body.kind === 'text', canEdit: this.#editTarget() !== undefined });
+    this.#window.setSiteActions({
+      following: store.isFollowing('site', shown.siteKey), canBlock: !own, canReply: shown.item.body.kind === 'text', canEdit: this.#editTarget() !== undefined,
+      muted: store.isMuted(shown.siteKey), subscribedList: store.blockLists().some((key) => bytesEqual(key, shown.siteKey ?? key)),
+    });
   }
 
   #handleNodeEvent(event: NodeEvent): void {

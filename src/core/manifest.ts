@@ -25,6 +25,7 @@ import { decodeBencode, dictFromEntries, encodeBencode, type BencodeDict, type B
 import { binaryFromText, bytesEqual, compareBytes, isWellFormedText, toHex, utf8 } from './bytes.js';
 import { FieldReader, readFields, reject, type FieldErrorCode, type TextRule } from './fields.js';
 import { INFOHASH_BYTES } from './bep46.js';
+import { BLOCK_LIST_PATH } from './block-list.js';
 import { MAX_SALT_BYTES } from './bep44.js';
 import { Identity, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, verifySignature } from './identity.js';
 import {
@@ -132,8 +133,9 @@ function readMime(entry: FieldReader, where: string): string {
 function readEntry(value: BencodeValue, where: string): ManifestEntry {
   const entry = new FieldReader(value, where);
   const path = entry.sitePath('path');
-  if (path.toLowerCase().startsWith(`${SITE_META_FOLDER}/`)) {
-    reject('ERR_MANIFEST_PATH_RESERVED', `${where}.path is inside ${SITE_META_FOLDER}/, which is swarmpress's own`);
+  // The one item swarmpress itself publishes inside its folder: the site's block list.
+  if (path.toLowerCase().startsWith(`${SITE_META_FOLDER}/`) && path !== BLOCK_LIST_PATH) {
+    reject('ERR_MANIFEST_PATH_RESERVED', `${where}.path is inside ${SITE_META_FOLDER}/, which is swarmpress's own (only ${BLOCK_LIST_PATH} may be listed there)`);
   }
   const nextValue = entry.optionalValue('next');
   const next = nextValue === undefined ? undefined : readItemLink(nextValue, `${where}.next`);

@@ -34,10 +34,25 @@ import { deviceId, readOwnSites, readResumeData, removeResumeData, writeOwnSite,
 import { contentFolder } from '../store/rebuild.js';
 import { buildVersion, clearStaging, knownItems, rootNameFor, scanSource, type BuiltVersion, type KnownItem } from '../store/site-build.js';
 import type { Store } from '../store/store.js';
+import { readSettings } from '../store/settings-file.js';
+import { ownBlockListFile, readBlockListOf } from './block-lists.js';
 import { LanLink } from './lan-link.js';
 import { UpdatePush, type PushSource } from './push.js';
 import { createTorrent, TorrentSession, type Endpoint, type SessionOptions } from './session.js';
 import { SiteRecords } from './site-records.js';
+
+/** What applying a subscribed block list did. */
+export interface BlockListOutcome {
+  /** Whether the list's entries were replaced (false when it was refused). */
+  readonly applied: boolean;
+  readonly entries: number;
+  /** Entries left out because they named the user's own key or sites. */
+  readonly refused: number;
+  /** Versions no longer seeded. */
+  readonly dropped: number;
+  /** Why it was refused, or what was left out. */
+  readonly problem?: string;
+}
 
 /** One line of what the node does (serve prints them; the app shows them). */
 export type NodeEvent = Readonly<{ event: string; message: string } & Record<string, unknown>>;
@@ -322,6 +337,7 @@ export class SiteNode {
       fallbackTitle: name === DEFAULT_SITE_NAME ? path.basename(source) : name,
       rootName: rootNameFor(name === DEFAULT_SITE_NAME ? path.basename(source) : name),
       devices: [...devices.values()],
+      generated: readSettings(this.dataDir).settings.publishBlockList ? [ownBlockListFile(this.store)] : [],
       nowMs,
     };
     // This device's version: the folder alone, following this device's last version (or,
@@ -674,6 +690,9 @@ export class SiteNode {
         // Where the time went (ms): downloading, verifying and storing, saving the resume data.
         ms: { download: Math.round(downloadedMs - startedMs), verify: Math.round(verifiedMs - downloadedMs), resume: Math.round(performance.now() - verifiedMs) },
       });
+      if (version !== undefined && this.store.blockLists().some((key) => bytesEqual(key, version.siteKey))) {
+        await this.applyBlockList(version.siteKey).catch((error: unknown) => { this.#log('warning', `block list ${toHex(version.siteKey)} not applied: ${(error as Error).message}`); });
+      }
       return added.value;
     } catch (error) {
       await this.#drop(infohash, (error as AppError).code !== 'ERR_TIMEOUT');
@@ -711,6 +730,40 @@ export class SiteNode {
       }
     }
     return dropped;
+  }
+
+  // --- block lists (block-lists.ts) ---------------------------------------------------
+
+  /**
+   * Applies the block list that the newest stored version of subscribed site `listKey`
+   * carries: its entries replace the list's earlier ones and what they block stops being
+   * seeded. A list that fails a check changes nothing; the reason is recorded with the
+   * subscription (store.blockListStatus) and logged. Entries naming the user's own key or
+   * sites are left out. Never throws for what a peer published.
+   */
+  async applyBlockList(listKey: Uint8Array): Promise<BlockListOutcome> {
+    const hex = toHex(listKey);
+    if (!this.store.blockLists().some((key) => bytesEqual(key, listKey))) return { applied: false, entries: 0, refused: 0, dropped: 0, problem: `${hex} is not a subscribed block list` };
+    const own = [...(hasIdentity(this.dataDir) ? [this.author().publicKey] : []), ...this.store.sites().filter((site) => site.isOwn).map((site) => site.key)];
+    const read = readBlockListOf(this.store, listKey, own);
+    if (!read.ok) {
+      this.store.noteBlockListCheck(listKey, read.error.message);
+      this.#log('block-list-refused', `block list ${hex} refused: ${read.error.message}`, { key: hex, code: read.error.code });
+      return { applied: false, entries: 0, refused: 0, dropped: 0, problem: read.error.message };
+    }
+    const { entries, refused, absent } = read.value;
+    const problem = refused.length > 0 ? `${refused.length} entr${refused.length === 1 ? 'y names' : 'ies name'} your own key or sites: left out` : absent ? 'the site publishes no block list' : undefined;
+    this.store.setBlockListEntries(listKey, entries);
+    this.store.noteBlockListCheck(listKey, problem);
+    let dropped = 0;
+    for (const key of new Set(entries.map((entry) => toHex(entry.key)))) {
+      const bytes = fromHex(key, 32);
+      if (bytes !== undefined) dropped += await this.dropSite(bytes);
+    }
+    this.#log('block-list', `block list ${hex}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${problem === undefined ? '' : ` (${problem})`}`, {
+      key: hex, entries: entries.length, refused: refused.length, dropped, infohash: read.value.infohash,
+    });
+    return { applied: true, entries: entries.length, refused: refused.length, dropped, ...(problem === undefined ? {} : { problem }) };
   }
 
   // --- pushed updates (push.ts) -------------------------------------------------------
@@ -1018,13 +1071,14 @@ export class SiteNode {
     return resolved.seq;
   }
 
-  /** Puts again the newest record of every own and followed site (BEP 44 items expire after 2 h). */
+  /** Puts again the newest record of every own and followed site and subscribed block list (BEP 44 items expire after 2 h). */
   async reputAll(): Promise<{ put: number; failed: number }> {
     if (!this.#dht) return { put: 0, failed: 0 };
     await this.#dhtReady();
     const keys = new Map<string, Uint8Array>();
     for (const site of this.store.sites()) if (site.isOwn) keys.set(toHex(site.key), site.key);
     for (const entry of this.store.follows()) if (entry.kind === 'site') keys.set(toHex(entry.key), entry.key);
+    for (const key of this.store.blockLists()) keys.set(toHex(key), key);
     let put = 0;
     let failed = 0;
     for (const key of keys.values()) {

@@ -170,10 +170,22 @@ END;
 INSERT INTO items_fts(items_fts) VALUES ('rebuild');
 `;
 
+// Mutes (hide an author's or site's content from what the user sees; it stays stored and
+// seeded), and what the last check of each subscribed block list found.
+const V3_MUTES_AND_LIST_CHECKS = `
+CREATE TABLE mutes (
+  key BLOB PRIMARY KEY CHECK (length(key) = 32),
+  since_ms INTEGER NOT NULL
+) STRICT;
+ALTER TABLE block_lists ADD COLUMN checked_ms INTEGER;
+ALTER TABLE block_lists ADD COLUMN problem TEXT;
+`;
+
 /** The schema of this swarmpress, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'sites, versions, items, follows, peers, outbox', up: V1_TABLES },
   { version: 2, name: 'full-text search over items', up: V2_SEARCH },
+  { version: 3, name: 'mutes; block list checks', up: V3_MUTES_AND_LIST_CHECKS },
 ];
 
 /** The schema version this swarmpress writes. */

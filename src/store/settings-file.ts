@@ -1,6 +1,7 @@
 /**
  * `settings.json` in the data folder: what the person chose for their node — the cache
- * budget, upload and download limits, and whether what they read is seeded. The window's
+ * budget, upload and download limits, whether what they read is seeded, and whether their
+ * block list is published. The window's
  * settings dialog writes it; every node of the data folder (`swarmpress serve`, the app,
  * one-off commands) reads it when it starts (node-setup.ts), and the app applies a change
  * to its running node at once (app-node.ts).
@@ -39,6 +40,8 @@ export interface NodeSettings {
   readonly downloadKBps: number;
   /** Whether versions of other people's sites are seeded after they were read (own sites always are). */
   readonly seedReads: boolean;
+  /** Whether the user's own blocks are published in their sites for others to subscribe to (core/block-list.ts). */
+  readonly publishBlockList: boolean;
 }
 
 export const DEFAULT_SETTINGS: NodeSettings = {
@@ -46,6 +49,7 @@ export const DEFAULT_SETTINGS: NodeSettings = {
   uploadKBps: 0,
   downloadKBps: 0,
   seedReads: true,
+  publishBlockList: false,
 };
 
 export type SettingsErrorCode = 'ERR_SETTINGS';
@@ -75,7 +79,9 @@ export function checkSettings(value: unknown): Result<NodeSettings, SettingsErro
   if (!download.ok) return download;
   const seed = given['seedReads'] ?? DEFAULT_SETTINGS.seedReads;
   if (typeof seed !== 'boolean') return fail('ERR_SETTINGS', `seedReads must be true or false, not ${shown(seed)}`);
-  return ok({ cacheBudgetMb: budget.value, uploadKBps: upload.value, downloadKBps: download.value, seedReads: seed });
+  const publishBlockList = given['publishBlockList'] ?? DEFAULT_SETTINGS.publishBlockList;
+  if (typeof publishBlockList !== 'boolean') return fail('ERR_SETTINGS', `publishBlockList must be true or false, not ${shown(publishBlockList)}`);
+  return ok({ cacheBudgetMb: budget.value, uploadKBps: upload.value, downloadKBps: download.value, seedReads: seed, publishBlockList });
 }
 
 /** The settings of `dataDir` (the defaults when there is no file); `problem` says why a file present was not used. */

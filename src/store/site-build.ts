@@ -113,7 +113,20 @@ export interface BuildRequest {
   /** More items whose content a file may still have (kept as they are, like `previous`'s). */
   readonly reuse?: readonly KnownItem[];
   readonly devices?: readonly Uint8Array[];
+  /**
+   * Files swarmpress itself adds to the version (the block list, core/block-list.ts): file
+   * items at reserved paths no folder can hold. Kept as they were when their bytes did not change.
+   */
+  readonly generated?: readonly GeneratedFile[];
   readonly nowMs: number;
+}
+
+/** A file made by swarmpress rather than found in the author's folder. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly title: string;
+  readonly mime: string;
+  readonly bytes: Uint8Array;
 }
 
 export interface BuiltVersion {
@@ -202,19 +215,24 @@ function copyFile(root: string, sitePath: string, from: string): void {
  */
 export function buildVersion(request: BuildRequest): BuiltVersion {
   const previousByPath = new Map([...(request.reuse ?? []), ...(request.previous?.items ?? [])].map((known) => [known.path, known]));
-  const chosen: { item: Item; bytes: Uint8Array; path: string; from: string | undefined }[] = [];
+  const chosen: { item: Item; bytes: Uint8Array; path: string; from: string | undefined; content?: Uint8Array }[] = [];
   let newItems = 0;
-  for (const file of request.source.files) {
-    const draft = draftFor(file);
-    const before = previousByPath.get(file.path);
+  const choose = (sitePath: string, draft: ItemDraft, from: string | undefined, content?: Uint8Array): void => {
+    const before = previousByPath.get(sitePath);
+    const fromContent = content === undefined ? {} : { content };
     if (before !== undefined && draftKey(before.item) === draftKey(draft)) {
-      chosen.push({ item: before.item, bytes: before.bytes, path: file.path, from: file.absolute });
-      continue;
+      chosen.push({ item: before.item, bytes: before.bytes, path: sitePath, from, ...fromContent });
+      return;
     }
     const created = createItem(draft, request.author, request.nowMs);
-    if (!created.ok) throw new AppError('ERR_SOURCE', `${file.path}: ${created.error.message}`);
-    chosen.push({ item: created.value, bytes: encodeItem(created.value), path: file.path, from: file.absolute });
+    if (!created.ok) throw new AppError('ERR_SOURCE', `${sitePath}: ${created.error.message}`);
+    chosen.push({ item: created.value, bytes: encodeItem(created.value), path: sitePath, from, ...fromContent });
     newItems += 1;
+  };
+  for (const file of request.source.files) choose(file.path, draftFor(file), file.absolute);
+  for (const file of request.generated ?? []) {
+    const sha256 = new Uint8Array(crypto.createHash('sha256').update(file.bytes).digest());
+    choose(file.path, { title: file.title, mime: file.mime, body: { kind: 'file', path: file.path, sha256 } }, undefined, file.bytes);
   }
   const taken = new Set(chosen.map((entry) => entry.path));
   const ids = new Set(chosen.map((entry) => toHex(entry.item.id)));
@@ -251,6 +269,7 @@ export function buildVersion(request: BuildRequest): BuiltVersion {
     for (const entry of chosen) {
       const body = entry.item.body;
       if (body.kind === 'text') writeFile(root, entry.path, utf8(body.text));
+      else if (entry.content !== undefined) writeFile(root, entry.path, entry.content);
       else if (entry.from !== undefined) copyFile(root, entry.path, entry.from);
       writeFile(root, itemFilePath(entry.item.id), entry.bytes);
       if (body.kind === 'file' && !bytesEqual(fileSha256(path.join(root, ...entry.path.split('/'))), body.sha256)) {

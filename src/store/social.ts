@@ -1,6 +1,7 @@
 /**
- * Follows, blocks and peers: whom the user reads, whom they never want to see (their own
- * blocks and those of block lists they subscribe to), and which peers were seen where.
+ * Follows, blocks, mutes and peers: whom the user reads, whom they never want to see (their
+ * own blocks and those of block lists they subscribe to), whom they keep but do not want
+ * shown (mutes), and which peers were seen where.
  */
 import { PUBLIC_KEY_BYTES } from '../core/identity.js';
 import type { Statements } from './database.js';
@@ -118,6 +119,54 @@ export function setBlockListEntries(sql: Statements, listKey: Uint8Array, entrie
 
 export function listBlockLists(sql: Statements): Uint8Array[] {
   return (sql.get('SELECT list_key FROM block_lists ORDER BY since_ms').all() as { list_key: Uint8Array }[]).map((row) => bytesOf(row.list_key));
+}
+
+/** A subscribed block list and what its last check found. */
+export interface BlockListStatus {
+  readonly listKey: Uint8Array;
+  readonly sinceMs: number;
+  /** Blocks it adds now. */
+  readonly entries: number;
+  /** When its newest version was last read; absent before the first read. */
+  readonly checkedMs?: number;
+  /** Why the last version read was refused (the entries before it stay), or absent. */
+  readonly problem?: string;
+}
+
+/** Records the outcome of reading a subscribed list's newest version (no-op for a list not subscribed). */
+export function noteBlockListCheck(sql: Statements, listKey: Uint8Array, nowMs: number, problem?: string): void {
+  sql.get('UPDATE block_lists SET checked_ms = ?, problem = ? WHERE list_key = ?').run(nowMs, problem ?? null, requireKey(listKey, 'listKey'));
+}
+
+export function listBlockListStatus(sql: Statements): BlockListStatus[] {
+  const rows = sql.get(
+    'SELECT list_key, since_ms, checked_ms, problem, (SELECT count(*) FROM blocks WHERE blocks.list_key = block_lists.list_key) AS entries FROM block_lists ORDER BY since_ms, list_key',
+  ).all() as { list_key: Uint8Array; since_ms: number; checked_ms: number | null; problem: string | null; entries: number }[];
+  return rows.map((row) => ({
+    listKey: bytesOf(row.list_key),
+    sinceMs: row.since_ms,
+    entries: row.entries,
+    ...(row.checked_ms === null ? {} : { checkedMs: row.checked_ms }),
+    ...(row.problem === null ? {} : { problem: row.problem }),
+  }));
+}
+
+/** Mutes `key` (an author or a site): hidden from what the user sees, still stored and seeded. */
+export function mute(sql: Statements, key: Uint8Array, nowMs: number): boolean {
+  return sql.get('INSERT OR IGNORE INTO mutes (key, since_ms) VALUES (?, ?)').run(requireKey(key), nowMs).changes === 1;
+}
+
+export function unmute(sql: Statements, key: Uint8Array): boolean {
+  return sql.get('DELETE FROM mutes WHERE key = ?').run(requireKey(key)).changes === 1;
+}
+
+export function isMuted(sql: Statements, key: Uint8Array): boolean {
+  return sql.get('SELECT 1 AS yes FROM mutes WHERE key = ?').get(requireKey(key)) !== undefined;
+}
+
+export function listMutes(sql: Statements): { key: Uint8Array; sinceMs: number }[] {
+  return (sql.get('SELECT key, since_ms FROM mutes ORDER BY since_ms, key').all() as { key: Uint8Array; since_ms: number }[])
+    .map((row) => ({ key: bytesOf(row.key), sinceMs: row.since_ms }));
 }
 
 /** Records that a peer was seen now. */

@@ -534,6 +534,26 @@ export class Store {
   blockLists(): Uint8Array[] {
     return this.#run('list block lists', (sql) => social.listBlockLists(sql));
   }
+  /** Subscribed lists with their entry counts and what their last check found. */
+  blockListStatus(): social.BlockListStatus[] {
+    return this.#run('list block lists', (sql) => social.listBlockListStatus(sql));
+  }
+  noteBlockListCheck(listKey: Uint8Array, problem?: string): void {
+    this.#run('record a block list check', (sql) => { social.noteBlockListCheck(sql, listKey, this.#now(), problem); });
+  }
+  mute(key: Uint8Array): boolean {
+    return this.#run('mute', (sql) => social.mute(sql, key, this.#now()));
+  }
+  unmute(key: Uint8Array): boolean {
+    return this.#run('unmute', (sql) => social.unmute(sql, key));
+  }
+  /** Whether `key` (an author or a site) is muted: its content is kept but not shown. */
+  isMuted(key: Uint8Array): boolean {
+    return this.#run('read mutes', (sql) => social.isMuted(sql, key));
+  }
+  mutes(): { key: Uint8Array; sinceMs: number }[] {
+    return this.#run('list mutes', (sql) => social.listMutes(sql));
+  }
   notePeer(peer: { host: string; port: number; via: social.PeerSource }): void {
     this.#run('record a peer', (sql) => { social.notePeer(sql, peer, this.#now()); });
   }

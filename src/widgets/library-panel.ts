@@ -1,7 +1,8 @@
 /**
  * The library: a side panel with the sites the reader follows (a marker when a newer
  * version arrived), the reader's own sites, the sites LAN neighbours announce ("Sites
- * near me"), the blocked authors and sites (Unblock, or Delete on the row), and a search
+ * near me"), the blocked and muted authors and sites and the subscribed block lists
+ * (Unblock, Unmute or Unsubscribe, or Delete on the row), and a search
  * box over everything stored whose results open pages. It shows the view-model handed to
  * it and reports what the reader picks; it never reads the store (DESIGN.md layers).
  */
@@ -13,6 +14,8 @@ export interface LibraryEntry {
   readonly label: string;
   /** A newer version arrived since the reader last opened it. */
   readonly isNew?: boolean;
+  /** In the Blocked section: the button's text for lifting it (default "Unblock"; "Unmute", "Unsubscribe"). */
+  readonly lift?: string;
 }
 
 /** What the panel shows. */
@@ -23,7 +26,7 @@ export interface LibraryView {
   readonly nearby?: readonly LibraryEntry[];
   /** Why there is no "Sites near me" list (LAN discovery off), shown in its place. */
   readonly nearbyOff?: string;
-  /** Blocked authors and sites: activating one does nothing, Unblock lifts it. */
+  /** Blocked and muted authors and sites, and subscribed block lists: activating one does nothing, the button lifts it. */
   readonly blocked?: readonly LibraryEntry[];
   /** The last search and its results, if the reader searched. */
   readonly search?: { readonly query: string; readonly results: readonly LibraryEntry[] };
@@ -87,7 +90,9 @@ export class LibraryPanel {
     unblock.addEventListener('clicked', unblockCurrent);
     list.addEventListener('currentRowChanged', (index) => {
       const row = this.#rows[index];
-      unblock.setEnabled(row !== undefined && 'entry' in row && row.isBlocked);
+      const liftable = row !== undefined && 'entry' in row && row.isBlocked;
+      unblock.setEnabled(liftable);
+      unblock.setText(`&${liftable ? row.entry.lift ?? 'Unblock' : 'Unblock'}`);
     });
     const shortcut = new qt.QShortcut(list);
     shortcut.setKey(new qt.QKeySequence('Delete'));
@@ -150,8 +155,8 @@ export class LibraryPanel {
     return this.#items.map((item) => item.text());
   }
 
-  /** The row the keyboard is on, and whether Unblock applies to it. */
-  dumpCurrent(): { row: string | undefined; canUnblock: boolean } {
-    return { row: this.#items[this.#list.currentRow()]?.text(), canUnblock: this.#unblock.isEnabled() };
+  /** The row the keyboard is on, whether the lift button applies to it, and what it says. */
+  dumpCurrent(): { row: string | undefined; canUnblock: boolean; button: string } {
+    return { row: this.#items[this.#list.currentRow()]?.text(), canUnblock: this.#unblock.isEnabled(), button: this.#unblock.text().replace('&', '') };
   }
 }

@@ -55,6 +55,10 @@ export interface MainWindowCommands {
   /** The site actions of the page shown (see `setSiteActions`). */
   readonly onFollow?: () => void;
   readonly onBlock?: () => void;
+  /** Site → Mute / Unmute this site. */
+  readonly onMute?: () => void;
+  /** Site → Subscribe to (or unsubscribe from) this site's block list. */
+  readonly onBlockList?: () => void;
   readonly onReply?: () => void;
   /** The library panel: an entry opened, a search asked. */
   readonly onOpenLibraryEntry?: (id: string) => void;
@@ -113,6 +117,10 @@ export class MainWindow {
   #painted: (() => void)[] = [];
   #draftsMenu: NodeGui.QMenu | undefined;
   #siteInfo: SiteInfoDialog | undefined;
+  /** Site menu actions that follow the page shown. */
+  #socialActions: { readonly block: NodeGui.QAction; readonly mute: NodeGui.QAction; readonly list: NodeGui.QAction } | undefined;
+  /** What the enabled ones of them say (dump). */
+  #siteMenu: string[] = [];
   /** The menu's actions, kept referenced for as long as they are shown. */
   #menuActions: NodeGui.QAction[] = [];
   /** Qt objects the window keeps referenced for its whole life (the Site and Edit menus' actions). */
@@ -255,13 +263,34 @@ export class MainWindow {
     info.addEventListener('triggered', onSiteInfo);
     site.addAction(info);
     const block = new qt.QAction(site);
-    block.setText('&Block this site');
     block.addEventListener('triggered', () => this.#commands.onBlock?.());
     site.addAction(block);
+    const mute = new qt.QAction(site);
+    mute.addEventListener('triggered', () => this.#commands.onMute?.());
+    site.addAction(mute);
+    const list = new qt.QAction(site);
+    list.addEventListener('triggered', () => this.#commands.onBlockList?.());
+    site.addAction(list);
+    this.#socialActions = { block, mute, list };
+    this.#showSocialActions(undefined);
     bar.addMenu(site);
     // The shortcut works while the menu bar is closed: the action must belong to the window too.
     this.#window.addAction(info);
-    this.#kept.push(info, block);
+    this.#kept.push(info, block, mute, list);
+  }
+
+  /** The Site menu's block, mute and block list actions as the page shown allows them. */
+  #showSocialActions(actions: SiteActions | undefined): void {
+    const social = this.#socialActions;
+    if (social === undefined) return;
+    const texts = ['&Block this site', actions?.muted === true ? 'Un&mute this site' : '&Mute this site',
+      actions?.subscribedList === true ? "Unsubscribe from this site's block &list" : "Subscribe to this site's block &list"];
+    const enabled = actions?.canBlock === true;
+    [social.block, social.mute, social.list].forEach((action, i) => {
+      action.setText(texts[i] ?? '');
+      action.setEnabled(enabled);
+    });
+    this.#siteMenu = enabled ? texts.map((text) => text.replace('&', '')) : [];
   }
 
   #buildFileMenu(bar: NodeGui.QMenuBar, onNewPost: () => void): void {
@@ -380,6 +409,7 @@ export class MainWindow {
   /** The actions on the site of the page shown (hidden when the page belongs to no site). */
   setSiteActions(actions: SiteActions | undefined): void {
     this.#navigation.setSiteActions(actions);
+    this.#showSocialActions(actions);
   }
 
   /** Shows (or hides, or toggles when `visible` is not given) the library panel. */
@@ -481,8 +511,10 @@ export class MainWindow {
     title: string; address: string; status: string; page: DumpNode[]; liveBlocks: number; theme: ThemeName; zoom: number;
     navigation: ReturnType<NavigationBar['dump']>; library: string[] | undefined; fullScreen: boolean;
     libraryCurrent: ReturnType<LibraryPanel['dumpCurrent']> | undefined; siteInfo: SiteInfoDump | undefined;
+    siteMenu: string[];
   } {
     return {
+      siteMenu: this.#siteMenu,
       title: this.#window.windowTitle(),
       address: this.#address.text(),
       status: this.#status.text(),

@@ -32,6 +32,10 @@ export interface SiteActions {
   readonly canReply: boolean;
   /** Whether the page is one of the reader's own, editable from its site folder. */
   readonly canEdit?: boolean;
+  /** Whether the site (or the page's author) is muted: the Site menu then offers Unmute. */
+  readonly muted?: boolean;
+  /** Whether the reader subscribes to the site's block list: the Site menu then offers to unsubscribe. */
+  readonly subscribedList?: boolean;
 }
 
 /** Back, forward and reload hold one arrow each. */

@@ -34,7 +34,7 @@ test('--version names swarmpress and the libtorrent it runs with', () => {
 test('--help lists every command of the contract', () => {
   const help = run(['--help']);
   assert.equal(help.code, 0);
-  for (const word of ['publish', 'post', 'get', 'follow', 'unfollow', 'block', 'serve', 'render', 'identity', '--kiosk', '--data-dir', '--json']) {
+  for (const word of ['publish', 'post', 'get', 'follow', 'unfollow', 'block', 'unblock', 'mute', 'unmute', 'block-list', 'serve', 'render', 'identity', '--kiosk', '--data-dir', '--json']) {
     assert.ok(help.stdout.includes(word), word);
   }
 });
@@ -44,6 +44,17 @@ test('bad arguments: exit code 2 and one line on stderr', () => {
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   assert.match(bad.stderr, /^swarmpress: 'swarmpress publish' takes 1 argument/);
+  for (const [args, message] of [
+    [['block-list'], /'swarmpress block-list' takes 1 to 2 arguments, not 0/],
+    [['block-list', 'frob'], /'swarmpress block-list' takes subscribe URL\|KEY, unsubscribe URL\|KEY, list or publish on\|off, not 'frob'/],
+    [['block-list', 'publish', 'maybe'], /'swarmpress block-list publish' takes on or off/],
+    [['block-list', 'subscribe'], /needs the URL or key of the site whose list it is/],
+    [['mute'], /'swarmpress mute' takes 1 argument, not 0/],
+  ] as const) {
+    const refused = run([...args]);
+    assert.equal(refused.code, 2, args.join(' '));
+    assert.match(refused.stderr, message);
+  }
   const json = run(['--json', '--bogus']);
   assert.equal(json.code, 2);
   assert.equal((JSON.parse(json.stdout) as { error: string }).error, 'ERR_USAGE');
@@ -63,7 +74,7 @@ test('site commands with bad input: one clear line, the right exit code, nothing
   assert.match(nothing.stderr, /nothing found for (ab){32}: the DHT is switched off, and no record of it is stored here/);
   const version = run(['follow', `bittorrent://${'cd'.repeat(20)}`, ...offline]);
   assert.equal(version.code, 2);
-  assert.match(version.stderr, /follow, unfollow and block take a site address or key/);
+  assert.match(version.stderr, /follow, unfollow, block, mute and block lists take a site address or key/);
   const badSite = run(['publish', dir, '--site', 'Not A Name', ...offline]);
   assert.equal(badSite.code, 2);
   assert.ok(!fs.existsSync(path.join(dir, 'own-sites.json')), 'nothing was published');

@@ -159,8 +159,11 @@ test('paths stay inside the site, outside .swarmpress/ and free of collisions', 
     ['a//b.md', 'ERR_PATH_EMPTY_SEGMENT'],
     ['.swarmpress/manifest', 'ERR_MANIFEST_PATH_RESERVED'],
     ['.SwarmPress/items/x', 'ERR_MANIFEST_PATH_RESERVED'],
+    ['.SWARMPRESS/blocks.json', 'ERR_MANIFEST_PATH_RESERVED'],
+    ['.swarmpress/blocks.json.md', 'ERR_MANIFEST_PATH_RESERVED'],
   ];
   for (const [path, expected] of cases) assert.equal(code(decodeManifest(craft(withEntryPath(path)))), expected, path);
+  assert.equal(code(decodeManifest(craft(withEntryPath('.swarmpress/blocks.json')))), undefined, 'the block list is the one item listed inside .swarmpress/');
   assert.equal(code(decodeManifest(craft(withEntryPath('z.md', 0)))), 'ERR_MANIFEST_ORDER', 'out of byte order');
   assert.equal(code(decodeManifest(craft(withEntryPath('MEDIA/PIXEL.PNG', 0)))), 'ERR_MANIFEST_PATH_COLLISION', 'in byte order, yet one file on Windows');
   const twoCases = craft((dict) => {

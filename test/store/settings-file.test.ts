@@ -20,7 +20,7 @@ test('no file: the defaults, with no problem; written settings are read back', (
   const dir = path.join(root, 'round-trip');
   fs.mkdirSync(dir);
   assert.deepEqual(readSettings(dir), { settings: DEFAULT_SETTINGS });
-  const chosen = { cacheBudgetMb: 10, uploadKBps: 50, downloadKBps: 0, seedReads: false };
+  const chosen = { cacheBudgetMb: 10, uploadKBps: 50, downloadKBps: 0, seedReads: false, publishBlockList: true };
   writeSettings(dir, chosen);
   assert.deepEqual(readSettings(dir), { settings: chosen });
   assert.deepEqual(rateLimitSettings(chosen), { upload_rate_limit: 51_200, download_rate_limit: 0 });
@@ -38,6 +38,7 @@ test('a malformed or out-of-range file gives the defaults and says why', () => {
     ['{"uploadKBps": 1.5}', /the upload limit \(KB\/s\) must be a whole number/],
     [`{"downloadKBps": ${MAX_RATE_KBPS + 1}}`, /the download limit/],
     ['{"seedReads": "yes"}', /seedReads must be true or false, not "yes"/],
+    ['{"publishBlockList": 1}', /publishBlockList must be true or false, not 1/],
   ];
   for (const [text, problem] of cases) {
     fs.writeFileSync(path.join(dir, SETTINGS_FILE), text);
@@ -63,7 +64,7 @@ test('a bad value is refused before anything is written', () => {
 });
 
 test('form values: digits only, each in range, with a message naming the field', () => {
-  assert.deepEqual(settingsFromForm({ cacheBudgetMb: ' 512 ', uploadKBps: '0', downloadKBps: '64', seedReads: true }), { cacheBudgetMb: 512, uploadKBps: 0, downloadKBps: 64, seedReads: true });
+  assert.deepEqual(settingsFromForm({ cacheBudgetMb: ' 512 ', uploadKBps: '0', downloadKBps: '64', seedReads: true, publishBlockList: true }), { cacheBudgetMb: 512, uploadKBps: 0, downloadKBps: 64, seedReads: true, publishBlockList: true });
   assert.equal(settingsFromForm({ cacheBudgetMb: '1e3', uploadKBps: '0', downloadKBps: '0', seedReads: true }), "The cache budget must be a whole number (digits only), not '1e3'. Nothing was changed.");
   assert.equal(settingsFromForm({ cacheBudgetMb: '1', uploadKBps: '-5', downloadKBps: '0', seedReads: true }), "The upload limit must be a whole number (digits only), not '-5'. Nothing was changed.");
   assert.equal(settingsFromForm({ cacheBudgetMb: '1', uploadKBps: '0', downloadKBps: '9999999', seedReads: false }), `The download limit (KB/s) must be a whole number from 0 to ${MAX_RATE_KBPS}, not 9999999. Nothing was changed.`);

@@ -225,6 +225,32 @@ test('follows, blocks (own and from subscribed lists) and peers', () => {
   store.close();
 });
 
+test('mutes, and what the last check of each subscribed block list found', () => {
+  const { store, clock } = freshStore();
+  assert.equal(store.mute(alice.publicKey), true);
+  assert.equal(store.mute(alice.publicKey), false);
+  assert.equal(store.isMuted(alice.publicKey), true);
+  assert.equal(store.isBlocked(alice.publicKey), false, 'muted is not blocked');
+  assert.deepEqual(store.mutes().map((m) => toHex(m.key)), [toHex(alice.publicKey)]);
+  assert.equal(store.unmute(alice.publicKey), true);
+  assert.equal(store.unmute(alice.publicKey), false);
+  assert.equal(store.isMuted(alice.publicKey), false);
+  assert.throws(() => store.mute(new Uint8Array(31)), RangeError);
+
+  store.subscribeBlockList(carol.publicKey);
+  assert.deepEqual(store.blockListStatus().map((s) => [toHex(s.listKey), s.entries, s.checkedMs, s.problem]), [[toHex(carol.publicKey), 0, undefined, undefined]]);
+  clock.ms += 5;
+  store.setBlockListEntries(carol.publicKey, [{ kind: 'site', key: alice.publicKey }, { kind: 'author', key: alice.publicKey }]);
+  store.noteBlockListCheck(carol.publicKey);
+  assert.deepEqual(store.blockListStatus().map((s) => [s.entries, s.checkedMs, s.problem]), [[2, clock.ms, undefined]]);
+  clock.ms += 5;
+  store.noteBlockListCheck(carol.publicKey, 'the block list is not JSON');
+  assert.deepEqual(store.blockListStatus().map((s) => [s.entries, s.checkedMs, s.problem]), [[2, clock.ms, 'the block list is not JSON']], 'a refused version leaves the entries before it');
+  store.noteBlockListCheck(bob.publicKey, 'not subscribed: nothing recorded');
+  assert.equal(store.blockListStatus().length, 1);
+  store.close();
+});
+
 test('the cache budget evicts far and old sites first, never own or followed content', () => {
   const { store, clock } = freshStore();
   const dave = testIdentity(4);

@@ -1,6 +1,7 @@
 /**
  * The commands that work on sites through a node (DESIGN.md "Command line"):
- * `publish DIR`, `post FILE.md`, `get URL`, `follow|unfollow|block URL-or-KEY`.
+ * `publish DIR`, `post FILE.md`, `get URL`, and (social.ts) `follow|unfollow|block|unblock|
+ * mute|unmute URL-or-KEY` and `block-list …`.
  * Each runs on the node that serves the data folder, or on one of its own (node-setup.ts).
  */
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import { DEFAULT_SITE_NAME, isSiteName } from '../../core/identity.js';
 import { decodeItem, ITEM_ID_BYTES, MAX_BODY_BYTES, type RelatedItem } from '../../core/item.js';
 import type { PublishResult, Resolved, SiteNode } from '../../net/site-node.js';
 import { openAddress, writePost } from '../site-pages.js';
+import { blockListCommand, muteCommand, socialCommand } from './social.js';
 import type { Command } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
 import type { Output } from '../output.js';
@@ -149,53 +151,6 @@ export async function getCommand(node: SiteNode, command: Extract<Command, { nam
   return EXIT_OK;
 }
 
-/** The site key a follow/unfollow/block names: 64 hex digits or a site address. */
-function siteKeyOf(target: string): Uint8Array {
-  const key = fromHex(target.toLowerCase(), 32);
-  if (key !== undefined) return key;
-  const parsed = parseAddress(target);
-  if (!parsed.ok) throw new UsageError(`'${target}' is neither a key (64 hex digits) nor an address: ${parsed.error.message}`);
-  if (parsed.value.kind !== 'mutable') throw new UsageError('this address names one fixed version; follow, unfollow and block take a site address or key');
-  return parsed.value.publicKey;
-}
-
-export async function socialCommand(node: SiteNode, command: Extract<Command, { name: 'follow' | 'unfollow' | 'block' }>, out: Output, delegated: boolean): Promise<number> {
-  const key = siteKeyOf(command.target);
-  const hex = toHex(key);
-  const store = node.store;
-  switch (command.name) {
-    case 'follow': {
-      store.noteSite({ key, origin: 'follow' });
-      const changed = store.follow('site', key);
-      out.print({ event: 'followed', key: hex, changed }, changed ? `following ${hex}` : `already following ${hex}`);
-      if (delegated) {
-        void node.refresh(key).catch(() => undefined);
-      } else {
-        try {
-          const seq = await node.refresh(key, { timeoutMs: 15_000 });
-          if (seq !== undefined) out.note(`fetched version ${seq.toString()}`);
-        } catch (error) {
-          out.note(`not fetched now (${(error as Error).message}); the running node fetches it later`);
-        }
-      }
-      return EXIT_OK;
-    }
-    case 'unfollow': {
-      const changed = store.unfollow('site', key);
-      out.print({ event: 'unfollowed', key: hex, changed }, changed ? `no longer following ${hex}` : `${hex} was not followed`);
-      return EXIT_OK;
-    }
-    case 'block': {
-      const blockedSite = store.block('site', key);
-      const changed = store.block('author', key) || blockedSite;
-      store.unfollow('site', key);
-      const dropped = await node.dropSite(key);
-      out.print({ event: 'blocked', key: hex, changed, stoppedSeeding: dropped }, `blocked ${hex}: it is not shown, fetched or seeded${dropped > 0 ? ` (stopped seeding ${dropped} version${dropped === 1 ? '' : 's'})` : ''}`);
-      return EXIT_OK;
-    }
-  }
-}
-
 /** Runs one of the commands above. */
 export function runSiteCommand(node: SiteNode, command: Command, out: Output, delegated: boolean): Promise<number> {
   switch (command.name) {
@@ -209,6 +164,12 @@ export function runSiteCommand(node: SiteNode, command: Command, out: Output, de
     case 'unfollow':
     case 'block':
       return socialCommand(node, command, out, delegated);
+    case 'unblock':
+    case 'mute':
+    case 'unmute':
+      return muteCommand(node, command, out);
+    case 'block-list':
+      return blockListCommand(node, command, out);
     default:
       throw new UsageError(`'${command.name}' does not run on a node`);
   }

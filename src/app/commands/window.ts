@@ -156,6 +156,8 @@ async function showWindow(
       onReload: () => void reader.reload(),
       onFollow: () => { reader.toggleFollow(); },
       onBlock: () => void reader.block(),
+      onMute: () => { reader.toggleMute(); },
+      onBlockList: () => void reader.toggleBlockList(),
       onReply: () => { reader.reply(); },
       onOpenLibraryEntry: (id) => {
         showsAsset = false;
