@@ -28,7 +28,7 @@ import { bytesEqual, fromHex, toHex } from '../core/bytes.js';
 import { AppError } from '../core/errors.js';
 import { DEFAULT_SITE_NAME, deriveSiteIdentity, type Identity } from '../core/identity.js';
 import { decodeManifest, MANIFEST_PATH, MAX_MANIFEST_BYTES, type SiteManifest } from '../core/manifest.js';
-import { deviceSalt, nextSeq } from '../core/publish-rules.js';
+import { deviceSalt, nextSeq, type SlotHead } from '../core/publish-rules.js';
 import { createIdentity, hasIdentity, loadIdentity } from '../store/identity-file.js';
 import { deviceId, readOwnSites, readResumeData, removeResumeData, writeOwnSite, writeResumeData } from '../store/local-files.js';
 import { contentFolder } from '../store/rebuild.js';
@@ -305,8 +305,10 @@ export class SiteNode {
     const mySalt = deviceSalt(deviceId(this.dataDir));
 
     // The newest merged version (the unsalted slot) and this device's own last version.
-    const main = await this.#newestRecord(key, EMPTY);
-    const mine = await this.#newestRecord(key, mySalt);
+    // Both slots at once: on a LAN each lookup is a round of the hosts' DHT.
+    const [mainSlot, mySlot] = await Promise.all([this.#newestRecord(key, EMPTY), this.#newestRecord(key, mySalt)]);
+    const main = mainSlot.record;
+    const mine = mySlot.record;
     const mainVersion = main === undefined ? undefined : await this.#ownVersion(main, 'the newest version of your site');
     const myVersion = mine === undefined ? undefined : await this.#ownVersion(mine, "this device's last version");
 
@@ -319,7 +321,7 @@ export class SiteNode {
     if (mainVersion !== undefined) others.push(mainVersion);
     for (const salt of devices.values()) {
       if (bytesEqual(salt, mySalt)) continue;
-      const head = await this.#newestRecord(key, salt);
+      const head = (await this.#newestRecord(key, salt)).record;
       if (head === undefined) continue;
       others.push(await this.#ownVersion(head, 'a version of your site from another device'));
     }
@@ -361,8 +363,8 @@ export class SiteNode {
     const needDevice = myVersion === undefined || !bytesEqual(myVersion.infohash, deviceInfohash);
     const needMain = mainVersion === undefined || !bytesEqual(mainVersion.infohash, mainInfohash);
     const [deviceRecord, mainRecord] = await Promise.all([
-      needDevice ? this.#publishRecord(site, mySalt, deviceInfohash) : Promise.resolve(undefined),
-      needMain ? this.#publishRecord(site, EMPTY, mainInfohash) : Promise.resolve(undefined),
+      needDevice ? this.#publishRecord(site, mySalt, deviceInfohash, mySlot.network) : Promise.resolve(undefined),
+      needMain ? this.#publishRecord(site, EMPTY, mainInfohash, mainSlot.network) : Promise.resolve(undefined),
     ]);
     const seq = mainRecord?.record.seq ?? main?.seq;
     if (seq === undefined) throw new Error('publish: the main slot has no record');
@@ -382,22 +384,27 @@ export class SiteNode {
     };
   }
 
-  /** The newest record of a slot known here or on the network (checked by core), or undefined. */
-  async #newestRecord(key: Uint8Array, salt: Uint8Array): Promise<MutableRecord | undefined> {
+  /**
+   * The newest record of a slot known here or on the network (checked by core), or
+   * undefined; `network` is what the DHT lookup found (absent when there was no answer
+   * to trust: DHT off, or the lookup timed out), which the record's put may use as its
+   * compare-and-swap base instead of asking again.
+   */
+  async #newestRecord(key: Uint8Array, salt: Uint8Array): Promise<{ record: MutableRecord | undefined; network?: { head: SlotHead | undefined } }> {
     const local = this.store.latestRecord(key, salt);
-    let network: MutableRecord | undefined;
+    let network: { head: SlotHead | undefined } | undefined;
     if (this.#dht) {
       await this.#dhtReady();
       try {
-        network = (await this.records.lookup(key, salt, { timeoutMs: this.#dhtTimeoutMs })).head?.record;
+        network = { head: (await this.records.lookup(key, salt, { timeoutMs: this.#dhtTimeoutMs })).head };
       } catch (error) {
         if ((error as AppError).code !== 'ERR_TIMEOUT') throw error;
       }
-      if (network !== undefined) this.store.noteRecord(network, 'dht');
+      if (network?.head !== undefined) this.store.noteRecord(network.head.record, 'dht');
     }
-    if (local === undefined) return network;
-    if (network === undefined) return local;
-    return network.seq > local.seq ? network : local;
+    const found = network?.head?.record;
+    const record = local === undefined ? found : found === undefined ? local : found.seq > local.seq ? found : local;
+    return { record, ...(network === undefined ? {} : { network }) };
   }
 
   /** A version of the author's own site with its items: from the store, else fetched. */
@@ -467,7 +474,7 @@ export class SiteNode {
    * outbox before the put (store.reservePublish), confirmed after it. Without the DHT, or
    * when the put fails, the record stays in the outbox and is put by {@link flushOutbox}.
    */
-  async #publishRecord(site: Identity, salt: Uint8Array, infohash: Uint8Array): Promise<{ record: MutableRecord; put: boolean }> {
+  async #publishRecord(site: Identity, salt: Uint8Array, infohash: Uint8Array, network?: { head: SlotHead | undefined }): Promise<{ record: MutableRecord; put: boolean }> {
     const value = encodeSitePointer(infohash);
     let outboxId: number | undefined;
     const reserve = (record: MutableRecord): void => {
@@ -493,6 +500,7 @@ export class SiteNode {
         ...(localSeq === undefined ? {} : { localSeq }),
         beforePut: reserve,
         timeoutMs: this.#dhtTimeoutMs,
+        ...(network === undefined ? {} : { networkHead: network }),
       });
       if (outboxId !== undefined) {
         crashPoint('after-put');

@@ -38,6 +38,12 @@ export interface PublishOptions {
    */
   readonly beforePut?: (record: MutableRecord) => Promise<void> | void;
   readonly timeoutMs?: number;
+  /**
+   * What a lookup of the slot found a moment ago: the first attempt signs on top of it
+   * instead of looking up again (a publish has just looked, to merge). If the slot changed
+   * since, the compare-and-swap fails and the retry looks up afresh.
+   */
+  readonly networkHead?: { readonly head: SlotHead | undefined };
 }
 
 export interface Published {
@@ -125,7 +131,7 @@ export class SiteRecords {
     for (let attempt = 0; attempt < 2; attempt++) {
       const lookupOptions: { timeoutMs?: number } = {};
       if (options.timeoutMs !== undefined) lookupOptions.timeoutMs = options.timeoutMs;
-      const previous = (await this.lookup(identity.publicKey, salt, lookupOptions)).head;
+      const previous = attempt === 0 && options.networkHead !== undefined ? options.networkHead.head : (await this.lookup(identity.publicKey, salt, lookupOptions)).head;
       const seq = nextSeq(options.localSeq, previous?.record.seq);
       if (!seq.ok) throw new AppError(seq.error.code, seq.error.message);
       const record = signRecord(identity, { salt, seq: seq.value, value });
