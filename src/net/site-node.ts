@@ -36,6 +36,7 @@ import { buildVersion, clearStaging, knownItems, rootNameFor, scanSource, type B
 import type { Store } from '../store/store.js';
 import { LanLink } from './lan-link.js';
 import { UpdatePush, type PushSource } from './push.js';
+import { SiteReplies } from './site-replies.js';
 import { createTorrent, TorrentSession, type Endpoint, type SessionOptions } from './session.js';
 import { SiteRecords } from './site-records.js';
 
@@ -157,6 +158,8 @@ export class SiteNode {
   /** The site key a torrent being fetched belongs to (by v1 hex), until it is stored. */
   readonly #expectedSites = new Map<string, Uint8Array>();
   readonly #push: UpdatePush;
+  /** Reply notices sent and received (site-replies.ts). */
+  readonly #replies: SiteReplies;
   /** Versions being downloaded (v1 hex). */
   readonly #fetching = new Set<string>();
   /** The swarm joined on a LAN hint, per site (hex key -> v1 hex). */
@@ -187,6 +190,16 @@ export class SiteNode {
       torrentsOf: (key) => this.#torrentsOfSite(key),
       latest: (key) => this.latestSigned(key),
       accept: (record, from) => this.#acceptPushed(record, from),
+    });
+    this.#replies = new SiteReplies({
+      store: this.store,
+      session: this.session,
+      enabled: options.push ?? true,
+      siteOf: (id) => this.#siteOfTorrent(id),
+      torrentsOf: (key) => this.#torrentsOfSite(key),
+      fetch: (infohash, fetchOptions) => this.fetch(infohash, fetchOptions),
+      endpointOf: (host) => this.#lan?.endpointOf(host),
+      log: (event, message, data) => { this.#log(event, message, data); },
     });
   }
 
@@ -347,6 +360,7 @@ export class SiteNode {
     ]);
     const seq = mainRecord?.record.seq ?? main?.seq;
     if (seq === undefined) throw new Error('publish: the main slot has no record');
+    if (mainRecord !== undefined) this.#replies.announce(mainRecord.record, mainInfohash);
     if (mainRecord !== undefined) {
       this.#log('published', `published ${name} version ${seq.toString()} (${toHex(mainInfohash)})`, {
         site: name, key: toHex(key), seq: seq.toString(), infohash: toHex(mainInfohash),
@@ -705,6 +719,16 @@ export class SiteNode {
     return this.#push.dropped;
   }
 
+  /** What reply notices were refused, by code (site-replies.ts). */
+  get replyNoticesDropped(): ReadonlyMap<string, number> {
+    return this.#replies.dropped;
+  }
+
+  /** Fetches the versions of reply notices still pending (a duty); resolves with how many replies were verified. */
+  checkReplyNotices(): Promise<number> {
+    return this.#replies.checkPending();
+  }
+
   /**
    * The newest signed record of site `key`'s unsalted slot: the stored one, or an own
    * record still in the outbox (without the DHT, records stay there) when it is newer.
@@ -1043,6 +1067,7 @@ export class SiteNode {
     this.#closed = true;
     await this.#publishing.catch(() => undefined);
     this.#push.close();
+    this.#replies.close();
     await this.#lan?.close();
     await this.session.close();
   }
