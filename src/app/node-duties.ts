@@ -81,7 +81,8 @@ export function startDuties(node: SiteNode, log: (event: NodeEvent) => void): No
       const flushed = await node.flushOutbox();
       if (flushed > 0) log({ event: 'outbox', message: `put ${flushed} pending record${flushed === 1 ? '' : 's'}` });
       await pollFollowed(node, log);
-      await node.checkReplyNotices();
+      // Not awaited: a fetch may take a minute, and the rest of the cycle need not wait.
+      void node.checkReplyNotices();
       if (reput) {
         const result = await node.reputAll();
         log({ event: 'reput', message: `re-put ${result.put} record${result.put === 1 ? '' : 's'}${result.failed > 0 ? ` (${result.failed} failed)` : ''}`, ...result });

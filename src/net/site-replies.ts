@@ -8,7 +8,8 @@
  * passed on once. A version without the reply, or not signed by the notice's key, makes
  * the notice `rejected` and counted (`ERR_NOTICE_NO_REPLY`, `ERR_NOTICE_VERSION`); a
  * version that could not be fetched leaves it `pending`, retried by the node's duties
- * ({@link SiteReplies.checkPending}) up to {@link MAX_CHECK_ATTEMPTS} times.
+ * ({@link SiteReplies.checkPending}) up to {@link MAX_CHECK_ATTEMPTS} times, then given up
+ * (`ERR_NOTICE_UNREACHABLE`).
  *
  * Ownership: the node owns this and closes it; the store and session are the node's.
  */
@@ -23,6 +24,8 @@ import type { Endpoint, TorrentSession } from './session.js';
 
 /** Times a pending notice's version is tried before the duties give up on it. */
 export const MAX_CHECK_ATTEMPTS = 5;
+/** Pending notices the duties check at the same time, at most. */
+const CHECKS_AT_ONCE = 8;
 /** How long one fetch of a replier's version may take. */
 const CHECK_TIMEOUT_MS = 60_000;
 
@@ -106,20 +109,35 @@ export class SiteReplies {
     return sent;
   }
 
-  /** Checks the pending notices again (the node's duties); resolves with how many were verified. */
+  /**
+   * Checks the pending notices again (the node's duties), {@link CHECKS_AT_ONCE} at a time
+   * at most; a notice tried {@link MAX_CHECK_ATTEMPTS} times is given up (`rejected`).
+   * Resolves with how many replies were verified; never rejects.
+   */
   async checkPending(): Promise<number> {
-    let verified = 0;
-    for (const stored of this.#options.store.replyNotices('pending', 32)) {
-      if (this.#closed) break;
-      if (stored.attempts >= MAX_CHECK_ATTEMPTS) continue;
+    try {
+      return await this.#checkPending();
+    } catch (error) {
+      if (!this.#closed) this.#options.log('warning', `reply notices were not checked: ${(error as Error).message}`, {});
+      return 0;
+    }
+  }
+
+  async #checkPending(): Promise<number> {
+    const store = this.#options.store;
+    const due: ReplyNotice[] = [];
+    for (const stored of store.replyNotices('pending', 64)) {
+      if (this.#closed || due.length >= CHECKS_AT_ONCE) break;
       const decoded = decodeReplyNotice(stored.bytes);
-      if (!decoded.ok) {
-        this.#options.store.settleReplyNotice(stored.reply, stored.target, 'rejected');
+      if (!decoded.ok || stored.attempts >= MAX_CHECK_ATTEMPTS) {
+        store.settleReplyNotice(stored.reply, stored.target, 'rejected');
+        if (decoded.ok) this.#notices.noteDropped('ERR_NOTICE_UNREACHABLE');
         continue;
       }
-      if (await this.#check(decoded.value, [])) verified += 1;
+      due.push(decoded.value);
     }
-    return verified;
+    const checked = await Promise.all(due.map((notice) => this.#checkLogged(notice, [])));
+    return checked.filter(Boolean).length;
   }
 
   close(): void {
@@ -138,8 +156,18 @@ export class SiteReplies {
     const listening = this.#options.endpointOf(from.host);
     // Where the sender listens: the port it names (a hint), else what the LAN says.
     const peers = [{ host: from.host, port: from.port }, ...(notice.port === undefined ? [] : [{ host: from.host, port: notice.port }]), ...(listening === undefined ? [] : [listening])];
-    void this.#check(notice, peers);
+    void this.#checkLogged(notice, peers);
     return undefined;
+  }
+
+  /** {@link SiteReplies.#check}, never rejecting (a store closed under it is logged). */
+  async #checkLogged(notice: ReplyNotice, peers: readonly Endpoint[]): Promise<boolean> {
+    try {
+      return await this.#check(notice, peers);
+    } catch (error) {
+      if (!this.#closed) this.#options.log('warning', `a reply notice of ${toHex(notice.record.publicKey)} was not checked: ${(error as Error).message}`, {});
+      return false;
+    }
   }
 
   /** Fetches the notice's version and settles the notice; true when the reply is there. */

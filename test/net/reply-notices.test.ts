@@ -13,7 +13,8 @@ import { signRecord } from '../../src/core/bep44.js';
 import { encodeSitePointer } from '../../src/core/bep46.js';
 import { bytesEqual, toHex, utf8 } from '../../src/core/bytes.js';
 import { generateIdentity } from '../../src/core/identity.js';
-import { encodeReplyNotice } from '../../src/core/reply-notice.js';
+import { decodeReplyNotice, encodeReplyNotice } from '../../src/core/reply-notice.js';
+import { MAX_CHECK_ATTEMPTS } from '../../src/net/site-replies.js';
 import { SiteNode, type NodeEvent } from '../../src/net/site-node.js';
 import { Store } from '../../src/store/store.js';
 import { LOOPBACK } from '../helpers/loopback.js';
@@ -64,6 +65,7 @@ let a: SiteNode;
 let b: SiteNode;
 let postId: Uint8Array;
 let aVersion: { key: Uint8Array; infohash: Uint8Array };
+let bKey: Uint8Array;
 
 before(() => {
   dir = makeTempDir();
@@ -92,6 +94,7 @@ test("the author learns of a reply from a site it never followed nor read, and s
   });
   const startedMs = performance.now();
   const reply = await b.publish(replies, 'b');
+  bKey = reply.key;
   await logged(b, (e) => e['event'] === 'reply-sent' && e['target'] === toHex(postId));
 
   const shown = await logged(a, (e) => e['event'] === 'reply' && e['target'] === toHex(postId));
@@ -161,4 +164,27 @@ test('forged, lying, blocked, unknown and flooding notices are refused, counted,
   assert.ok(bytesEqual(a.store.replyNotices('rejected')[0]?.siteKey ?? new Uint8Array(0), dSite.key));
   assert.equal(a.store.replyNotices('verified').length, 1);
   assert.equal(a.session.isClosed, false);
+});
+
+test("the node's duties check pending notices again: a version without the reply is found out, one never reached is given up", async () => {
+  const record = b.latestSigned(bKey);
+  assert.ok(record !== undefined);
+  const stored = (reply: Uint8Array): Uint8Array => {
+    const bytes = encodeReplyNotice({ record, reply, target: postId });
+    const decoded = decodeReplyNotice(bytes);
+    assert.ok(decoded.ok);
+    assert.equal(a.store.noteReplyNotice(decoded.value, bytes), 'new');
+    return reply;
+  };
+  const lying = stored(crypto.randomBytes(32));
+  const unreachable = stored(crypto.randomBytes(32));
+  for (let i = 0; i < MAX_CHECK_ATTEMPTS; i++) a.store.settleReplyNotice(unreachable, postId, 'pending');
+  const before = { noReply: a.replyNoticesDropped.get('ERR_NOTICE_NO_REPLY') ?? 0 };
+  assert.equal(await a.checkReplyNotices(), 0);
+  assert.equal(a.replyNoticesDropped.get('ERR_NOTICE_NO_REPLY'), before.noReply + 1);
+  assert.equal(a.replyNoticesDropped.get('ERR_NOTICE_UNREACHABLE'), 1);
+  const rejected = a.store.replyNotices('rejected').map((notice) => toHex(notice.reply));
+  assert.ok(rejected.includes(toHex(lying)) && rejected.includes(toHex(unreachable)));
+  assert.equal(a.store.replyNotices('pending').length, 0);
+  assert.deepEqual(a.store.thread(postId).map((entry) => entry.item.title), ['Re: First post']);
 });
