@@ -48,6 +48,10 @@ export const MAX_REMEMBERED_NOTICES = 4096;
 export const MAX_RECENT_NOTICES = 64;
 /** Recent notices handed to one peer on its handshake, at most. */
 export const MAX_NOTICES_PER_HANDSHAKE = 8;
+/** Notices of a target not held yet, kept while the version they came with downloads, at most. */
+export const MAX_PARKED_NOTICES = 32;
+/** How long a parked notice waits for its target. */
+export const PARKED_NOTICE_MS = 120_000;
 
 export interface ReplyNoticesOptions {
   readonly session: TorrentSession;
@@ -58,6 +62,8 @@ export interface ReplyNoticesOptions {
   /** The sites whose stored versions hold item `id` (empty: this node does not hold it). */
   readonly sitesOfItem: (id: Uint8Array) => readonly Uint8Array[];
   readonly isBlocked: (key: Uint8Array) => boolean;
+  /** Whether the version torrent `torrentId` is stored here (not still downloading). */
+  readonly isStored: (torrentId: string) => boolean;
   /**
    * A checked notice of a held target by a replier not blocked: returns undefined when it
    * was taken, else why not (a code counted in `dropped`).
@@ -104,6 +110,12 @@ export class ReplyNotices {
   readonly #sent = new Set<string>();
   /** Notices for peers that connect later, oldest first. */
   readonly #recent: Recent[] = [];
+  /**
+   * Checked notices whose target is not held yet, that came over a version still
+   * downloading: a reader that connects to read the post is handed them on the handshake,
+   * before it holds the post. Oldest first.
+   */
+  readonly #parked: { readonly notice: ReplyNotice; readonly from: PushSource; readonly atMs: number }[] = [];
   readonly #onMessage = (event: ExtensionEvent & { readonly payload: Buffer }): void => {
     this.#handleMessage(event);
   };
@@ -192,10 +204,24 @@ export class ReplyNotices {
     if (!decoded.ok) return decoded.error.code;
     const notice = decoded.value;
     if (this.#options.isBlocked(notice.record.publicKey)) return 'ERR_NOTICE_BLOCKED';
-    if (this.#options.sitesOfItem(notice.target).length === 0) return 'ERR_NOTICE_UNKNOWN_TARGET';
+    const from: PushSource = { host: event.address, port: event.port, torrent: event.torrent };
+    if (this.#options.sitesOfItem(notice.target).length === 0) {
+      if (this.#options.isStored(event.torrent)) return 'ERR_NOTICE_UNKNOWN_TARGET';
+      this.#parked.push({ notice, from, atMs: now });
+      if (this.#parked.length > MAX_PARKED_NOTICES) {
+        this.#parked.shift();
+        return 'ERR_NOTICE_UNKNOWN_TARGET';
+      }
+      return undefined;
+    }
+    return this.#take(notice, id, from);
+  }
+
+  /** Hands a checked notice of a held target to `accept`; returns why it was refused, if it was. */
+  #take(notice: ReplyNotice, id: string, from: PushSource): string | undefined {
     let refused: string | undefined;
     try {
-      refused = this.#options.accept(notice, { host: event.address, port: event.port, torrent: event.torrent });
+      refused = this.#options.accept(notice, from);
     } catch {
       return 'ERR_NOTICE_ACCEPT';
     }
@@ -203,6 +229,21 @@ export class ReplyNotices {
     // Taken: an echo of it is ignored; it is passed on once its version was checked.
     remember(this.#seen, id);
     return undefined;
+  }
+
+  /** A version was stored: the parked notices whose target it holds are taken, those too old given up. */
+  versionStored(): void {
+    if (this.#closed) return;
+    const now = this.#options.now?.() ?? performance.now();
+    for (const parked of this.#parked.splice(0)) {
+      const id = toHex(parked.notice.id);
+      let refused: string | undefined;
+      if (this.#seen.has(id)) continue;
+      if (this.#options.sitesOfItem(parked.notice.target).length > 0) refused = this.#take(parked.notice, id, parked.from);
+      else if (now - parked.atMs > PARKED_NOTICE_MS) refused = 'ERR_NOTICE_UNKNOWN_TARGET';
+      else this.#parked.push(parked);
+      if (refused !== undefined) this.noteDropped(refused);
+    }
   }
 
   #handlePeer(event: ExtensionEvent): void {

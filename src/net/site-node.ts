@@ -197,6 +197,10 @@ export class SiteNode {
       enabled: options.push ?? true,
       siteOf: (id) => this.#siteOfTorrent(id),
       torrentsOf: (key) => this.#torrentsOfSite(key),
+      isStored: (id) => {
+        const infohash = fromHex(this.#torrentHexes.get(id) ?? '', INFOHASH_BYTES);
+        return infohash !== undefined && this.store.version(infohash) !== undefined;
+      },
       fetch: (infohash, fetchOptions) => this.fetch(infohash, fetchOptions),
       endpointOf: (host) => this.#lan?.endpointOf(host),
       log: (event, message, data) => { this.#log(event, message, data); },
@@ -673,6 +677,7 @@ export class SiteNode {
         if (added.value.isNew) this.#lan?.advertise();
       }
       this.#log('fetched', `fetched version ${hex}`, { infohash: hex, items: added.value.newItems });
+      this.#replies.versionStored();
       return added.value;
     } catch (error) {
       await this.#drop(infohash, (error as AppError).code !== 'ERR_TIMEOUT');

@@ -35,6 +35,7 @@ export interface SiteRepliesOptions {
   readonly enabled: boolean;
   readonly siteOf: (torrentId: string) => Uint8Array | undefined;
   readonly torrentsOf: (key: Uint8Array) => readonly string[];
+  readonly isStored: (torrentId: string) => boolean;
   /** The node's fetch (site-node.ts): downloads, verifies and stores a version signed by `expectAuthor`. */
   readonly fetch: (infohash: Uint8Array, options: { expectAuthor: Uint8Array; origin: string; peers: readonly Endpoint[]; timeoutMs: number }) => Promise<unknown>;
   /** Where a peer that sent from `host` listens, if the LAN says so. */
@@ -69,6 +70,7 @@ export class SiteReplies {
       torrentsOf: options.torrentsOf,
       sitesOfItem,
       isBlocked: (key) => store.isBlocked(key),
+      isStored: options.isStored,
       accept: (notice, from) => this.#accept(notice, from),
     });
     // Verified notices from before a restart are handed to peers that connect.
@@ -76,6 +78,11 @@ export class SiteReplies {
       const decoded = decodeReplyNotice(stored.bytes);
       if (decoded.ok) this.#notices.keep(decoded.value, sitesOfItem(stored.target));
     }
+  }
+
+  /** A version was stored (fetched): notices that came before the item they reply to are taken now. */
+  versionStored(): void {
+    this.#notices.versionStored();
   }
 
   /** What notices were refused, by code. */
@@ -99,7 +106,12 @@ export class SiteReplies {
       if (before.has(toHex(entry.id))) continue;
       for (const related of entry.related) {
         if (related.rel !== 'reply' || store.itemPlaces(related.id).every((place) => bytesEqual(place.siteKey, record.publicKey))) continue;
-        void this.#notices.forward({ record, reply: entry.id, target: related.id });
+        const notice = { record, reply: entry.id, target: related.id };
+        // Kept as verified, so that it is handed to peers that connect later, after a restart too.
+        const bytes = encodeReplyNotice(notice);
+        const own = decodeReplyNotice(bytes);
+        if (own.ok) store.noteReplyNotice(own.value, bytes, 'verified');
+        void this.#notices.forward(notice);
         sent += 1;
         this.#options.log('reply-sent', `told the peers of the original that ${entry.title === '' ? 'a reply' : `'${entry.title}'`} replies to it`, {
           reply: toHex(entry.id), target: toHex(related.id),

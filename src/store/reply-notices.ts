@@ -3,8 +3,9 @@
  * per (reply, target), with the replier's site and the version its signed record names,
  * and where the check of that version stands: `pending` (to fetch), `verified` (the version
  * holds the reply: it shows in the thread through the items it stored) or `rejected` (the
- * version does not hold it: the notice lied). The wire form is kept so that a verified
- * notice can be passed on to peers that connect later.
+ * version does not hold it: the notice lied). The notices of the user's own replies are
+ * stored as verified. The wire form is kept so that verified notices can be handed to
+ * peers that connect later, after a restart too.
  *
  * Limits: at most {@link MAX_PENDING_NOTICES} wait; a newer record of the same replier
  * replaces a pending or rejected row (never a verified one).
@@ -57,21 +58,22 @@ function fromRow(row: NoticeRow): StoredNotice {
 }
 
 /**
- * Stores a checked notice as pending: `new` when it is (or replaces an older record of a
- * row not verified yet), `known` when the row holds this record or a newer one already,
- * `full` when {@link MAX_PENDING_NOTICES} wait.
+ * Stores a checked notice as pending (or, for a notice of the user's own reply, as
+ * verified): `new` when it is (or replaces an older record of a row not verified yet),
+ * `known` when the row holds this record or a newer one already, `full` when
+ * {@link MAX_PENDING_NOTICES} wait.
  */
-export function noteNotice(sql: Statements, notice: ReplyNotice, bytes: Uint8Array, nowMs: number): NoteNoticeResult {
+export function noteNotice(sql: Statements, notice: ReplyNotice, bytes: Uint8Array, nowMs: number, state: 'pending' | 'verified' = 'pending'): NoteNoticeResult {
   return sql.transaction(() => {
     const existing = sql.get('SELECT seq, state FROM reply_notices WHERE reply_id = ? AND target_id = ?').safeIntegers(true).get(notice.reply, notice.target) as { seq: bigint; state: NoticeState } | undefined;
     if (existing !== undefined && (existing.state === 'verified' || existing.seq >= notice.record.seq)) return 'known';
     const pending = sql.get("SELECT count(*) AS n FROM reply_notices WHERE state = 'pending'").get() as { n: number };
-    if (pending.n >= MAX_PENDING_NOTICES) return 'full';
+    if (state === 'pending' && pending.n >= MAX_PENDING_NOTICES) return 'full';
     sql.get(
-      `INSERT INTO reply_notices (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)
+      `INSERT INTO reply_notices (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
        ON CONFLICT (reply_id, target_id) DO UPDATE SET site_key = excluded.site_key, seq = excluded.seq, infohash = excluded.infohash,
-         notice = excluded.notice, state = 'pending', attempts = 0, received_ms = excluded.received_ms`,
-    ).run(notice.reply, notice.target, notice.record.publicKey, notice.record.seq, notice.infohash, bytes, nowMs);
+         notice = excluded.notice, state = excluded.state, attempts = 0, received_ms = excluded.received_ms`,
+    ).run(notice.reply, notice.target, notice.record.publicKey, notice.record.seq, notice.infohash, bytes, state, nowMs);
     return 'new';
   });
 }

@@ -498,9 +498,9 @@ export class Store {
 
   // --- reply notices (reply-notices.ts) ----------------------------------------------------
 
-  /** Stores a checked reply notice (its wire form `bytes`) as pending; see reply-notices.ts. */
-  noteReplyNotice(notice: ReplyNotice, bytes: Uint8Array): notices.NoteNoticeResult {
-    return this.#run('store a reply notice', (sql) => notices.noteNotice(sql, notice, bytes, this.#now()));
+  /** Stores a checked reply notice (its wire form `bytes`) as pending, or verified (an own reply's); see reply-notices.ts. */
+  noteReplyNotice(notice: ReplyNotice, bytes: Uint8Array, state: 'pending' | 'verified' = 'pending'): notices.NoteNoticeResult {
+    return this.#run('store a reply notice', (sql) => notices.noteNotice(sql, notice, bytes, this.#now(), state));
   }
 
   /** Reply notices in `state`, oldest first. */

@@ -74,7 +74,7 @@ before(() => {
 });
 after(async () => {
   await Promise.all(nodes.map((node) => node.close()));
-  for (const node of nodes) node.store.close();
+  for (const node of nodes) if (!node.store.isClosed) node.store.close();
   removeDir(dir);
 });
 
@@ -125,7 +125,8 @@ test('forged, lying, blocked, unknown and flooding notices are refused, counted,
   assert.ok(dRecord !== undefined);
   const torrent = toHex(aVersion.infohash);
   assert.ok(d.session.torrentIds().includes(torrent), 'D is in the swarm of A\'s version');
-  const send = (payload: Uint8Array): Promise<number> => d.session.sendExtension(torrent, payload);
+  // Over D's own connection to A only (A may have connected to D as well: each copy would count).
+  const send = (payload: Uint8Array): Promise<number> => d.session.sendExtension(torrent, payload, peerOf(a));
   const pointer = (): Uint8Array => encodeSitePointer(crypto.randomBytes(20));
   const stranger = generateIdentity(crypto.randomBytes(32));
   const blocked = generateIdentity(crypto.randomBytes(32));
@@ -187,4 +188,16 @@ test("the node's duties check pending notices again: a version without the reply
   assert.ok(rejected.includes(toHex(lying)) && rejected.includes(toHex(unreachable)));
   assert.equal(a.store.replyNotices('pending').length, 0);
   assert.deepEqual(a.store.thread(postId).map((entry) => entry.item.title), ['Re: First post']);
+});
+
+test('after a restart, the replier still hands its notice to a reader of the post that connects to it (the author being gone)', async () => {
+  await a.close();
+  await b.close();
+  b.store.close();
+  const restarted = SiteNode.start({ store: Store.open({ dataDir: path.join(dir, 'b') }), session: LOOPBACK });
+  nodes.push(restarted);
+  const e = start('e');
+  await e.fetch(aVersion.infohash, { expectAuthor: aVersion.key, peers: [peerOf(restarted)] });
+  await logged(e, (event) => event['event'] === 'reply' && event['target'] === toHex(postId));
+  assert.deepEqual(e.store.thread(postId).map((entry) => entry.item.title), ['Re: First post']);
 });
