@@ -1,28 +1,34 @@
 /**
  * Reply notices over BEP 10 (issue #9 "Discussion"): how the author of a post, and the
  * readers of its site, learn of a reply published in a site they neither follow nor have
- * seen.
+ * seen. Design:
  *
- * Design:
  * - Sending. When a node publishes a version whose new items reply (`related rel=reply`)
  *   to an item it holds from another site S, it sends a notice (core/reply-notice.ts: its
- *   own signed record, the reply's id, the target's id) to the connected peers of every
- *   version of S it holds — it usually holds one, since it read the post it replies to.
- *   The notice shares the extension message of pushed records (push.ts); the two are told
- *   apart by their first bencoded key, and push.ts leaves notices alone.
- * - Receiving. Per-peer rate limit (like push.ts), then core's checks (caps, canonical
+ *   own signed record, the reply's id, the target's id, and its listen port as an unsigned
+ *   hint) to the connected peers of every version of S it holds — it usually holds one,
+ *   since it read the post it replies to. Notices share the extension message of pushed
+ *   records (push.ts); the two are told apart by their first bencoded key, and push.ts
+ *   leaves notices alone.
+ * - Receiving. The envelope is read (cheap), a notice seen already is ignored silently,
+ *   then the per-peer rate limit (like push.ts), then core's checks (caps, canonical
  *   bencode, the record's signature, its pointer); a blocked replier or a target this node
- *   does not hold is refused. What passes goes to `accept` (the node stores it as pending
- *   and fetches the replier's version as a one-off read, not a follow); the reply shows in
- *   the thread only once that version is stored and its manifest lists the reply with
- *   `rel=reply` to the target — a notice that lies is refused then (`noteDropped`).
- * - Passing on. A verified notice is forwarded once to the peers of the target's sites
- *   (a bounded memory of notices sent or taken: no storms), and kept among the recent
- *   ones: a peer whose extension handshake arrives on a version of S is sent the recent
- *   notices about S (at most {@link MAX_NOTICES_PER_HANDSHAKE}), so that a node that
- *   connects later still learns of the reply.
- * - Not done: the LAN notice (lan-link.ts) does not carry replies; a node on the LAN
- *   learns of them when it connects to a swarm of S.
+ *   does not hold is refused. A notice of a target not held yet that came over a version
+ *   still downloading waits for it ({@link MAX_PARKED_NOTICES}, {@link PARKED_NOTICE_MS}):
+ *   a reader that connects to read the post is handed the notices on the handshake, before
+ *   it holds the post. What passes goes to `accept`: the node stores it as pending and
+ *   fetches the replier's version as a one-off read, not a follow, from the sending host
+ *   (the connection's port and the hinted one) or whoever the DHT names; the reply shows
+ *   in the thread only once that version is stored and its manifest lists the reply with
+ *   `rel=reply` to the target — a notice that lies is refused then (site-replies.ts).
+ * - Passing on. A verified notice (and an own one) is sent once to the peers of the
+ *   target's sites (a bounded memory of notice ids, which leave the port out: no storms),
+ *   and kept among the recent ones: a peer whose extension handshake arrives on a version
+ *   of S is handed the recent notices about S (at most {@link MAX_NOTICES_PER_HANDSHAKE}),
+ *   so that a node that connects later still learns of the reply. Verified and own notices
+ *   are stored, and kept again after a restart.
+ * - Not done: the LAN notice (lan-link.ts) does not carry replies; a LAN neighbour learns
+ *   of them when it joins a swarm of S.
  *
  * What is refused is counted by code (`dropped`), never thrown. Identity comes only from
  * signatures: the peer's address is only where to send, fetch from and whom to rate-limit.
