@@ -93,9 +93,19 @@ export class SiteReplies {
   /**
    * Sends a notice for every item that version `infohash` (named by `record`, an own
    * site's unsalted slot) adds over its previous version and that replies to an item held
-   * here from another site. Returns how many notices were sent.
+   * here from another site. Returns how many notices were sent; never throws (the version
+   * is published whatever happens here: a failure is logged).
    */
   announce(record: MutableRecord, infohash: Uint8Array): number {
+    try {
+      return this.#announce(record, infohash);
+    } catch (error) {
+      this.#options.log('warning', `the replies of version ${toHex(infohash)} were not announced: ${(error as Error).message}`, { infohash: toHex(infohash) });
+      return 0;
+    }
+  }
+
+  #announce(record: MutableRecord, infohash: Uint8Array): number {
     const store = this.#options.store;
     const manifest = store.manifest(infohash)?.manifest;
     if (manifest === undefined) return 0;
