@@ -1,6 +1,7 @@
 /**
  * What a running node does besides answering requests (serve and the app): puts what waits
- * in the outbox, checks followed sites and subscribed block lists (DHT polling; pushes arrive through the node), re-puts
+ * in the outbox, checks followed sites and subscribed block lists (DHT polling; pushes arrive
+ * through the node), fetches the versions of reply notices not checked yet (site-replies.ts), re-puts
  * the records of own and followed sites (BEP 44 items expire after two hours) and keeps the
  * cache within its budget, and runs the commands handed to it over the control socket.
  *
@@ -67,7 +68,7 @@ export async function startLan(node: SiteNode, common: CommonOptions, log: (even
 
 /** Running duties; `stop()` ends the timers (a cycle under way finishes on its own). */
 export interface NodeDuties {
-  /** Runs one cycle now (unless one is running): outbox, followed sites, budget. */
+  /** Runs one cycle now (unless one is running): outbox, followed sites, reply notices, budget. */
   runNow(): Promise<void>;
   stop(): void;
 }
@@ -82,6 +83,8 @@ export function startDuties(node: SiteNode, log: (event: NodeEvent) => void): No
       const flushed = await node.flushOutbox();
       if (flushed > 0) log({ event: 'outbox', message: `put ${flushed} pending record${flushed === 1 ? '' : 's'}` });
       await pollFollowed(node, log);
+      // Not awaited: a fetch may take a minute, and the rest of the cycle need not wait.
+      void node.checkReplyNotices();
       if (reput) {
         const result = await node.reputAll();
         log({ event: 'reput', message: `re-put ${result.put} record${result.put === 1 ? '' : 's'}${result.failed > 0 ? ` (${result.failed} failed)` : ''}`, ...result });

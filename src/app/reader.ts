@@ -68,6 +68,7 @@ interface Shown {
   readonly text: string;
   readonly plan: LayoutPlan;
   readonly infohash: Uint8Array;
+  readonly resolved: Resolved;
   readonly siteKey: Uint8Array | undefined;
   readonly item: Item;
   /** The page's path in its version. */
@@ -422,7 +423,8 @@ export class Reader {
     }
   }
 
-  async #showItem(store: Store, address: SwarmAddress, canonical: string, resolved: Resolved, entry: PageEntry, token: number): Promise<void> {
+  /** Shows `entry`; `replacing`: only if that page is still the one shown once laid out (a refresh of its thread). */
+  async #showItem(store: Store, address: SwarmAddress, canonical: string, resolved: Resolved, entry: PageEntry, token: number, replacing?: Shown): Promise<void> {
     const bytes = store.itemBytes(entry.id);
     const decoded = bytes === undefined ? undefined : decodeItem(bytes);
     if (decoded === undefined || !decoded.ok) throw new Error(`the stored item of ${entry.path} cannot be read`);
@@ -449,9 +451,9 @@ export class Reader {
     });
     const notice = mutedNotice(store, siteKey, item.author);
     const plan = await this.#options.layout(pageMarkdown(itemMarkdown(item, entry.path), { ...(next === undefined ? {} : { next }), replies, ...(notice === undefined ? {} : { notice }) }));
-    if (token !== this.#token) return;
+    if (token !== this.#token || (replacing !== undefined && this.#shown !== replacing)) return;
     const root = store.versionRoot(resolved.infohash);
-    this.#shown = { address, text: canonical, plan, infohash: resolved.infohash, siteKey, item, path: entry.path };
+    this.#shown = { address, text: canonical, plan, infohash: resolved.infohash, resolved, siteKey, item, path: entry.path };
     if (siteKey !== undefined) {
       this.#newVersions.delete(toHex(siteKey));
       store.touchSite(siteKey);
@@ -516,6 +518,10 @@ export class Reader {
   }
 
   #handleNodeEvent(event: NodeEvent): void {
+    if (event.event === 'reply') {
+      void this.#refreshThread(event);
+      return;
+    }
     if (event.event !== 'updated' || typeof event['key'] !== 'string') return;
     const hex = event['key'];
     const shown = this.#shown;
@@ -529,6 +535,20 @@ export class Reader {
     this.#newVersions.add(hex);
     this.refreshLibrary();
     if (isShown) this.#window.setStatus(`Version ${typeof event['seq'] === 'string' ? event['seq'] : '?'} of this site arrived: press F5 to show it.`);
+  }
+
+  /** A reply to the item shown was verified (site-replies.ts): the page is shown again with its thread. */
+  async #refreshThread(event: NodeEvent): Promise<void> {
+    const shown = this.#shown;
+    const store = this.#options.node.node?.store;
+    if (shown === undefined || store === undefined || event['target'] !== toHex(shown.item.id)) return;
+    try {
+      await this.#showItem(store, shown.address, shown.text, shown.resolved, { id: shown.item.id, path: shown.path }, this.#token, shown);
+    } catch {
+      return; // the page is gone from the store meanwhile: what is shown stays
+    }
+    const now = this.#shown;
+    if (now !== shown && now !== undefined && bytesEqual(now.item.id, shown.item.id)) this.#window.setStatus(`A reply arrived: ${event.message}`);
   }
 }
 

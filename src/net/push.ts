@@ -4,7 +4,8 @@
  * peers of every version of the site a node holds — the old versions' swarms included, so
  * that a reader still on version N learns of N+1 — instead of waiting for a DHT poll.
  *
- * The payload is exactly the record's wire form (core `encodeRecord`). A receiver:
+ * The payload is exactly the record's wire form (core `encodeRecord`); reply notices
+ * (reply-notices.ts) share the message and are left to that module. A receiver:
  * rate-limits per peer, reads the record with core (`decodeRecord`: caps, canonical form,
  * signature) against the target of the site whose torrent the message came on (a record
  * of another site or slot is refused), and hands it to `accept`, which stores it only if
@@ -21,6 +22,7 @@
 import { decodeRecord, encodeRecord, mutableTarget, MAX_RECORD_BYTES, type MutableRecord } from '../core/bep44.js';
 import { toHex } from '../core/bytes.js';
 import { sha1 } from '../core/hash.js';
+import { isReplyNotice } from '../core/reply-notice.js';
 import type { ExtensionEvent } from './native.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Endpoint, TorrentSession } from './session.js';
@@ -128,6 +130,8 @@ export class UpdatePush {
 
   /** Reads one pushed message; returns why it was refused, if it was. */
   #read(event: ExtensionEvent & { readonly payload: Buffer }): string | undefined {
+    // A reply notice shares the message (reply-notices.ts reads it).
+    if (isReplyNotice(event.payload)) return undefined;
     if (event.payload.length > MAX_RECORD_BYTES) return 'ERR_PUSH_TOO_LARGE';
     // A record this node sent or took already: the echo of a forward, or the same record
     // arriving over the connection of each version both peers hold. Not an error, and not

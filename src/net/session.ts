@@ -243,8 +243,14 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
   /** Removes a torrent (and its files with deleteFiles); resolves when it is gone. */
   async removeTorrent(id: string, options: { deleteFiles?: boolean } = {}): Promise<void> {
     const deleted = options.deleteFiles === true;
+    if (this.#closed) throw new AppError('ERR_SESSION_CLOSED', 'the session is closed');
     const done = this.#waitForAlert((a) => a.torrent === id && (deleted ? a.type === 'torrent_deleted' || a.type === 'torrent_delete_failed' : a.type === 'torrent_removed'), 'removing the torrent', 30_000);
-    this.#native.removeTorrent(id, deleted);
+    try {
+      this.#native.removeTorrent(id, deleted);
+    } catch (error) {
+      done.catch(() => undefined); // no alert will come: nobody waits for it
+      throw error;
+    }
     const alert = await done;
     if (alert.error !== undefined) throw new NativeError(alert.error);
   }

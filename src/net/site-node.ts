@@ -38,6 +38,7 @@ import { readSettings } from '../store/settings-file.js';
 import { ownBlockListFile, readBlockListOf } from './block-lists.js';
 import { LanLink } from './lan-link.js';
 import { UpdatePush, type PushSource } from './push.js';
+import { SiteReplies } from './site-replies.js';
 import { createTorrent, TorrentSession, type Endpoint, type SessionOptions } from './session.js';
 import { SiteRecords } from './site-records.js';
 
@@ -172,6 +173,8 @@ export class SiteNode {
   /** The site key a torrent being fetched belongs to (by v1 hex), until it is stored. */
   readonly #expectedSites = new Map<string, Uint8Array>();
   readonly #push: UpdatePush;
+  /** Reply notices sent and received (site-replies.ts). */
+  readonly #replies: SiteReplies;
   /** Versions being downloaded (v1 hex). */
   readonly #fetching = new Set<string>();
   /** The swarm joined on a LAN hint, per site (hex key -> v1 hex). */
@@ -202,6 +205,20 @@ export class SiteNode {
       torrentsOf: (key) => this.#torrentsOfSite(key),
       latest: (key) => this.latestSigned(key),
       accept: (record, from) => this.#acceptPushed(record, from),
+    });
+    this.#replies = new SiteReplies({
+      store: this.store,
+      session: this.session,
+      enabled: options.push ?? true,
+      siteOf: (id) => this.#siteOfTorrent(id),
+      torrentsOf: (key) => this.#torrentsOfSite(key),
+      isStored: (id) => {
+        const infohash = fromHex(this.#torrentHexes.get(id) ?? '', INFOHASH_BYTES);
+        return infohash !== undefined && this.store.version(infohash) !== undefined;
+      },
+      fetch: (infohash, fetchOptions) => this.fetch(infohash, fetchOptions),
+      endpointOf: (host) => this.#lan?.endpointOf(host),
+      log: (event, message, data) => { this.#log(event, message, data); },
     });
   }
 
@@ -368,6 +385,7 @@ export class SiteNode {
     ]);
     const seq = mainRecord?.record.seq ?? main?.seq;
     if (seq === undefined) throw new Error('publish: the main slot has no record');
+    if (mainRecord !== undefined) this.#replies.announce(mainRecord.record, mainInfohash);
     if (mainRecord !== undefined) {
       this.#log('published', `published ${name} version ${seq.toString()} (${toHex(mainInfohash)})`, {
         site: name, key: toHex(key), seq: seq.toString(), infohash: toHex(mainInfohash),
@@ -701,6 +719,7 @@ export class SiteNode {
       if (version !== undefined && this.store.blockLists().some((key) => bytesEqual(key, version.siteKey))) {
         await this.applyBlockList(version.siteKey).catch((error: unknown) => { this.#log('warning', `block list ${toHex(version.siteKey)} not applied: ${(error as Error).message}`); });
       }
+      this.#replies.versionStored();
       return added.value;
     } catch (error) {
       await this.#drop(infohash, (error as AppError).code !== 'ERR_TIMEOUT');
@@ -779,6 +798,16 @@ export class SiteNode {
   /** What pushed messages were refused, by code. */
   get pushDropped(): ReadonlyMap<string, number> {
     return this.#push.dropped;
+  }
+
+  /** What reply notices were refused, by code (site-replies.ts). */
+  get replyNoticesDropped(): ReadonlyMap<string, number> {
+    return this.#replies.dropped;
+  }
+
+  /** Fetches the versions of reply notices still pending (a duty); resolves with how many replies were verified. */
+  checkReplyNotices(): Promise<number> {
+    return this.#replies.checkPending();
   }
 
   /**
@@ -1120,6 +1149,7 @@ export class SiteNode {
     this.#closed = true;
     await this.#publishing.catch(() => undefined);
     this.#push.close();
+    this.#replies.close();
     await this.#lan?.close();
     await this.session.close();
   }

@@ -12,7 +12,7 @@ import { insertItem, verifyItem } from './items.js';
 import { openSqlite, type Database } from './sqlite.js';
 
 /** The tables copied, parents before children (foreign keys). */
-const TABLES = ['sites', 'slots', 'slot_versions', 'follows', 'block_lists', 'blocks', 'mutes', 'peers', 'outbox', 'rejections'] as const;
+const TABLES = ['sites', 'slots', 'slot_versions', 'follows', 'block_lists', 'blocks', 'mutes', 'peers', 'outbox', 'rejections', 'reply_notices'] as const;
 
 /** What {@link salvage} recovered. */
 export interface SalvageReport {

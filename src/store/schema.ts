@@ -181,11 +181,30 @@ ALTER TABLE block_lists ADD COLUMN checked_ms INTEGER;
 ALTER TABLE block_lists ADD COLUMN problem TEXT;
 `;
 
+// Reply notices received from peers (reply-notices.ts): one row per (reply, target).
+const V4_REPLY_NOTICES = `
+CREATE TABLE reply_notices (
+  reply_id BLOB NOT NULL CHECK (length(reply_id) = 32),
+  target_id BLOB NOT NULL CHECK (length(target_id) = 32),
+  site_key BLOB NOT NULL CHECK (length(site_key) = 32),
+  seq INTEGER NOT NULL CHECK (seq >= 0),
+  infohash BLOB NOT NULL CHECK (length(infohash) = 20),
+  notice BLOB NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'verified', 'rejected')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  received_ms INTEGER NOT NULL,
+  PRIMARY KEY (reply_id, target_id)
+) STRICT;
+CREATE INDEX reply_notices_by_state ON reply_notices(state, received_ms);
+CREATE INDEX reply_notices_by_target ON reply_notices(target_id, state);
+`;
+
 /** The schema of this swarmpress, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'sites, versions, items, follows, peers, outbox', up: V1_TABLES },
   { version: 2, name: 'full-text search over items', up: V2_SEARCH },
   { version: 3, name: 'mutes; block list checks', up: V3_MUTES_AND_LIST_CHECKS },
+  { version: 4, name: 'reply notices received from peers', up: V4_REPLY_NOTICES },
 ];
 
 /** The schema version this swarmpress writes. */

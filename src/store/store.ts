@@ -25,6 +25,7 @@ import type { MutableRecord, RecordErrorCode } from '../core/bep44.js';
 import type { PointerErrorCode } from '../core/bep46.js';
 import type { Item, ItemErrorCode } from '../core/item.js';
 import type { ManifestErrorCode, SiteManifest } from '../core/manifest.js';
+import type { ReplyNotice } from '../core/reply-notice.js';
 import { fail, ok, type Problem, type Result } from '../core/result.js';
 import { evict, siteUsedBytes, usedBytes, type EvictionReport } from './cache.js';
 import { moveDamaged, openDataDir } from './damaged.js';
@@ -36,6 +37,7 @@ import { salvage, type SalvageReport } from './salvage.js';
 import { siteFromRow, type SiteInfo, type SiteRow } from './sites.js';
 import { search, type SearchHit } from './search.js';
 import * as social from './social.js';
+import * as notices from './reply-notices.js';
 import * as slots from './slots.js';
 import type { Database } from './sqlite.js';
 import { StoreError, toStoreError } from './store-error.js';
@@ -492,6 +494,28 @@ export class Store {
   /** Full-text search over titles and bodies (search.ts). */
   search(text: string, options: { limit?: number; offset?: number } = {}): SearchHit[] {
     return this.#run('search', (sql) => search(sql, text, options));
+  }
+
+  // --- reply notices (reply-notices.ts) ----------------------------------------------------
+
+  /** Stores a checked reply notice (its wire form `bytes`) as pending, or verified (an own reply's); see reply-notices.ts. */
+  noteReplyNotice(notice: ReplyNotice, bytes: Uint8Array, state: 'pending' | 'verified' = 'pending'): notices.NoteNoticeResult {
+    return this.#run('store a reply notice', (sql) => notices.noteNotice(sql, notice, bytes, this.#now(), state));
+  }
+
+  /** Reply notices in `state`, oldest first. */
+  replyNotices(state: notices.NoticeState, limit = 100): notices.StoredNotice[] {
+    return this.#run('read reply notices', (sql) => notices.noticesIn(sql, state, limit));
+  }
+
+  /** Verified reply notices to any of `targets`, newest first. */
+  verifiedReplyNotices(targets: readonly Uint8Array[], limit = 16): notices.StoredNotice[] {
+    return this.#run('read reply notices', (sql) => notices.verifiedNoticesFor(sql, targets, limit));
+  }
+
+  /** Records the outcome of a check of notice (reply, target). */
+  settleReplyNotice(reply: Uint8Array, target: Uint8Array, state: notices.NoticeState): void {
+    this.#run('settle a reply notice', (sql) => { notices.settleNotice(sql, reply, target, state); });
   }
 
   // --- follows, blocks, peers -------------------------------------------------------------

@@ -144,11 +144,25 @@ export async function getCommand(node: SiteNode, command: Extract<Command, { nam
   if (item.value.body.kind !== 'text') {
     throw new AppError('ERR_NOT_TEXT', `${entry.path} is a ${item.value.mime} file, not a page: use --out DIR to write the files`);
   }
+  const replies = threadOf(node, item.value.id);
   out.print(
-    { event: 'page', path: entry.path, title: item.value.title, id: toHex(item.value.id), infohash: toHex(resolved.infohash), seq: resolved.seq?.toString(), source: resolved.source, text: item.value.body.text },
+    { event: 'page', path: entry.path, title: item.value.title, id: toHex(item.value.id), infohash: toHex(resolved.infohash), seq: resolved.seq?.toString(), source: resolved.source, text: item.value.body.text, replies },
     item.value.body.text.replace(/\n$/, ''),
   );
+  if (!out.json && replies.length > 0) out.note(`replies (${replies.length}):\n${replies.map((reply) => `${'  '.repeat(reply.depth - 1)}- ${reply.title} (${reply.url ?? reply.id})`).join('\n')}`);
   return EXIT_OK;
+}
+
+/** The replies the store knows below item `id` (from followed or read sites, or verified reply notices), blocked authors left out. */
+function threadOf(node: SiteNode, id: Uint8Array): { id: string; title: string; depth: number; created: string; url?: string }[] {
+  const store = node.store;
+  return store.thread(id).map(({ item, depth }) => {
+    const place = store.itemPlaces(item.id).find((candidate) => !store.isBlocked(candidate.siteKey));
+    return {
+      id: toHex(item.id), title: item.title, depth, created: new Date(item.createdMs).toISOString(),
+      ...(place === undefined ? {} : { url: `bittorrent://${toHex(place.siteKey)}/${place.path.split('/').map(encodeURIComponent).join('/')}` }),
+    };
+  });
 }
 
 /** Runs one of the commands above. */
