@@ -8,6 +8,12 @@
  *
  * Verification is strict RFC 8032 (`zip215: false`): non-canonical points and S >= L are
  * rejected, so a signature has exactly one valid encoding and cannot be malleated.
+ *
+ * A program may install a faster exact check ({@link useExactSignatureCheck}; the app
+ * installs OpenSSL's, ~25× faster). It can only ever add speed, never change a verdict:
+ * its "yes" is taken only for a strictly valid, not small-order key and S < L, where it
+ * means [S]B = R + [k]A exactly, and every other signature goes to the strict check —
+ * see verifySignature.
  */
 import * as ed from '@noble/ed25519';
 import { bytesEqual, concatBytes, decodeUtf8, fromHex, toHex, utf8 } from './bytes.js';
@@ -27,6 +33,43 @@ export const SEED_BYTES = 32;
 export const SIGNATURE_BYTES = 64;
 
 const STRICT = { zip215: false } as const;
+
+/** L, the order of the ed25519 base point (RFC 8032 section 5.1). */
+const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
+
+/**
+ * Answers true only if encode([S]B − [k]A) equals the signature's R bytes, with
+ * k = SHA-512(R ‖ A ‖ message) mod L — RFC 8032 section 5.1.7's check in its cofactorless
+ * form, as OpenSSL (and libsodium) do it. It may answer false for anything else.
+ */
+export type ExactSignatureCheck = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+
+let exactCheck: ExactSignatureCheck | undefined;
+
+/** Installs (or, with undefined, removes) the faster exact check; see the module comment. */
+export function useExactSignatureCheck(check: ExactSignatureCheck | undefined): void {
+  exactCheck = check;
+}
+
+/** Keys that passed {@link isValidPublicKey}, so the fast path decodes each key once (bounded). */
+const validKeys = new Set<string>();
+const MAX_VALID_KEYS = 4096;
+
+function isKnownValidKey(publicKey: Uint8Array): boolean {
+  const hex = toHex(publicKey);
+  if (validKeys.has(hex)) return true;
+  if (!isValidPublicKey(publicKey)) return false;
+  if (validKeys.size >= MAX_VALID_KEYS) validKeys.clear();
+  validKeys.add(hex);
+  return true;
+}
+
+/** S, the signature's second half, as a little-endian integer, is below L. */
+function scalarBelowOrder(signature: Uint8Array): boolean {
+  let s = 0n;
+  for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(signature[i] ?? 0);
+  return s < ORDER;
+}
 
 function requireBytes(value: unknown, length: number, name: string): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
@@ -115,6 +158,19 @@ export function verifySignature(publicKey: Uint8Array, message: Uint8Array, sign
   if (!(message instanceof Uint8Array)) throw new TypeError('message must be a Uint8Array');
   if (!(signature instanceof Uint8Array)) throw new TypeError('signature must be a Uint8Array');
   if (publicKey.length !== PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) return false;
+  // The fast path's "yes" is the strict check's "yes": with A decoded strictly (canonical,
+  // on the curve, not of small order) and S < L, an exact check that re-encodes
+  // [S]B − [k]A and finds R's bytes has shown that R is the canonical encoding of a point
+  // and that [S]B = R + [k]A, hence [8][S]B = [8]R + [8][k]A, which is what the strict
+  // check below tests (with the same k: both hash R's and A's bytes as given). Its "no"
+  // proves nothing (a signature valid only up to a small-order component, say): those go on.
+  if (exactCheck !== undefined && scalarBelowOrder(signature) && isKnownValidKey(publicKey)) {
+    try {
+      if (exactCheck(publicKey, message, signature)) return true;
+    } catch {
+      // the strict check decides
+    }
+  }
   try {
     return ed.verify(signature, message, publicKey, STRICT);
   } catch {
