@@ -29,7 +29,7 @@ import type { ReplyNotice } from '../core/reply-notice.js';
 import { fail, ok, type Problem, type Result } from '../core/result.js';
 import { evict, siteUsedBytes, usedBytes, type EvictionReport } from './cache.js';
 import { moveDamaged, openDataDir } from './damaged.js';
-import { openIndexDatabase, schemaVersion, Statements, type DatabaseOptions } from './database.js';
+import { closeIndexDatabase, openIndexDatabase, schemaVersion, wasCheckedOnOpen, Statements, type DatabaseOptions } from './database.js';
 import { Drafts } from './drafts.js';
 import { bytesOf, insertItem, isVerifiedItem, ITEM_COLUMNS, itemFromRow, verifyItem, verifyVersion, type ItemRow, type VerifiedItem } from './items.js';
 import { contentFolder, rebuildIndex, siteRoot, verifyFolder, type FolderErrorCode, type RebuildReport } from './rebuild.js';
@@ -179,7 +179,12 @@ export class Store {
 
   /** Closes the database (idempotent). */
   close(): void {
-    if (this.#db.open) this.#db.close();
+    closeIndexDatabase(this.#db);
+  }
+
+  /** Whether this open ran `PRAGMA quick_check` (it does unless the last close was clean and nothing touched the file since; database.ts). */
+  get checkedOnOpen(): boolean {
+    return wasCheckedOnOpen(this.#db);
   }
 
   #run<T>(doing: string, fn: (sql: Statements) => T): T {

@@ -233,3 +233,46 @@ test('a read-only data folder: a clear error on open; drafts can still be read',
   assert.equal(again.isFollowing('site', alice.publicKey), true);
   again.close();
 });
+
+test('the quick check runs when the file may have changed: first open, after a crash or another writer, a day after the last check; not after a clean close', () => {
+  const dataDir = newDataDir();
+  const file = path.join(dataDir, INDEX_FILE);
+  let nowMs = Date.parse('2026-11-21T08:00:00Z');
+  const open = (): Store => Store.open({ dataDir, now: () => nowMs });
+  const first = open();
+  assert.equal(first.checkedOnOpen, true, 'a new file is checked');
+  first.notePeer({ host: '10.0.0.1', port: 6881, via: 'lan' });
+  first.close();
+  assert.ok(fs.existsSync(`${file}-clean`), 'a clean close leaves its stamp');
+  const trusted = open();
+  assert.equal(trusted.checkedOnOpen, false, 'untouched since a clean close: not checked again');
+  assert.equal(fs.existsSync(`${file}-clean`), false, 'the stamp is taken at open');
+  // A second open while the first is still open (or after it crashed): no stamp, checked.
+  const second = open();
+  assert.equal(second.checkedOnOpen, true);
+  second.close();
+  trusted.close();
+  // Another program wrote the file (its mtime changed): checked.
+  const later = new Date(fs.statSync(file).mtimeMs + 5000);
+  fs.utimesSync(file, later, later);
+  const touched = open();
+  assert.equal(touched.checkedOnOpen, true, 'a file changed behind the store is checked');
+  touched.close();
+  const unclosed = open();
+  assert.equal(unclosed.checkedOnOpen, false);
+  // Not closed (as when killed): the stamp was taken, so the next open checks.
+  const killed = open();
+  assert.equal(killed.checkedOnOpen, true, 'the previous session did not close');
+  killed.close();
+  unclosed.close();
+  // A day after the last check, even an untouched file is checked.
+  nowMs += 24 * 60 * 60 * 1000;
+  const dayLater = open();
+  assert.equal(dayLater.checkedOnOpen, true);
+  dayLater.close();
+  // A stamp that is not one: checked.
+  fs.writeFileSync(`${file}-clean`, '{"size": "no"}');
+  const garbled = open();
+  assert.equal(garbled.checkedOnOpen, true);
+  garbled.close();
+});
