@@ -30,6 +30,7 @@ import { escapeInline, itemMarkdown, pageMarkdown, type ReplyLine } from './read
 import { libraryView, shortKey, SITE_ROW } from './library-view.js';
 import { isHidden, isListedHit, liftLibraryRow, mutedNotice, toggleBlockList, toggleMute } from './social-actions.js';
 import { openAddress, ownSiteName, pageFile, type PageEntry } from './site-pages.js';
+import { localTime } from './when.js';
 
 /** How long a page may take to download before the reader is told it was not found. */
 const FETCH_TIMEOUT_MS = 60_000;
@@ -43,11 +44,20 @@ export interface ReplyTarget {
   readonly href: string;
 }
 
+/** How long the whole of a long page waits for its first screens to be painted, at most (a hidden window may not paint). */
+const FIRST_SCREENS_PAINT_WAIT_MS = 500;
+
 export interface ReaderOptions {
   readonly window: MainWindow;
   readonly node: AppNode;
   /** Markdown -> layout plan, off the UI thread (a PlanWorker). */
   readonly layout: (source: string) => Promise<LayoutPlan>;
+  /**
+   * Like `layout`, but a long page's first screens are handed to `onFirstScreens` first and
+   * the whole page laid out once that settles (PlanWorker.layoutInStages). Without it, pages
+   * are laid out whole.
+   */
+  readonly layoutInStages?: (source: string, onFirstScreens: (plan: LayoutPlan) => Promise<void>) => Promise<LayoutPlan>;
   /** Kiosk: the site opened is followed and a new version is shown as soon as it arrives. */
   readonly kiosk?: boolean;
   readonly onReply?: (target: ReplyTarget) => void;
@@ -450,19 +460,44 @@ export class Reader {
       }];
     });
     const notice = mutedNotice(store, siteKey, item.author);
-    const plan = await this.#options.layout(pageMarkdown(itemMarkdown(item, entry.path), { ...(next === undefined ? {} : { next }), replies, ...(notice === undefined ? {} : { notice }) }));
-    if (token !== this.#token || (replacing !== undefined && this.#shown !== replacing)) return;
+    const source = pageMarkdown(itemMarkdown(item, entry.path), { ...(next === undefined ? {} : { next }), replies, ...(notice === undefined ? {} : { notice }) });
     const root = store.versionRoot(resolved.infohash);
-    this.#shown = { address, text: canonical, plan, infohash: resolved.infohash, resolved, siteKey, item, path: entry.path };
+    const files = root === undefined ? undefined : folderSiteFiles(root, entry.path);
+    const onPageShown = this.#options.onPageShown;
+    /** What this call showed last (the first screens of a long page), else what it replaces. */
+    let current: Shown | undefined = replacing;
+    const stale = (): boolean => token !== this.#token || (current !== undefined && this.#shown !== current);
+    const present = (plan: LayoutPlan, announce: boolean): void => {
+      current = { address, text: canonical, plan, infohash: resolved.infohash, resolved, siteKey, item, path: entry.path };
+      this.#shown = current;
+      this.#window.showPage(plan, canonical, {
+        ...(files === undefined ? {} : { files }),
+        ...(onPageShown === undefined || !announce ? {} : { onFirstPaint: () => { onPageShown({ address: canonical, title: item.title, source: resolved.source }); } }),
+      });
+    };
+    let announced = false;
+    const staged = replacing === undefined ? this.#options.layoutInStages : undefined;
+    const plan = staged === undefined
+      ? await this.#options.layout(source)
+      : await staged(source, async (head) => {
+        // A long page (a site's index of 1,000 posts): its top is on screen while the rest is lexed.
+        if (stale()) return;
+        present(head, true);
+        announced = true;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, FIRST_SCREENS_PAINT_WAIT_MS);
+          this.#window.onNextPaint(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      });
+    if (stale()) return;
+    present(plan, !announced);
     if (siteKey !== undefined) {
       this.#newVersions.delete(toHex(siteKey));
       store.touchSite(siteKey);
     }
-    const onPageShown = this.#options.onPageShown;
-    this.#window.showPage(plan, canonical, {
-      ...(root === undefined ? {} : { files: folderSiteFiles(root, entry.path) }),
-      ...(onPageShown === undefined ? {} : { onFirstPaint: () => { onPageShown({ address: canonical, title: item.title, source: resolved.source }); } }),
-    });
     this.#window.setProgress(undefined);
     this.#showActions();
     this.#showStatus(store, resolved, siteKey);
@@ -477,7 +512,7 @@ export class Reader {
   #showStatus(store: Store | undefined, resolved: Resolved, siteKey: Uint8Array | undefined): void {
     const version = store?.version(resolved.infohash);
     const seq = resolved.seq?.toString() ?? '?';
-    const made = version === undefined ? '' : new Date(version.createdMs).toLocaleString();
+    const made = version === undefined ? '' : localTime(version.createdMs);
     switch (resolved.source) {
       case 'stored':
         this.#window.setStatus(`stored copy, version ${seq}, from ${made} (${resolved.note ?? 'the network did not answer'})`);

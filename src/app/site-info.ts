@@ -15,6 +15,7 @@ import { INFOHASH_BYTES } from '../core/bep46.js';
 import type { SiteNode } from '../net/site-node.js';
 import { formatBytes } from '../render/block-widgets.js';
 import type { MainWindow, SiteInfoView } from '../widgets/main-window.js';
+import { localTime } from './when.js';
 
 /** How often the open dialog is refreshed (the peer count moves): well under the 100 ms-per-view cap. */
 export const REFRESH_MS = 1000;
@@ -37,7 +38,7 @@ export function versionOfRow(id: string): Uint8Array | undefined {
 }
 
 function when(ms: number): string {
-  return new Date(ms).toLocaleString();
+  return localTime(ms);
 }
 
 /** The view-model of site `shown.siteKey` with version `shown.infohash` shown, as `node` knows it now. */

@@ -275,6 +275,7 @@ async function showWindow(
     window,
     node: appNode,
     layout,
+    layoutInStages: (source, onFirstScreens) => worker.layoutInStages(source, onFirstScreens),
     kiosk: command.kiosk,
     ...(isAutomationEnabled() ? { onPageShown: announcePage } : {}),
     onReply: (target) => {
