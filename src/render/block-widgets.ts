@@ -169,7 +169,7 @@ function fillLabel(context: BlockContext, label: NodeGui.QLabel, block: LayoutBl
   // Right-to-left paragraphs: Qt's text layout orders the characters (bidi); the block is aligned right.
   // AlignAbsolute: Qt mirrors Left/Right inside a right-to-left block unless told they are absolute.
   label.setAlignment((rtl ? qt.AlignmentFlag.AlignRight : qt.AlignmentFlag.AlignLeft) | ALIGN_ABSOLUTE | qt.AlignmentFlag.AlignTop);
-  label.setSelection(0, 0);
+  if (label.hasSelectedText()) label.setSelection(0, 0);
   const role = roleOf(block);
   return {
     widget: label,
