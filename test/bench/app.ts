@@ -26,7 +26,7 @@ import { makeTempDir, removeDir } from '../helpers/temp.js';
 import type { XServer } from '../helpers/xvfb.js';
 import { writeBlog } from './blog.js';
 import { endGroup, htmlPage, openWithPaintTiming } from './chromium.js';
-import { settledPss } from './proc.js';
+import { DESKTOP_ENV, settledPss } from './proc.js';
 import type { Figure } from './report.js';
 import { sleep } from './stats.js';
 
@@ -81,7 +81,7 @@ async function publishAndFollow(site: string, root: string, appDir: string): Pro
 
 async function measureApp(x: XServer, appDir: string, url: string, title: string, settleMs: number | undefined, screenshot: string | undefined): Promise<AppStart> {
   const spawnedAt = performance.now();
-  const app = startSwarmpress(['--data-dir', appDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0', url], { DISPLAY: x.display });
+  const app = startSwarmpress(['--data-dir', appDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0', url], { ...DESKTOP_ENV, DISPLAY: x.display });
   try {
     await app.waitFor((m) => m['automation'] === 'ready', 'the window painted', 60_000);
     const welcomeMs = performance.now() - spawnedAt;

@@ -26,7 +26,7 @@ test('every benchmark runs once at tiny size and reports every figure', async ()
     'app-pss', 'app-cold-start', 'app-warm-start', 'app-warm-start-post', 'app-first-paint',
     'render-first-screen', 'render-whole-page', 'render-full-layout', 'render-pss', 'render-pss-growth', 'render-live-widgets', 'render-browser-time', 'render-browser-pss',
     'transfer-vs-aria2', 'transfer-vs-tcp', 'transfer-hybrid', 'transfer-cpu', 'seed-100-rss',
-    'resolve-p50', 'resolve-p95', 'publish-to-reader', 'publish-on-author', 'resolve-and-fetch', 'lan-push-p50', 'lan-push-p95', 'lan-push-max',
+    'resolve-p50', 'resolve-p95', 'publish-to-reader', 'publish-on-author', 'resolve-and-fetch', 'lan-push-p50', 'lan-push-p95', 'lan-push-record', 'lan-author-lookups', 'lan-author-build', 'lan-push-fetch', 'lan-push-max',
     'store-ingest', 'store-verify', 'store-search-p95', 'store-search-common-p95', 'store-open', 'store-rss',
   ]);
   for (const figure of report.figures) {

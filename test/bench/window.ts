@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { startSwarmpress } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import type { XServer } from '../helpers/xvfb.js';
-import { cpuTimeNs, treeMemory, type Memory } from './proc.js';
+import { cpuTimeNs, DESKTOP_ENV, treeMemory, type Memory } from './proc.js';
 import type { Figure } from './report.js';
 import { sleep } from './stats.js';
 
@@ -26,7 +26,7 @@ interface WindowRun {
 async function measureWindow(x: XServer, loop: 'integrated' | 'naive', options: WindowBenchOptions): Promise<WindowRun> {
   const dataDir = makeTempDir();
   const spawnedAt = performance.now();
-  const app = startSwarmpress(['--data-dir', dataDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0'], { DISPLAY: x.display, SWARMPRESS_QT_LOOP: loop });
+  const app = startSwarmpress(['--data-dir', dataDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0'], { ...DESKTOP_ENV, DISPLAY: x.display, SWARMPRESS_QT_LOOP: loop });
   try {
     await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 60_000);
     const readyMs = performance.now() - spawnedAt;
