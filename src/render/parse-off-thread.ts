@@ -11,6 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LayoutPlan } from './layout.js';
 import { MAX_SOURCE_CHARS } from './markdown.js';
+import { planFromJson } from './plan-json.js';
 
 /** Time any page may take to lex and lay out before it is shown as plain text. */
 export const PARSE_TIME_LIMIT_MS = 2000;
@@ -164,7 +165,7 @@ export class PlanWorker {
   #ensureWorker(): Worker {
     if (this.#worker !== undefined) return this.#worker;
     const worker = new Worker(WORKER_URL, { resourceLimits: { stackSizeMb: 8, maxOldGenerationSizeMb: 512 } });
-    worker.on('message', (reply: { id: number; plan?: LayoutPlan; error?: string }) => {
+    worker.on('message', (reply: { id: number; plan?: string; error?: string }) => {
       const pending = this.#pending.get(reply.id);
       if (pending === undefined) return;
       if (reply.plan === undefined) {
@@ -172,7 +173,7 @@ export class PlanWorker {
       } else {
         clearTimeout(pending.timer);
         this.#pending.delete(reply.id);
-        pending.resolve(reply.plan);
+        pending.resolve(planFromJson(reply.plan));
       }
       if (this.#pending.size === 0) {
         worker.unref();

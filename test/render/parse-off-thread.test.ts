@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { MAX_SOURCE_CHARS } from '../../src/render/markdown.js';
+import { layoutDoc } from '../../src/render/layout.js';
+import { MAX_SOURCE_CHARS, parseMarkdown } from '../../src/render/markdown.js';
 import { FIRST_SCREENS_CHARS, firstScreensSource, parseTimeLimitMs, plainTextPlan, PlanWorker } from '../../src/render/parse-off-thread.js';
 import { pathologicalInputs } from './pathological.js';
 
@@ -14,6 +15,31 @@ test('a page is laid out in the worker thread', async () => {
   assert.equal(plan.title, 'Title');
   assert.deepEqual(plan.blocks.map((b) => b.kind), ['heading', 'paragraph']);
   assert.equal(plan.links[0]?.target.kind, 'relative');
+});
+
+test('the plan that arrives from the thread (as JSON) equals the plan laid out here, swarm addresses included', async () => {
+  const key = 'ab'.repeat(32);
+  const source = [
+    '# Links of every kind',
+    '',
+    `[site](bittorrent://${key}/posts/a.md#part) [magnet](magnet:?xt=urn:btih:${'cd'.repeat(20)}) [mutable magnet](magnet:?xs=urn:btpk:${key}&s=${'01'.repeat(4)})`,
+    '[web](https://example.org/x) [page](other.md#here) [anchor](#top) [bad](javascript:alert(1))',
+    '',
+    '| a | **b** |',
+    '|---|:-:|',
+    '| `c` | ~~d~~ |',
+    '',
+    '```js',
+    'code()',
+    '```',
+    '',
+    '![picture](img.png) > quoted',
+  ].join('\n');
+  const arrived = await worker.layout(source);
+  assert.deepEqual(arrived, layoutDoc(parseMarkdown(source)));
+  const swarm = arrived.links.filter((link) => link.target.kind === 'swarm');
+  assert.equal(swarm.length, 3);
+  for (const link of swarm) if (link.target.kind === 'swarm') assert.ok(link.target.address.kind === 'immutable' || link.target.address.publicKey instanceof Uint8Array);
 });
 
 test('a page that takes longer than the time limit is shown as plain text with a notice, and the next page works', async () => {
