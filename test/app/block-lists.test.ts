@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { encodeSitePointer } from '../../src/core/bep46.js';
 import { BLOCK_LIST_MIME, BLOCK_LIST_PATH, MAX_BLOCK_LIST_BYTES, MAX_BLOCK_LIST_ENTRIES } from '../../src/core/block-list.js';
 import { fromHex, toHex, utf8 } from '../../src/core/bytes.js';
@@ -17,29 +17,9 @@ import { createTorrent } from '../../src/net/session.js';
 import { SiteRecords } from '../../src/net/site-records.js';
 import { buildVersion, scanSource } from '../../src/store/site-build.js';
 import { TORRENTS_FOLDER } from '../../src/store/local-files.js';
-import { startDhtNetwork, type DhtNetwork } from '../helpers/dht-network.js';
-import { localArgs, runCli, startServe, type CliResult, type ServeNode } from '../helpers/nodes.js';
-import { makeTempDir, removeDir } from '../helpers/temp.js';
+import { localArgs, runCli, useServeBed, type CliResult, type ServeNode } from '../helpers/nodes.js';
 
-let dir: string;
-let dht: DhtNetwork;
-let port: number;
-const running: ServeNode[] = [];
-
-before(() => {
-  dir = makeTempDir();
-});
-beforeEach(async () => {
-  dht = await startDhtNetwork(10);
-  port = dht.nodes[0]?.listenPort ?? 0;
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((node) => node.stop().catch(() => undefined)));
-  await dht.close();
-});
-after(() => {
-  removeDir(dir);
-});
+const bed = useServeBed();
 
 function writeSite(root: string, text: string): string {
   fs.mkdirSync(root, { recursive: true });
@@ -48,7 +28,7 @@ function writeSite(root: string, text: string): string {
 }
 
 async function cli(dataDir: string, args: readonly string[]): Promise<CliResult> {
-  return runCli([...args, '--json', '--data-dir', dataDir, ...localArgs(port)]);
+  return runCli([...args, '--json', '--data-dir', dataDir, ...localArgs(bed.port)]);
 }
 
 /** The JSON lines of a command that must succeed. */
@@ -58,11 +38,7 @@ async function ok(dataDir: string, args: readonly string[]): Promise<readonly Re
   return result.messages;
 }
 
-async function serve(name: string): Promise<ServeNode> {
-  const node = await startServe(path.join(dir, name), port);
-  running.push(node);
-  return node;
-}
+const serve = (name: string): Promise<ServeNode> => bed.serve(name);
 
 function event(messages: readonly Record<string, unknown>[], name: string): Record<string, unknown> {
   const found = messages.find((message) => message['event'] === name);
@@ -78,9 +54,9 @@ function resumeFiles(dataDir: string): string[] {
 
 test('A publishes its blocks; B subscribes, stops showing and seeding what they block (never its own site), and follows A unblocking', async () => {
   const [a, b, c] = [await serve('A'), await serve('B'), await serve('C')];
-  const siteC = event(await ok(c.dataDir, ['publish', writeSite(path.join(dir, 'site-c'), '# C\n\nSpam, spam, spam.\n')]), 'published');
-  const siteA = event(await ok(a.dataDir, ['publish', writeSite(path.join(dir, 'site-a'), '# A\n\nCurated.\n')]), 'published');
-  const siteB = event(await ok(b.dataDir, ['publish', writeSite(path.join(dir, 'site-b'), '# B\n\nMine.\n')]), 'published');
+  const siteC = event(await ok(c.dataDir, ['publish', writeSite(path.join(bed.dir, 'site-c'), '# C\n\nSpam, spam, spam.\n')]), 'published');
+  const siteA = event(await ok(a.dataDir, ['publish', writeSite(path.join(bed.dir, 'site-a'), '# A\n\nCurated.\n')]), 'published');
+  const siteB = event(await ok(b.dataDir, ['publish', writeSite(path.join(bed.dir, 'site-b'), '# B\n\nMine.\n')]), 'published');
   const keyC = String(siteC['url']).slice('bittorrent://'.length);
   const keyB = String(siteB['url']).slice('bittorrent://'.length);
 
@@ -122,7 +98,7 @@ test('A publishes its blocks; B subscribes, stops showing and seeding what they 
   // A unblocks C and publishes: B's node reads the new list by itself.
   const seen = b.process.messages.length;
   await ok(a.dataDir, ['unblock', keyC]);
-  assert.equal(event(await ok(a.dataDir, ['publish', path.join(dir, 'site-a')]), 'published')['seq'], '2');
+  assert.equal(event(await ok(a.dataDir, ['publish', path.join(bed.dir, 'site-a')]), 'published')['seq'], '2');
   await b.process.waitFor((m) => m['event'] === 'block-list' && m['entries'] === 0, "B's node to apply A's new list", 60_000, seen);
   assert.equal(event(await ok(b.dataDir, ['get', String(siteC['url'])]), 'page')['text'], '# C\n\nSpam, spam, spam.\n');
 
@@ -133,13 +109,13 @@ test('A publishes its blocks; B subscribes, stops showing and seeding what they 
 
 /** Publishes a site whose block list file holds `body`, built and seeded by a bare DHT node (not swarmpress). */
 async function publishHostile(index: number, body: Uint8Array): Promise<string> {
-  const session = dht.nodes[index];
+  const session = bed.dht.nodes[index];
   assert.ok(session !== undefined);
   const site = Identity.fromSeed(new Uint8Array(32).fill(100 + index));
-  const dataDir = path.join(dir, `hostile-${index}`);
+  const dataDir = path.join(bed.dir, `hostile-${index}`);
   const built = buildVersion({
     dataDir,
-    source: scanSource(writeSite(path.join(dir, `hostile-src-${index}`), '# Hostile\n')),
+    source: scanSource(writeSite(path.join(bed.dir, `hostile-src-${index}`), '# Hostile\n')),
     author: site,
     site,
     fallbackTitle: 'hostile',

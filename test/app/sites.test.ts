@@ -5,37 +5,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { toHex } from '../../src/core/bytes.js';
 import { Store } from '../../src/store/store.js';
 import { startAria2 } from '../helpers/aria2.js';
-import { startDhtNetwork, type DhtNetwork } from '../helpers/dht-network.js';
-import { localArgs, runCli, startServe, type CliResult, type ServeNode } from '../helpers/nodes.js';
+import { localArgs, runCli, useServeBed, type CliResult, type ServeNode } from '../helpers/nodes.js';
 import { freePort } from '../helpers/ports.js';
-import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { startTracker } from '../helpers/tracker.js';
 
-let dir: string;
-let dht: DhtNetwork;
-let port: number;
-const running: ServeNode[] = [];
-
-before(() => {
-  dir = makeTempDir();
-});
-// Each test has a DHT of its own: nodes a test stops stay in routing tables for a while, and
-// a lookup that reaches one waits for its timeout.
-beforeEach(async () => {
-  dht = await startDhtNetwork(10);
-  port = dht.nodes[0]?.listenPort ?? 0;
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((node) => node.stop().catch(() => undefined)));
-  await dht.close();
-});
-after(() => {
-  removeDir(dir);
-});
+// Each test has a DHT of its own (useServeBed).
+const bed = useServeBed();
 
 function write(root: string, files: Readonly<Record<string, string>>): string {
   for (const [name, text] of Object.entries(files)) {
@@ -46,7 +25,7 @@ function write(root: string, files: Readonly<Record<string, string>>): string {
 }
 
 async function cli(dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return runCli([...args, '--json', '--data-dir', dataDir, ...localArgs(port)], env);
+  return runCli([...args, '--json', '--data-dir', dataDir, ...localArgs(bed.port)], env);
 }
 
 function last(result: CliResult): Record<string, unknown> {
@@ -56,19 +35,11 @@ function last(result: CliResult): Record<string, unknown> {
   return message;
 }
 
-async function serve(name: string, env: NodeJS.ProcessEnv = {}): Promise<ServeNode> {
-  const node = await startServe(path.join(dir, name), port, env);
-  running.push(node);
-  return node;
-}
-
-async function stop(node: ServeNode): Promise<void> {
-  await node.stop();
-  running.splice(running.indexOf(node), 1);
-}
+const serve = (name: string, env: NodeJS.ProcessEnv = {}): Promise<ServeNode> => bed.serve(name, env);
+const stop = (node: ServeNode): Promise<void> => bed.stop(node);
 
 test('publish on A, get on B; a new version reaches B, which follows; with A gone, C reads from B', async () => {
-  const site = write(path.join(dir, 'site-a'), {
+  const site = write(path.join(bed.dir, 'site-a'), {
     'index.md': '# A garden\n\nWelcome.\n',
     'posts/first.md': '---\ntags: garden\n---\n# First post\n\nTomatoes.\n',
     'media/leaf.png': 'not really a png',
@@ -98,7 +69,7 @@ test('publish on A, get on B; a new version reaches B, which follows; with A gon
   assert.equal(byInfohash['source'], 'infohash');
 
   // Human output: the page on stdout, where it came from on stderr.
-  const human = await runCli(['get', url, '--data-dir', b.dataDir, ...localArgs(port)]);
+  const human = await runCli(['get', url, '--data-dir', b.dataDir, ...localArgs(bed.port)]);
   assert.equal(human.code, 0, human.stderr);
   assert.equal(human.stdout, '# A garden\n\nWelcome.\n');
 
@@ -122,11 +93,11 @@ test('publish on A, get on B; a new version reaches B, which follows; with A gon
 
   // A goes offline; C, a new reader, gets the newest version from B.
   await stop(a);
-  const c = last(await cli(path.join(dir, 'C'), ['get', `${url}/posts/second.md`, '--timeout', '60']));
+  const c = last(await cli(path.join(bed.dir, 'C'), ['get', `${url}/posts/second.md`, '--timeout', '60']));
   assert.equal(c['text'], '# Second post\n\nBeans.\n');
   assert.equal(c['seq'], '1');
-  const out = path.join(dir, 'c-out');
-  last(await cli(path.join(dir, 'C'), ['get', url, '--out', out]));
+  const out = path.join(bed.dir, 'c-out');
+  last(await cli(path.join(bed.dir, 'C'), ['get', url, '--out', out]));
   assert.equal(fs.readFileSync(path.join(out, 'posts', 'second.md'), 'utf8'), '# Second post\n\nBeans.\n');
   assert.equal(fs.readFileSync(path.join(out, 'media', 'leaf.png'), 'utf8'), 'not really a png');
   assert.ok(!fs.existsSync(path.join(out, '.git')));
@@ -136,9 +107,9 @@ test('publish on A, get on B; a new version reaches B, which follows; with A gon
 test('a reply posted on B names the post it answers; offline, get says it shows the stored copy', async () => {
   const a = await serve('reply-A');
   const b = await serve('reply-B');
-  const site = write(path.join(dir, 'reply-site'), { 'index.md': '# Questions\n', 'posts/q.md': '# Why bees?\n' });
+  const site = write(path.join(bed.dir, 'reply-site'), { 'index.md': '# Questions\n', 'posts/q.md': '# Why bees?\n' });
   const url = last(await cli(a.dataDir, ['publish', site]))['url'] as string;
-  const draft = write(path.join(dir, 'reply-draft'), { 'answer.md': 'Because flowers.\n' });
+  const draft = write(path.join(bed.dir, 'reply-draft'), { 'answer.md': 'Because flowers.\n' });
   const posted = last(await cli(b.dataDir, ['post', path.join(draft, 'answer.md'), '--title', 'Re: Why bees?', '--reply-to', `${url}/posts/q.md`]));
   assert.equal(posted['event'], 'published');
   assert.match(posted['post'] as string, /^posts\/\d{4}-\d{2}-\d{2}-re-why-bees\.md$/);
@@ -165,11 +136,9 @@ test('a reply posted on B names the post it answers; offline, get says it shows 
 test('a publish killed at any point resumes from the outbox, and no seq is signed with two values', async () => {
   for (const point of ['before-adopt', 'after-reserve', 'after-put']) {
     // A fresh DHT for each crash: the node stopped after the last one would slow this one down.
-    await dht.close();
-    dht = await startDhtNetwork(10);
-    port = dht.nodes[0]?.listenPort ?? 0;
-    const dataDir = path.join(dir, `crash-${point}`);
-    const site = write(path.join(dir, `crash-site-${point}`), { 'index.md': `# Crash ${point}\n` });
+    await bed.restartDht();
+    const dataDir = path.join(bed.dir, `crash-${point}`);
+    const site = write(path.join(bed.dir, `crash-site-${point}`), { 'index.md': `# Crash ${point}\n` });
     const crashed = await cli(dataDir, ['publish', site], { SWARMPRESS_CRASH_AT: point });
     assert.equal(crashed.signal, 'SIGKILL', point);
     let pending: { seq: bigint; value: string; signature: string }[];
@@ -184,7 +153,7 @@ test('a publish killed at any point resumes from the outbox, and no seq is signe
     const node = await serve(`crash-${point}`);
     const resumed = last(await cli(dataDir, ['publish', site]));
     assert.equal(resumed['seq'], '0', `${point}: the resumed publish uses seq 0`);
-    const reader = last(await cli(path.join(dir, `crash-reader-${point}`), ['get', resumed['url'] as string]));
+    const reader = last(await cli(path.join(bed.dir, `crash-reader-${point}`), ['get', resumed['url'] as string]));
     assert.equal(reader['seq'], '0');
     assert.equal(reader['infohash'], resumed['infohash'], `${point}: readers get the version the reserved record named`);
     for (const record of pending) {
@@ -204,10 +173,10 @@ test('a publish killed at any point resumes from the outbox, and no seq is signe
 test('two devices of one author lose no post, and a restored week-old backup publishes above the network', async () => {
   const one = await serve('device-1');
   const two = await serve('device-2');
-  const folderOne = write(path.join(dir, 'dev1-site'), { 'index.md': '# Shared\n', 'posts/from-one.md': '# From one\n' });
-  const folderTwo = write(path.join(dir, 'dev2-site'), { 'index.md': '# Shared\n', 'posts/from-two.md': '# From two\n' });
+  const folderOne = write(path.join(bed.dir, 'dev1-site'), { 'index.md': '# Shared\n', 'posts/from-one.md': '# From one\n' });
+  const folderTwo = write(path.join(bed.dir, 'dev2-site'), { 'index.md': '# Shared\n', 'posts/from-two.md': '# From two\n' });
   const first = last(await cli(one.dataDir, ['publish', folderOne]));
-  const backup = path.join(dir, 'identity.backup');
+  const backup = path.join(bed.dir, 'identity.backup');
   assert.equal((await runCli(['identity', 'export', backup, '--data-dir', one.dataDir])).code, 0);
   assert.equal((await runCli(['identity', 'import', backup, '--data-dir', two.dataDir])).code, 0);
   const second = last(await cli(two.dataDir, ['publish', folderTwo]));
@@ -217,37 +186,37 @@ test('two devices of one author lose no post, and a restored week-old backup pub
   write(folderOne, { 'posts/later.md': '# Later from one\n' });
   const third = last(await cli(one.dataDir, ['publish', folderOne]));
   assert.equal(third['seq'], '2');
-  const out = path.join(dir, 'devices-out');
-  last(await cli(path.join(dir, 'devices-reader'), ['get', first['url'] as string, '--out', out]));
+  const out = path.join(bed.dir, 'devices-out');
+  last(await cli(path.join(bed.dir, 'devices-reader'), ['get', first['url'] as string, '--out', out]));
   for (const post of ['from-one.md', 'from-two.md', 'later.md']) assert.ok(fs.existsSync(path.join(out, 'posts', post)), post);
 
   // A week-old backup restored on a new machine: its first publish goes above the network's seq.
-  const restored = path.join(dir, 'restored');
+  const restored = path.join(bed.dir, 'restored');
   assert.equal((await runCli(['identity', 'import', backup, '--data-dir', restored])).code, 0);
   await serve('restored');
   const fromBackup = last(await cli(restored, ['publish', folderOne]));
   assert.equal(fromBackup['seq'], '3');
-  const out2 = path.join(dir, 'restored-out');
-  last(await cli(path.join(dir, 'restored-reader'), ['get', first['url'] as string, '--out', out2]));
+  const out2 = path.join(bed.dir, 'restored-out');
+  last(await cli(path.join(bed.dir, 'restored-reader'), ['get', first['url'] as string, '--out', out2]));
   for (const post of ['from-one.md', 'from-two.md', 'later.md']) assert.ok(fs.existsSync(path.join(out2, 'posts', post)), post);
 });
 
 test('a site published as hybrid v1+v2 torrents (BEP 52) is read by another node', async () => {
   const a = await serve('hybrid-A', { SWARMPRESS_TORRENT_FORMAT: 'hybrid' });
-  const site = write(path.join(dir, 'hybrid-site'), { 'index.md': '# Hybrid\n', 'media/clip.bin': 'y'.repeat(40_000) });
+  const site = write(path.join(bed.dir, 'hybrid-site'), { 'index.md': '# Hybrid\n', 'media/clip.bin': 'y'.repeat(40_000) });
   const published = last(await cli(a.dataDir, ['publish', site], { SWARMPRESS_TORRENT_FORMAT: 'hybrid' }));
-  const out = path.join(dir, 'hybrid-out');
-  const read = last(await cli(path.join(dir, 'hybrid-reader'), ['get', published['url'] as string, '--out', out]));
+  const out = path.join(bed.dir, 'hybrid-out');
+  const read = last(await cli(path.join(bed.dir, 'hybrid-reader'), ['get', published['url'] as string, '--out', out]));
   assert.equal(read['infohash'], published['infohash']);
   assert.equal(fs.readFileSync(path.join(out, 'media', 'clip.bin'), 'utf8'), 'y'.repeat(40_000));
 });
 
 test('aria2c downloads a site version by its infohash from a swarmpress node', async () => {
   const node = await serve('aria2-seeder');
-  const site = write(path.join(dir, 'aria2-site'), { 'index.md': '# For aria2\n', 'posts/p.md': 'x'.repeat(50_000) });
+  const site = write(path.join(bed.dir, 'aria2-site'), { 'index.md': '# For aria2\n', 'posts/p.md': 'x'.repeat(50_000) });
   const published = last(await cli(node.dataDir, ['publish', site]));
   const tracker = await startTracker([{ host: '127.0.0.1', port: node.port }]);
-  const out = path.join(dir, 'aria2-out');
+  const out = path.join(bed.dir, 'aria2-out');
   const aria2 = startAria2({ dir: out, port: await freePort(), seed: false, torrent: `magnet:?xt=urn:btih:${published['infohash'] as string}&tr=${encodeURIComponent(tracker.url)}` });
   try {
     const exit = await aria2.waitExit(60_000);
