@@ -82,6 +82,11 @@ export class AppNode {
     return this.#node;
   }
 
+  /** Hands back what the store keeps cached (Store.releaseMemory), whether or not the node runs yet. */
+  releaseMemory(): void {
+    (this.#node?.store ?? this.#store)?.releaseMemory();
+  }
+
   /** Why the node runs no LAN discovery (a sentence for the reader), or undefined when it does or may still. */
   get lanOff(): string | undefined {
     if (!this.#common.lan) return 'LAN discovery is off (--no-lan).';

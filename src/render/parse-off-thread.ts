@@ -92,12 +92,15 @@ export interface PlanWorkerOptions {
    * An idle thread keeps its V8 heap and the lexer's code: ~8 MiB PSS measured. Default: kept.
    */
   readonly idleMs?: number;
+  /** Called once a thread ended for being idle (its heap is gone: a moment to hand memory back). */
+  readonly onIdleEnd?: () => void;
 }
 
 /** Lays out Markdown in a worker thread; see the file comment. */
 export class PlanWorker {
   readonly #timeLimitMs: number;
   readonly #idleMs: number | undefined;
+  readonly #onIdleEnd: (() => void) | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #worker: Worker | undefined;
   #nextId = 0;
@@ -113,6 +116,7 @@ export class PlanWorker {
     const idle = options.idleMs;
     if (idle !== undefined && (!Number.isFinite(idle) || idle <= 0)) throw new RangeError(`idleMs must be a positive number, not ${idle}`);
     this.#idleMs = idle;
+    this.#onIdleEnd = options.onIdleEnd;
   }
 
   /**
@@ -129,7 +133,7 @@ export class PlanWorker {
       const timer = setTimeout(() => {
         this.#fallback(id, `This page took longer than ${limitMs / 1000} s to read as Markdown; it is shown as plain text.`);
         // Only terminating stops a lexer stuck in a long backtrack; pending requests get the same notice.
-        this.#restart();
+        void this.#restart();
       }, limitMs);
       this.#pending.set(id, { resolve, source, timer });
       if (source.length > RECYCLE_AFTER_CHARS) this.#recycle = true;
@@ -159,7 +163,7 @@ export class PlanWorker {
   /** Ends the worker; pending requests resolve with their plain-text fallback. Idempotent. */
   close(): void {
     this.#closed = true;
-    this.#restart();
+    void this.#restart();
   }
 
   #ensureWorker(): Worker {
@@ -178,13 +182,20 @@ export class PlanWorker {
       if (this.#pending.size === 0) {
         worker.unref();
         if (this.#recycle) {
-          this.#restart();
+          void this.#restart();
           // A fresh thread loads its modules now, not when the next page is waiting.
           if (!this.#closed && this.#idleMs === undefined) this.#ensureWorker();
         }
         if (this.#idleMs !== undefined && this.#worker !== undefined) {
           this.#idleTimer = setTimeout(() => {
-            if (this.#pending.size === 0) this.#restart();
+            if (this.#pending.size !== 0) return;
+            const ended = this.#restart();
+            const onIdleEnd = this.#onIdleEnd;
+            if (ended !== undefined && onIdleEnd !== undefined) {
+              void ended.then(() => {
+                onIdleEnd();
+              });
+            }
           }, this.#idleMs);
           this.#idleTimer.unref();
         }
@@ -221,12 +232,13 @@ export class PlanWorker {
     return this.#worker !== undefined;
   }
 
-  #restart(): void {
+  /** Ends the thread (a fresh one starts when needed); settles once it has ended, when there was one. */
+  #restart(): Promise<unknown> | undefined {
     clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     this.#worker = undefined;
     this.#recycle = false;
     for (const id of [...this.#pending.keys()]) this.#fallback(id, 'This page was not read as Markdown in time; it is shown as plain text.');
-    if (worker !== undefined) void worker.terminate();
+    return worker?.terminate().catch(() => undefined);
   }
 }

@@ -182,6 +182,16 @@ export class Store {
     closeIndexDatabase(this.#db);
   }
 
+  /**
+   * Hands back SQLite's page cache (`PRAGMA shrink_memory`): pages read at start-up (the
+   * node's versions, a long page's item) stay cached until the connection closes, ~2.5 MiB
+   * for a followed 1,000-post site (heaptrack). The OS keeps the file cached; the next read
+   * of a page costs a copy. A closed store has nothing to release.
+   */
+  releaseMemory(): void {
+    if (this.#db.open) this.#db.pragma('shrink_memory');
+  }
+
   /** Whether this open ran `PRAGMA quick_check` (it does unless the last close was clean and nothing touched the file since; database.ts). */
   get checkedOnOpen(): boolean {
     return wasCheckedOnOpen(this.#db);

@@ -140,10 +140,21 @@ let loaded: LoadedQt | undefined;
 let releaseNative: (() => boolean) | undefined;
 let releaseTimer: NodeJS.Timeout | undefined;
 let releases = 0;
+const releasers = new Set<() => void>();
 
 /** How many times memory was handed back so far (tests). */
 export function memoryReleases(): number {
   return releases;
+}
+
+/**
+ * Adds `release` to what runs when memory is handed back, before V8 and glibc are asked
+ * (what it frees is then returned too): caches of other parts of the program. Returns what
+ * removes it.
+ */
+export function onMemoryRelease(release: () => void): () => void {
+  releasers.add(release);
+  return () => releasers.delete(release);
 }
 
 /**
@@ -160,6 +171,13 @@ export function releaseMemorySoon(): void {
   releaseTimer = setTimeout(() => {
     releaseTimer = undefined;
     releases++;
+    for (const release of releasers) {
+      try {
+        release();
+      } catch {
+        // Best effort: what could not be released stays; the rest still is.
+      }
+    }
     releaseNative?.();
   }, RELEASE_QUIET_MS);
   releaseTimer.unref();

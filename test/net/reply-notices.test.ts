@@ -19,6 +19,7 @@ import { SiteNode, type NodeEvent } from '../../src/net/site-node.js';
 import { Store } from '../../src/store/store.js';
 import { LOOPBACK } from '../helpers/loopback.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
+import { until } from '../helpers/until.js';
 
 let dir: string;
 const nodes: SiteNode[] = [];
@@ -43,13 +44,6 @@ async function logged(node: SiteNode, match: (event: NodeEvent) => boolean, time
   }
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 function writeFolder(folder: string, files: Readonly<Record<string, string>>): string {
   for (const [name, text] of Object.entries(files)) {

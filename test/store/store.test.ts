@@ -71,7 +71,11 @@ test('items keep every field and their exact bytes; bad bytes are rejected and c
   assert.equal([...counts.values()].reduce((a, b) => a + b, 0), 2);
   assert.ok(counts.has(report.rejected[0]?.code ?? 'none'));
   assert.throws(() => store.addItems([{ item: first.item, bytes: first.bytes }]), TypeError, 'only verifyItem makes a verified item');
+  // Handing the page cache back loses nothing: the items read again from the file.
+  store.releaseMemory();
+  for (const made of [first, full, file]) assert.deepEqual(store.itemBytes(made.item.id), made.bytes);
   store.close();
+  store.releaseMemory(); // a closed store has nothing to release
 });
 
 test('a thread and a list of backlinks are one query each; blocked authors are left out', () => {

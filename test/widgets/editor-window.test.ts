@@ -22,6 +22,7 @@ import { REPO_ROOT } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { clickAt, findWindow, focusWindow, pressKeys, typeText } from '../helpers/xdotool.js';
 import { startXvfb, type XServer } from '../helpers/xvfb.js';
+import { until } from '../helpers/until.js';
 
 let x: XServer;
 let loaded: LoadedQt;
@@ -41,14 +42,6 @@ after(async () => {
   removeDir(temp);
 });
 
-/** Resolves when `condition` holds, polling every 10 ms; fails after `timeoutMs`. */
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const SUMMARY: PublishSummary = {
   title: 'A post',

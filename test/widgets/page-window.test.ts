@@ -12,11 +12,12 @@ import { layoutDoc } from '../../src/render/layout.js';
 import { parseMarkdown } from '../../src/render/markdown.js';
 import { folderSiteFiles } from '../../src/render/site-files.js';
 import { MainWindow } from '../../src/widgets/main-window.js';
-import { loadQt, memoryReleases, RELEASE_QUIET_MS, type LoadedQt } from '../../src/widgets/qt-runtime.js';
+import { loadQt, memoryReleases, onMemoryRelease, RELEASE_QUIET_MS, type LoadedQt } from '../../src/widgets/qt-runtime.js';
 import { artifactPath } from '../helpers/artifacts.js';
 import { summarisePng } from '../helpers/png.js';
 import { REPO_ROOT } from '../helpers/process.js';
 import { startXvfb, type XServer } from '../helpers/xvfb.js';
+import { until } from '../helpers/until.js';
 
 let x: XServer;
 let loaded: LoadedQt;
@@ -30,14 +31,6 @@ after(async () => {
   await x.stop();
 });
 
-/** Resolves when `condition` holds, polling once per loop turn; fails after `timeoutMs`. */
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const SOURCE = `# Links
 
@@ -153,6 +146,16 @@ test('after a long page was scrolled through, the window hands memory back once 
     const page = window.page;
     assert.ok(page !== undefined);
     const before = memoryReleases();
+    // What other parts of the program keep (the store's page cache) is released with it,
+    // each part on its own: one that fails does not keep the others from it.
+    const released: string[] = [];
+    const forgetFailing = onMemoryRelease(() => {
+      released.push('failing');
+      throw new Error('cannot release');
+    });
+    const forgetCache = onMemoryRelease(() => {
+      released.push('cache');
+    });
     // Scrolling screen by screen, one step per 200 ms: never quiet for RELEASE_QUIET_MS.
     const step = page.widget.viewport().height();
     const started = performance.now();
@@ -164,6 +167,9 @@ test('after a long page was scrolled through, the window hands memory back once 
     const quietFrom = performance.now();
     await until(() => memoryReleases() === before + 1, 'the release after the reader stopped', RELEASE_QUIET_MS * 3);
     assert.ok(performance.now() - quietFrom >= RELEASE_QUIET_MS * 0.9, 'not before the window was quiet');
+    assert.deepEqual(released, ['failing', 'cache'], 'every part released once, with the release');
+    forgetFailing();
+    forgetCache();
     const releasedAt = performance.now();
     // V8 acts on the notification: a full (memory-reducing) collection follows.
     await until(() => majorGcs.some((at) => at >= releasedAt - 50), 'a full collection after the release', 5000);

@@ -20,7 +20,7 @@ import { PlanWorker } from '../../render/parse-off-thread.js';
 import { ensureDataDir, resolveDataDir } from '../../store/data-dir.js';
 import { Drafts } from '../../store/drafts.js';
 import { MainWindow } from '../../widgets/main-window.js';
-import { loadQt, type QtLoopMode, type TextCursors } from '../../widgets/qt-runtime.js';
+import { loadQt, onMemoryRelease, releaseMemorySoon, type QtLoopMode, type TextCursors } from '../../widgets/qt-runtime.js';
 import { folderSiteFiles } from '../../render/site-files.js';
 import { ASSETS_DIR, readAssetPage, WELCOME_ADDRESS } from '../assets.js';
 import { openExternally } from '../open-externally.js';
@@ -111,11 +111,15 @@ async function showWindow(
   ensureDataDir(dataDir);
   // The layout thread starts first: it loads the lexer and warms it up on the other core
   // while this one loads Qt, so that the first page is not laid out by a cold thread.
-  const worker = new PlanWorker({ idleMs: LAYOUT_IDLE_MS });
+  // An ended idle thread leaves its freed memory in glibc's arena until it is handed back.
+  const worker = new PlanWorker({ idleMs: LAYOUT_IDLE_MS, onIdleEnd: releaseMemorySoon });
   void worker.warmUp();
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const loaded = loadQt({ loop });
   const appNode = new AppNode(common);
+  const forgetStoreRelease = onMemoryRelease(() => {
+    appNode.releaseMemory();
+  });
   const layout = (source: string): Promise<LayoutPlan> => worker.layout(source);
   const writing: ReturnType<typeof openWriting> | undefined = command.kiosk
     ? undefined
@@ -340,6 +344,9 @@ async function showWindow(
     (command.url === undefined ? appNode.start() : appNode.started()).then(
       () => {
         reader.refreshLibrary();
+        // What starting the node read and built (its versions from the store, libtorrent's
+        // torrents) is handed back once the window is quiet.
+        releaseMemorySoon();
       },
       (error: unknown) => {
         window.setStatus(`The swarm node did not start: ${error instanceof Error ? error.message : String(error)}. Pages cannot be fetched or published.`);
@@ -353,6 +360,7 @@ async function showWindow(
       reader.close();
       writing?.close();
       worker.close();
+      forgetStoreRelease();
       automation?.();
       loaded.stop();
       appNode.close().then(() => {
