@@ -32,7 +32,7 @@ export JOBS ?= 2
 
 NODEGUI_ADDON := node_modules/@nodegui/nodegui/build/Release/nodegui_core.node
 SQLITE_ADDON := node_modules/better-sqlite3/build/Release/better_sqlite3.node
-NATIVE_ADDONS := native/build/Release/swarmpress_qt_runtime.node native/build/Release/swarmpress_torrent.node
+NATIVE_ADDONS := native/build/Release/swarmpress_preload.node native/build/Release/swarmpress_qt_runtime.node native/build/Release/swarmpress_torrent.node
 NATIVE_SOURCES := native/binding.gyp $(shell find native/src -name '*.cpp' -o -name '*.h' 2>/dev/null)
 TS_SOURCES := tsconfig.json $(shell find src test -name '*.ts' 2>/dev/null)
 BENCH_TOOLS := native/bench/build/qt_markdown

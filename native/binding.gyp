@@ -7,6 +7,10 @@
   },
   "targets": [
     {
+      "target_name": "swarmpress_preload",
+      "sources": ["src/preload/preload.cpp"]
+    },
+    {
       "target_name": "swarmpress_qt_runtime",
       "sources": ["src/runtime/qt_runtime.cpp", "src/runtime/text_cursor.cpp"],
       "cflags_cc": ["<!@(pkg-config --cflags Qt6Widgets glib-2.0)", "-fPIC"],

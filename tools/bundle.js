@@ -7,11 +7,14 @@
 //   dist/bundle/app/swarmpress.js    the program (entry: dist/src/app/main.js)
 //   dist/bundle/app/parse-worker.js  the layout worker thread it starts
 //   dist/vendor/nodegui.cjs          NodeGui's JavaScript (its addon stays where npm put it)
+//   dist/bundle/app/preload.json     the files bin/swarmpress.js has read ahead for the window
 //
 // The program's bundle sits at the same depth as dist/src/app, so that its paths relative
 // to import.meta.url (assets, package.json, native/build) resolve as they do unbundled.
 // Packages with native addons stay external: better-sqlite3, and NodeGui, which the Qt
 // runtime loads itself (src/widgets/qt-runtime.ts).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -51,3 +54,21 @@ await Promise.all([
     ],
   }),
 ]);
+
+// What the window reads ahead on a cold start (native/src/preload/preload.cpp says why):
+// SQLite's addon (the stored page is read first), NodeGui's addon and the large libraries it links (Qt, ICU), in the order the dynamic
+// loader maps them. Not the libraries Node itself links (in memory before any of this
+// runs), nor ICU's 31 MB data file, of which Qt touches a few pages. Smaller libraries
+// were left out: reading them too slowed Node's own start more than it saved (measured).
+const NODEGUI_ADDON = at('node_modules/@nodegui/nodegui/build/Release/nodegui_core.node');
+const SQLITE_ADDON = at('node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+const linked = (file) => [...execFileSync('ldd', [file], { encoding: 'utf8' }).matchAll(/=> (\/\S+)/g)].map((match) => match[1]);
+const nodeLinks = new Set(linked(process.execPath));
+const MIN_BYTES = 2 * 1024 * 1024;
+const MAX_BYTES = 16 * 1024 * 1024;
+const libraries = linked(NODEGUI_ADDON).filter((file) => {
+  const size = fs.statSync(file).size;
+  return !nodeLinks.has(file) && size >= MIN_BYTES && size <= MAX_BYTES;
+});
+// Paths inside the repository are kept relative to it (bin/swarmpress.js resolves them).
+fs.writeFileSync(at('dist/bundle/app/preload.json'), `${JSON.stringify([path.relative(root, SQLITE_ADDON), ...libraries, path.relative(root, NODEGUI_ADDON)], null, 1)}\n`);

@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.js';
+import { COMMAND_WORDS } from './command-words.js';
 
 export interface Endpoint {
   readonly host: string;
@@ -86,8 +87,15 @@ const COMMANDS = {
 
 type CommandName = keyof typeof COMMANDS;
 
+/**
+ * COMMAND_WORDS (read before the program loads) names exactly the commands besides the
+ * window: a word it lacks or a word too fails to compile.
+ */
+type MissingWord = Exclude<Exclude<CommandName, 'window'>, (typeof COMMAND_WORDS)[number]>;
+const commandWords: [MissingWord] extends [never] ? readonly Exclude<CommandName, 'window'>[] : never = COMMAND_WORDS;
+
 function isCommandName(word: string): word is CommandName {
-  return Object.hasOwn(COMMANDS, word) && word !== 'window';
+  return (commandWords as readonly string[]).includes(word);
 }
 
 /** Largest width accepted for offscreen rendering, in pixels. */
