@@ -65,6 +65,8 @@ export interface ReaderOptions {
   readonly onPageShown?: (page: { readonly address: string; readonly title: string; readonly source: Resolved['source'] }) => void;
   /** The reader asked to edit page `path` of their own site `site`. */
   readonly onEdit?: (target: { readonly site: string; readonly path: string }) => void;
+  /** The stored page of the address the app was started with, composed while Qt loaded: the first navigation there shows it. */
+  readonly prepared?: PreparedPage;
 }
 
 interface HistoryEntry {
@@ -111,10 +113,13 @@ export class Reader {
   /** Stops listening to LAN neighbours (set once the node's LAN discovery is listened to). */
   #lanListening: (() => void) | undefined;
   #libraryTimer: NodeJS.Timeout | undefined;
+  /** ReaderOptions.prepared until the first navigation takes it (or not). */
+  #prepared: PreparedPage | undefined;
 
   constructor(options: ReaderOptions) {
     this.#options = options;
     this.#window = options.window;
+    this.#prepared = options.prepared;
     options.node.onEvent((event) => {
       this.#handleNodeEvent(event);
     });
@@ -368,9 +373,10 @@ export class Reader {
       // be starting), while the network is asked for a newer version: the DHT may take
       // seconds to answer, or never answer offline.
       const earlyStore = address.kind === 'mutable' && version === undefined ? this.#options.node.openStore() : undefined;
-      const early = earlyStore === undefined || address.kind !== 'mutable' ? undefined : storedCopy(earlyStore, address);
+      const prepared = this.#takePrepared(canonical);
+      const early = earlyStore === undefined || address.kind !== 'mutable' ? undefined : prepared ?? storedCopy(earlyStore, address);
       if (earlyStore !== undefined && early !== undefined) {
-        await this.#showItem(earlyStore, address, canonical, early.resolved, early.entry, token);
+        await this.#showItem(earlyStore, address, canonical, early.resolved, early.entry, token, undefined, prepared?.composed);
         if (!current()) return;
         earlyShown = early.resolved;
         window.setProgress('busy');
@@ -433,36 +439,16 @@ export class Reader {
     }
   }
 
+  /** The prepared page, once, if it is the page of `canonical`. */
+  #takePrepared(canonical: string): PreparedPage | undefined {
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    return prepared?.canonical === canonical ? prepared : undefined;
+  }
+
   /** Shows `entry`; `replacing`: only if that page is still the one shown once laid out (a refresh of its thread). */
-  async #showItem(store: Store, address: SwarmAddress, canonical: string, resolved: Resolved, entry: PageEntry, token: number, replacing?: Shown): Promise<void> {
-    const bytes = store.itemBytes(entry.id);
-    const decoded = bytes === undefined ? undefined : decodeItem(bytes);
-    if (decoded === undefined || !decoded.ok) throw new Error(`the stored item of ${entry.path} cannot be read`);
-    const item = decoded.value;
-    const version = store.version(resolved.infohash);
-    const siteKey = version?.siteKey;
-    let next: string | undefined;
-    if (item.next?.id !== undefined) {
-      const target = store.versionItemPath(resolved.infohash, item.next.id);
-      if (target !== undefined) next = `/${target}`;
-    }
-    if (next === undefined && item.next?.href !== undefined && parseAddress(item.next.href).ok) next = item.next.href;
-    const replies: ReplyLine[] = store.thread(item.id).flatMap((reply) => {
-      const places = store.itemPlaces(reply.item.id);
-      const place = places.find((candidate) => !isHidden(store, candidate.siteKey));
-      if (isHidden(store, reply.item.author) || (place === undefined && places.length > 0)) return [];
-      return [{
-        title: reply.item.title,
-        author: store.site(place?.siteKey ?? reply.item.author)?.title ?? shortKey(reply.item.author),
-        createdMs: reply.item.createdMs,
-        depth: reply.depth,
-        ...(place === undefined ? {} : { href: `bittorrent://${toHex(place.siteKey)}/${place.path.split('/').map(encodeURIComponent).join('/')}` }),
-      }];
-    });
-    const notice = mutedNotice(store, siteKey, item.author);
-    const source = pageMarkdown(itemMarkdown(item, entry.path), { ...(next === undefined ? {} : { next }), replies, ...(notice === undefined ? {} : { notice }) });
-    const root = store.versionRoot(resolved.infohash);
-    const files = root === undefined ? undefined : folderSiteFiles(root, entry.path);
+  async #showItem(store: Store, address: SwarmAddress, canonical: string, resolved: Resolved, entry: PageEntry, token: number, replacing?: Shown, composed = composePage(store, resolved, entry)): Promise<void> {
+    const { item, siteKey, source, files } = composed;
     const onPageShown = this.#options.onPageShown;
     /** What this call showed last (the first screens of a long page), else what it replaces. */
     let current: Shown | undefined = replacing;
@@ -591,6 +577,76 @@ export class Reader {
  * The page `address` names in the newest version of its site that a stored record names,
  * if that version and page are stored here (and the site is not blocked).
  */
+/** A page's Markdown as the reader shows it (the item, its `next`, the thread of replies, a muted notice), from the store. */
+interface ComposedPage {
+  readonly item: Item;
+  readonly siteKey: Uint8Array | undefined;
+  readonly source: string;
+  readonly files: ReturnType<typeof folderSiteFiles> | undefined;
+}
+
+function composePage(store: Store, resolved: Resolved, entry: PageEntry): ComposedPage {
+  const bytes = store.itemBytes(entry.id);
+  const decoded = bytes === undefined ? undefined : decodeItem(bytes);
+  if (decoded === undefined || !decoded.ok) throw new Error(`the stored item of ${entry.path} cannot be read`);
+  const item = decoded.value;
+  const version = store.version(resolved.infohash);
+  const siteKey = version?.siteKey;
+  let next: string | undefined;
+  if (item.next?.id !== undefined) {
+    const target = store.versionItemPath(resolved.infohash, item.next.id);
+    if (target !== undefined) next = `/${target}`;
+  }
+  if (next === undefined && item.next?.href !== undefined && parseAddress(item.next.href).ok) next = item.next.href;
+  const replies: ReplyLine[] = store.thread(item.id).flatMap((reply) => {
+    const places = store.itemPlaces(reply.item.id);
+    const place = places.find((candidate) => !isHidden(store, candidate.siteKey));
+    if (isHidden(store, reply.item.author) || (place === undefined && places.length > 0)) return [];
+    return [{
+      title: reply.item.title,
+      author: store.site(place?.siteKey ?? reply.item.author)?.title ?? shortKey(reply.item.author),
+      createdMs: reply.item.createdMs,
+      depth: reply.depth,
+      ...(place === undefined ? {} : { href: `bittorrent://${toHex(place.siteKey)}/${place.path.split('/').map(encodeURIComponent).join('/')}` }),
+    }];
+  });
+  const notice = mutedNotice(store, siteKey, item.author);
+  const source = pageMarkdown(itemMarkdown(item, entry.path), { ...(next === undefined ? {} : { next }), replies, ...(notice === undefined ? {} : { notice }) });
+  const root = store.versionRoot(resolved.infohash);
+  return { item, siteKey, source, files: root === undefined ? undefined : folderSiteFiles(root, entry.path) };
+}
+
+/** The stored copy of a site's page, composed before the window exists (prepareStoredPage). */
+export interface PreparedPage {
+  readonly canonical: string;
+  readonly resolved: Resolved;
+  readonly entry: PageEntry;
+  readonly composed: ComposedPage;
+}
+
+/**
+ * Reads the stored copy of the page at `text` (a site address) and composes it, while Qt
+ * still loads; `onSource` gets its Markdown at once (the layout thread starts on its first
+ * screens: PlanWorker.prefetchFirstScreens). The reader opening that address first shows
+ * it without reading it again (ReaderOptions.prepared). Undefined when there is no stored
+ * copy (or the address is not a site's): the reader then opens it the usual way.
+ */
+export function prepareStoredPage(node: AppNode, text: string, onSource: (source: string) => void): PreparedPage | undefined {
+  const parsed = parseTyped(text);
+  if (!parsed.ok || parsed.value.kind !== 'mutable') return undefined;
+  const address = parsed.value;
+  const store = node.openStore();
+  try {
+    const early = store === undefined ? undefined : storedCopy(store, address);
+    if (store === undefined || early === undefined) return undefined;
+    const composed = composePage(store, early.resolved, early.entry);
+    onSource(composed.source);
+    return { canonical: formatAddress(address), resolved: early.resolved, entry: early.entry, composed };
+  } catch {
+    return undefined; // the reader meets the same problem again and says what it is
+  }
+}
+
 function storedCopy(store: Store, address: Extract<SwarmAddress, { kind: 'mutable' }>): { resolved: Resolved; entry: PageEntry } | undefined {
   if (store.isBlocked(address.publicKey)) return undefined;
   const record = store.latestRecord(address.publicKey, address.salt);

@@ -106,6 +106,8 @@ export class PlanWorker {
   #nextId = 0;
   readonly #pending = new Map<number, Pending>();
   #closed = false;
+  /** The first screens laid out ahead of layoutInStages (prefetchFirstScreens). */
+  #prefetched: { readonly source: string; readonly plan: Promise<LayoutPlan> } | undefined;
   /** The worker grew its heap on a long page: replace it once it is idle. */
   #recycle = false;
 
@@ -150,14 +152,28 @@ export class PlanWorker {
    * CPU with lexing the rest. Resolves with the plan of the whole page.
    */
   async layoutInStages(source: string, onFirstScreens: (plan: LayoutPlan) => Promise<void> | void): Promise<LayoutPlan> {
+    const prefetched = this.#prefetched?.source === source ? this.#prefetched.plan : undefined;
+    this.#prefetched = undefined;
     const head = firstScreensSource(source);
-    if (head === undefined) return this.layout(source);
+    if (head === undefined) return prefetched ?? this.layout(source);
     try {
-      await onFirstScreens(await this.layout(head));
+      await onFirstScreens(await (prefetched ?? this.layout(head)));
     } catch {
       // The caller's own failure to show the head does not stop the whole page.
     }
     return this.layout(source);
+  }
+
+  /**
+   * Starts laying out the first screens of `source` (the whole of a short page) now: the
+   * next layoutInStages of that same source takes this plan instead of asking again. The
+   * app calls it with its first page while Qt loads, on the other core.
+   */
+  prefetchFirstScreens(source: string): void {
+    if (this.#closed) return;
+    const plan = this.layout(firstScreensSource(source) ?? source);
+    plan.catch(() => undefined);
+    this.#prefetched = { source, plan };
   }
 
   /** Ends the worker; pending requests resolve with their plain-text fallback. Idempotent. */

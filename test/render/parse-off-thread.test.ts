@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { layoutDoc } from '../../src/render/layout.js';
+import { layoutDoc, type LayoutPlan } from '../../src/render/layout.js';
 import { MAX_SOURCE_CHARS, parseMarkdown } from '../../src/render/markdown.js';
 import { FIRST_SCREENS_CHARS, firstScreensSource, parseTimeLimitMs, plainTextPlan, PlanWorker } from '../../src/render/parse-off-thread.js';
 import { pathologicalInputs } from './pathological.js';
@@ -98,6 +98,29 @@ test('a long page shows its first screens first; the whole page is lexed after t
   assert.deepEqual(events.slice(1), ['shown', 'whole 6000']);
   assert.equal(firstScreensSource('short'), undefined);
   assert.equal(firstScreensSource(`\`\`\`\n${'code\n\n'.repeat(20_000)}`), undefined, 'never cut inside fenced code');
+});
+
+test('first screens laid out ahead (while the window loads) are taken by the next staged layout of that same page only', async () => {
+  const section = (i: number): string => `## Part ${i}\n\nText of part ${i}, long enough to be a paragraph of its own.\n\n`;
+  const long = Array.from({ length: 3000 }, (_, i) => section(i)).join('');
+  const other = `# Other\n\n${'Another page. '.repeat(50)}`;
+  const heads: LayoutPlan[] = [];
+  const expectedHead = await worker.layout(firstScreensSource(long) ?? '');
+  worker.prefetchFirstScreens(long);
+  // Another page asked for first: laid out itself, and the prefetched plan is dropped.
+  const otherPlan = await worker.layoutInStages(other, (plan) => {
+    heads.push(plan);
+  });
+  assert.equal(otherPlan.title, 'Other');
+  assert.equal(heads.length, 0, 'a short page has no separate first screens');
+  worker.prefetchFirstScreens(long);
+  const whole = await worker.layoutInStages(long, (plan) => {
+    heads.push(plan);
+  });
+  assert.deepEqual(heads, [expectedHead], 'the head is the layout of its first screens');
+  assert.equal(whole.blocks.length, 6000);
+  worker.prefetchFirstScreens(other);
+  assert.equal((await worker.layoutInStages(other, () => undefined)).title, 'Other', 'a short page prefetched is laid out whole');
 });
 
 test('with idleMs, the thread ends once idle that long and the next page starts a fresh one; work in between keeps it', async () => {

@@ -35,7 +35,7 @@ import type { FormDialog } from '../../widgets/form-dialog.js';
 import type { AutomationHandlers } from '../automation.js';
 import { openNewSiteDialog, openSettingsDialog } from '../app-dialogs.js';
 import { AppNode } from '../app-node.js';
-import { Reader } from '../reader.js';
+import { prepareStoredPage, Reader } from '../reader.js';
 import { SiteInfoPresenter, versionOfRow } from '../site-info.js';
 import { Writing } from '../writing/writing.js';
 import type { Command, CommonOptions } from '../cli.js';
@@ -115,8 +115,15 @@ async function showWindow(
   const worker = new PlanWorker({ idleMs: LAYOUT_IDLE_MS, onIdleEnd: releaseMemorySoon });
   void worker.warmUp();
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
-  const loaded = loadQt({ loop });
   const appNode = new AppNode(common);
+  // Started with a site's address, its stored copy is read and composed now, and the layout
+  // thread lays out its first screens while this thread loads Qt: the window's first frame
+  // then shows the page, instead of an empty frame followed by the page (warm start to the
+  // page's first paint: ~353 ms against 362-381 ms; measured).
+  const prepared = command.url === undefined ? undefined : prepareStoredPage(appNode, command.url, (source) => {
+    worker.prefetchFirstScreens(source);
+  });
+  const loaded = loadQt({ loop });
   const forgetStoreRelease = onMemoryRelease(() => {
     appNode.releaseMemory();
   });
@@ -281,6 +288,7 @@ async function showWindow(
     layout,
     layoutInStages: (source, onFirstScreens) => worker.layoutInStages(source, onFirstScreens),
     kiosk: command.kiosk,
+    ...(prepared === undefined ? {} : { prepared }),
     ...(isAutomationEnabled() ? { onPageShown: announcePage } : {}),
     onReply: (target) => {
       writing?.writing.newPost({ id: target.id, href: target.href, title: target.title });
@@ -330,12 +338,19 @@ async function showWindow(
     })
     : undefined;
   const startedAt = performance.now();
+  // A prepared page is opened before the window is first shown: its first screens, laid
+  // out meanwhile, are then in the first frame.
+  const navigateAtOnce = command.url !== undefined && prepared !== undefined;
+  if (navigateAtOnce) {
+    showsAsset = false;
+    reader.navigate(command.url);
+  }
   window.onNextPaint(() => {
     const paintedMs = performance.now() - startedAt;
     if (automation !== undefined) announceReady({ pid: process.pid, loop, sinceWindowMs: paintedMs, sinceStartMs: performance.now() });
     // The address given is opened now: a stored copy is shown from the store while the
     // node starts (the reader waits for the node only for the network).
-    if (command.url !== undefined) {
+    if (command.url !== undefined && !navigateAtOnce) {
       showsAsset = false;
       reader.navigate(command.url);
     }
