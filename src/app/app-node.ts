@@ -72,6 +72,16 @@ export class AppNode {
     return this.#store;
   }
 
+  /** Whether openStore() returns at once: the store is open, or its last close was clean and no check is due (Store.opensQuickly). */
+  opensStoreQuickly(): boolean {
+    if (this.#node !== undefined || this.#store !== undefined) return true;
+    try {
+      return Store.opensQuickly(resolveDataDir(this.#common.dataDir));
+    } catch {
+      return false;
+    }
+  }
+
   /** Settles as start() does, whoever calls it first; never starts the node itself. */
   started(): Promise<SiteNode> {
     return this.#running;

@@ -629,12 +629,15 @@ export interface PreparedPage {
  * still loads; `onSource` gets its Markdown at once (the layout thread starts on its first
  * screens: PlanWorker.prefetchFirstScreens). The reader opening that address first shows
  * it without reading it again (ReaderOptions.prepared). Undefined when there is no stored
- * copy (or the address is not a site's): the reader then opens it the usual way.
+ * copy, the address is not a site's, or opening the store would check the database first:
+ * the reader then opens it the usual way, after the window's first frame.
  */
 export function prepareStoredPage(node: AppNode, text: string, onSource: (source: string) => void): PreparedPage | undefined {
   const parsed = parseTyped(text);
   if (!parsed.ok || parsed.value.kind !== 'mutable') return undefined;
   const address = parsed.value;
+  // Not at the price of a database check (or repair) before the window is even shown.
+  if (!node.opensStoreQuickly()) return undefined;
   const store = node.openStore();
   try {
     const early = store === undefined ? undefined : storedCopy(store, address);

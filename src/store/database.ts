@@ -66,14 +66,19 @@ function stampFile(file: string): string {
 
 /** Reads and removes the stamp of a clean close; undefined when there is none or it is unreadable. */
 function takeStamp(file: string): CleanStamp | undefined {
-  const stamp = stampFile(file);
+  const stamp = readStamp(file);
+  fs.rmSync(stampFile(file), { force: true });
+  return stamp;
+}
+
+/** The stamp of a clean close, left in place; undefined when there is none or it is unreadable. */
+function readStamp(file: string): CleanStamp | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(stamp, 'utf8');
+    text = fs.readFileSync(stampFile(file), 'utf8');
   } catch {
     return undefined;
   }
-  fs.rmSync(stamp, { force: true });
   try {
     const value = JSON.parse(text) as Partial<CleanStamp>;
     const { size, mtimeMs, ino, checkedMs } = value;
@@ -82,6 +87,14 @@ function takeStamp(file: string): CleanStamp | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether opening `file` now will be quick: it is exactly as a clean close left it, with a
+ * check recent enough, so no quick_check (nor repair) runs. Changes nothing.
+ */
+export function opensWithoutCheck(file: string, nowMs: number = Date.now()): boolean {
+  return unchangedSinceChecked(file, readStamp(file), nowMs);
 }
 
 /** Whether the file is exactly as a clean close left it, with a check recent enough. */

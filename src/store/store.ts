@@ -29,7 +29,7 @@ import type { ReplyNotice } from '../core/reply-notice.js';
 import { fail, ok, type Problem, type Result } from '../core/result.js';
 import { evict, siteUsedBytes, usedBytes, type EvictionReport } from './cache.js';
 import { moveDamaged, openDataDir } from './damaged.js';
-import { closeIndexDatabase, openIndexDatabase, schemaVersion, wasCheckedOnOpen, Statements, type DatabaseOptions } from './database.js';
+import { closeIndexDatabase, openIndexDatabase, opensWithoutCheck, schemaVersion, wasCheckedOnOpen, Statements, type DatabaseOptions } from './database.js';
 import { Drafts } from './drafts.js';
 import { bytesOf, insertItem, isVerifiedItem, ITEM_COLUMNS, itemFromRow, verifyItem, verifyVersion, type ItemRow, type VerifiedItem } from './items.js';
 import { contentFolder, rebuildIndex, siteRoot, verifyFolder, type FolderErrorCode, type RebuildReport } from './rebuild.js';
@@ -146,6 +146,14 @@ export class Store {
       }
     }
     return store;
+  }
+
+  /**
+   * Whether opening the store of `dataDir` now will be quick (a clean close, no check due):
+   * the window opens it before its first frame only then, and otherwise after that frame.
+   */
+  static opensQuickly(dataDir: string, nowMs: number = Date.now()): boolean {
+    return opensWithoutCheck(path.join(path.resolve(dataDir), INDEX_FILE), nowMs);
   }
 
   /** Salvages user state from the damaged file, rebuilds from the content on disk, then salvages loose items. */

@@ -238,7 +238,14 @@ test('the quick check runs when the file may have changed: first open, after a c
   const dataDir = newDataDir();
   const file = path.join(dataDir, INDEX_FILE);
   let nowMs = Date.parse('2026-11-21T08:00:00Z');
-  const open = (): Store => Store.open({ dataDir, now: () => nowMs });
+  const open = (): Store => {
+    // Whether the open will be quick is known before it, and changes nothing.
+    const quick = Store.opensQuickly(dataDir, nowMs);
+    assert.equal(Store.opensQuickly(dataDir, nowMs), quick);
+    const store = Store.open({ dataDir, now: () => nowMs });
+    assert.equal(quick, !store.checkedOnOpen, 'opensQuickly foretold whether the open checks the file');
+    return store;
+  };
   const first = open();
   assert.equal(first.checkedOnOpen, true, 'a new file is checked');
   first.notePeer({ host: '10.0.0.1', port: 6881, via: 'lan' });
