@@ -573,10 +573,6 @@ export class Reader {
   }
 }
 
-/**
- * The page `address` names in the newest version of its site that a stored record names,
- * if that version and page are stored here (and the site is not blocked).
- */
 /** A page's Markdown as the reader shows it (the item, its `next`, the thread of replies, a muted notice), from the store. */
 interface ComposedPage {
   readonly item: Item;
@@ -650,6 +646,10 @@ export function prepareStoredPage(node: AppNode, text: string, onSource: (source
   }
 }
 
+/**
+ * The page `address` names in the newest version of its site that a stored record names,
+ * if that version and page are stored here (and the site is not blocked).
+ */
 function storedCopy(store: Store, address: Extract<SwarmAddress, { kind: 'mutable' }>): { resolved: Resolved; entry: PageEntry } | undefined {
   if (store.isBlocked(address.publicKey)) return undefined;
   const record = store.latestRecord(address.publicKey, address.salt);
