@@ -94,6 +94,24 @@ export interface ThreadEntry {
 }
 
 /** The local store. */
+/**
+ * Every reply below @root up to @maxDepth (Store.thread). CROSS JOIN keeps the replies
+ * found as the outer loop: with a plain join SQLite chose to scan every stored item and
+ * look each up in the thread (22 ms of opening a page of a 1,000-post site, growing with
+ * the store; EXPLAIN QUERY PLAN, checked by a test).
+ */
+export const THREAD_SQL = `WITH RECURSIVE thread(id, depth) AS (
+    SELECT @root, 0
+    UNION
+    SELECT related.from_id, thread.depth + 1 FROM thread JOIN related ON related.to_id = thread.id AND related.rel = 'reply'
+    WHERE thread.depth < @maxDepth
+  )
+  SELECT ${ITEM_COLUMNS}, replies.depth AS depth
+  FROM (SELECT id, min(depth) AS depth FROM thread WHERE depth > 0 GROUP BY id) AS replies
+  CROSS JOIN items ON items.id = replies.id
+  WHERE items.author NOT IN (SELECT key FROM blocks)
+  ORDER BY items.created_ms, items.id`;
+
 export class Store {
   readonly #db: Database;
   readonly #sql: Statements;
@@ -491,17 +509,7 @@ export class Store {
   /** Every reply below `rootId`, however deep, in creation order, with its depth (one recursive query). Blocked authors are left out. */
   thread(rootId: Uint8Array, maxDepth = 64): ThreadEntry[] {
     return this.#run('read a thread', (sql) => {
-      const rows = sql.get(
-        `WITH RECURSIVE thread(id, depth) AS (
-           SELECT @root, 0
-           UNION
-           SELECT related.from_id, thread.depth + 1 FROM thread JOIN related ON related.to_id = thread.id AND related.rel = 'reply'
-           WHERE thread.depth < @maxDepth
-         )
-         SELECT ${ITEM_COLUMNS}, min(thread.depth) AS depth FROM thread JOIN items ON items.id = thread.id
-         WHERE thread.depth > 0 AND items.author NOT IN (SELECT key FROM blocks)
-         GROUP BY items.id ORDER BY items.created_ms, items.id`,
-      ).all({ root: rootId, maxDepth }) as (ItemRow & { depth: number })[];
+      const rows = sql.get(THREAD_SQL).all({ root: rootId, maxDepth }) as (ItemRow & { depth: number })[];
       return rows.map((row) => ({ item: itemFromRow(sql, row), depth: row.depth }));
     });
   }

@@ -7,7 +7,7 @@ import { sha256 } from '../../src/core/hash.js';
 import { verifyItem } from '../../src/store/items.js';
 import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { openSqlite } from '../../src/store/sqlite.js';
-import { Store } from '../../src/store/store.js';
+import { Store, THREAD_SQL } from '../../src/store/store.js';
 import { StoreError } from '../../src/store/store-error.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { makeItem, siteRecord, testIdentity, writeVersion } from './fixtures.js';
@@ -94,6 +94,17 @@ test('a thread and a list of backlinks are one query each; blocked authors are l
   assert.deepEqual(store.item(part1.item.id)?.related, [], 'a next link is not a related entry');
   store.block('author', bob.publicKey);
   assert.deepEqual(store.thread(root.item.id).map((e) => e.item.title), ['Re: Re: Root']);
+  store.unblock('author', bob.publicKey);
+  // A reply to two posts of one thread is listed once, at the shallower depth.
+  const both = makeItem(carol, 'Re: both', 6000, { related: [{ id: reply.item.id, rel: 'reply' }, { id: root.item.id, rel: 'reply' }] });
+  store.addItems([both.bytes]);
+  assert.deepEqual(store.thread(root.item.id).map((e) => [e.item.title, e.depth]), [['Re: Root', 1], ['Re: Re: Root', 2], ['Re: both', 1]]);
+  // The thread starts from the replies found: SQLite never scans every stored item for it.
+  const db = openSqlite(store.file, { readonly: true });
+  const plan = (db.prepare(`EXPLAIN QUERY PLAN ${THREAD_SQL}`).all({ root: root.item.id, maxDepth: 64 }) as { detail: string }[]).map((row) => row.detail);
+  db.close();
+  assert.ok(plan.some((line) => /^SEARCH items USING/.test(line)), plan.join('\n'));
+  assert.ok(!plan.some((line) => /^SCAN items\b/.test(line)), plan.join('\n'));
   store.close();
 });
 
