@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { opensWindow } from '../dist/src/app/command-words.js';
+import { requireWithCodeCache } from '../dist/src/widgets/code-cache.js';
 
 // Opening the window on a cold page cache, Qt's libraries were faulted in from disk while
 // the main thread waited: they are read ahead now, in the background, while Node loads
@@ -22,7 +23,8 @@ if (opensWindow(process.argv.slice(2)) && (process.env.DISPLAY || process.env.WA
   }
 }
 
-const bundle = new URL('../dist/bundle/app/swarmpress.js', import.meta.url);
+// The bundle is CommonJS, loaded with V8's code cache of it (src/widgets/code-cache.ts).
+const bundle = new URL('../dist/bundle/app/swarmpress.cjs', import.meta.url);
 const modules = new URL('../dist/src/app/main.js', import.meta.url);
 const mtime = (url) => {
   try {
@@ -31,7 +33,7 @@ const mtime = (url) => {
     return -1;
   }
 };
-const { main } = await import(mtime(bundle) >= mtime(modules) ? bundle.href : modules.href);
+const { main } = mtime(bundle) >= mtime(modules) ? requireWithCodeCache(fileURLToPath(bundle)) : await import(modules.href);
 
 const code = await main(process.argv.slice(2));
 // Exit explicitly — a finished command must not wait for anything else — but only once

@@ -4,7 +4,8 @@
 // machine); one file each loads in a fraction of that. tsc stays the compiler and
 // the tests import dist/src directly; only `bin/swarmpress.js` runs the bundle.
 //
-//   dist/bundle/app/swarmpress.js    the program (entry: dist/src/app/main.js)
+//   dist/bundle/app/swarmpress.cjs   the program (entry: dist/src/app/main.js), CommonJS
+//   *.cjs.v8cache                    V8's code cache of each CommonJS bundle
 //   dist/bundle/app/parse-worker.js  the layout worker thread it starts
 //   dist/vendor/nodegui.cjs          NodeGui's JavaScript (its addon stays where npm put it)
 //   dist/bundle/app/preload.json     the files bin/swarmpress.js has read ahead for the window
@@ -16,7 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,13 +30,24 @@ const at = (...parts) => path.join(root, ...parts);
 const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', legalComments: 'none', charset: 'ascii', minifyWhitespace: true, minifySyntax: true };
 
 await Promise.all([
+  // The program as CommonJS, so that it can load with a V8 code cache (Node 20 takes none
+  // for ES modules): import.meta.url becomes the bundle's own file URL.
   esbuild.build({
     ...common,
-    entryPoints: { swarmpress: at('dist/src/app/main.js'), 'parse-worker': at('dist/src/render/parse-worker.js') },
-    outdir: at('dist/bundle/app'),
+    entryPoints: [at('dist/src/app/main.js')],
+    outfile: at('dist/bundle/app/swarmpress.cjs'),
+    format: 'cjs',
+    external: ['better-sqlite3', '@nodegui/nodegui'],
+    define: { 'import.meta.url': 'swarmpressImportMetaUrl' },
+    banner: { js: "var swarmpressImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: [at('dist/src/render/parse-worker.js')],
+    outfile: at('dist/bundle/app/parse-worker.js'),
     format: 'esm',
     external: ['better-sqlite3', '@nodegui/nodegui'],
-    // Bundled CommonJS packages (bonjour-service's DNS code) call require(): give them one.
+    // Bundled CommonJS packages call require(): give them one.
     banner: { js: "import { createRequire as swarmpressCreateRequire } from 'node:module'; const require = swarmpressCreateRequire(import.meta.url);" },
   }),
   esbuild.build({
@@ -55,9 +67,13 @@ await Promise.all([
   }),
 ]);
 
+// V8 code caches of the two CommonJS bundles (src/widgets/code-cache.ts).
+const { writeCodeCache } = await import(pathToFileURL(at('dist/src/widgets/code-cache.js')).href);
+for (const file of [at('dist/bundle/app/swarmpress.cjs'), at('dist/vendor/nodegui.cjs')]) writeCodeCache(file);
+
 // What the window reads ahead on a cold start (native/src/preload/preload.cpp says why):
-// SQLite's addon (the stored page is read first), NodeGui's addon and the large libraries it links (Qt, ICU), in the order the dynamic
-// loader maps them. Not the libraries Node itself links (in memory before any of this
+// SQLite's addon (the stored page is read first), NodeGui's addon and the large libraries
+// it links (Qt, ICU), in the order the dynamic loader maps them. Not the libraries Node itself links (in memory before any of this
 // runs), nor ICU's 31 MB data file, of which Qt touches a few pages. Smaller libraries
 // were left out: reading them too slowed Node's own start more than it saved (measured).
 const NODEGUI_ADDON = at('node_modules/@nodegui/nodegui/build/Release/nodegui_core.node');

@@ -15,6 +15,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type * as NodeGui from '@nodegui/nodegui';
 import { AppError } from '../core/errors.js';
+import { requireWithCodeCache } from './code-cache.js';
 
 /** Counters of the loop integration (for tests and benchmarks). */
 export interface QtRuntimeStats {
@@ -200,7 +201,8 @@ export function loadQt(options: QtOptions = {}): LoadedQt {
   releaseNative = () => runtime.releaseMemory();
   // NodeGui's JavaScript as one file when `make build` bundled it (tools/bundle.js): ~100 ms
   // less to start than its ~240 modules.
-  const qt = createRequire(import.meta.url)(fs.existsSync(NODEGUI_BUNDLE) ? NODEGUI_BUNDLE : '@nodegui/nodegui') as typeof NodeGui;
+  // From V8's code cache of it (code-cache.ts).
+  const qt = (fs.existsSync(NODEGUI_BUNDLE) ? requireWithCodeCache(NODEGUI_BUNDLE) : createRequire(import.meta.url)('@nodegui/nodegui')) as typeof NodeGui;
   // Widgets must be gone before Node tears down the N-API environments, or NodeGui's
   // finalizers delete them and their signal handlers call into a finished JS engine.
   process.once('exit', () => {
