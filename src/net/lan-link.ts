@@ -29,8 +29,6 @@ export interface LanLinkNode {
    * every version of `key` held, and connects to `peer` there.
    */
   joinSwarm(key: Uint8Array, infohash: Uint8Array | undefined, peer: Endpoint): void;
-  /** A neighbour appeared on the LAN, listening at `peer` (its DHT node, too, answers there). */
-  met?(peer: Endpoint): void;
 }
 
 /** A site announced on the LAN, as {@link LanLink.nearbySites} lists it. */
@@ -64,7 +62,6 @@ export class LanLink {
     this.#node = node;
     this.#lan = lan;
     lan.on('peer-up', (peer) => {
-      node.met?.({ host: peer.host, port: peer.port });
       this.#handlePeer(peer);
     });
     lan.on('peer-updated', (peer) => {

@@ -987,16 +987,6 @@ export class SiteNode {
         joinSwarm: (key, infohash, peer) => {
           this.#joinSwarm(key, infohash, peer);
         },
-        // Every neighbour joins this node's DHT routing table: on a LAN without a way to the
-        // internet, or whose nodes all bootstrapped from one of them at once, the DHT then
-        // connects by itself (libtorrent keeps a bootstrap node out of routing tables and
-        // answers with nodes that answered it, so such a DHT stayed barely connected and
-        // lookups found nothing: the LAN benchmark's polling reference failed so).
-        met: (peer) => {
-          if (!this.#dht || this.session.isClosed) return;
-          this.session.addDhtNode(peer);
-          this.#log('lan-dht', `LAN neighbour ${peer.host}:${peer.port} added to the DHT`, { host: peer.host, port: peer.port });
-        },
       },
     });
     // close() may have run while the socket opened.

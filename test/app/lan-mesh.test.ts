@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { LAN_NODE_ENV, runOnHost, serveOnHost } from '../helpers/lan-nodes.js';
 import { createLan, netnsUnavailable, type Lan, type LanHost } from '../helpers/netns.js';
-import { REPO_ROOT, SWARMPRESS_BIN, type Driven, type Message } from '../helpers/process.js';
+import { REPO_ROOT, type Driven, type Message } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 
 const unavailable = await netnsUnavailable();
@@ -200,37 +200,4 @@ test('`swarmpress get` with no node running on its host asks the LAN neighbours 
   assert.equal(page['source'], 'lan');
   assert.equal(page['seq'], latestSeq.toString());
   assert.match(page['text'] as string, /Market on Sunday/);
-});
-
-test('nodes with the DHT on and no way to the internet make a DHT of their LAN neighbours: a site published on one resolves over the DHT on another', { skip, timeout: 120_000 }, async () => {
-  const [, , hostX, hostY] = lan.hosts;
-  assert.ok(hostX !== undefined && hostY !== undefined);
-  // A port of their own: the nodes of the other tests may still listen on LAN_PORT.
-  const port = 7881;
-  const start = (host: LanHost, name: string): { dataDir: string; node: Driven } => {
-    const dataDir = path.join(dir, name);
-    return { dataDir, node: host.startNode([SWARMPRESS_BIN, 'serve', '--json', '--data-dir', dataDir, '--listen', `${host.address}:${port}`], { env: LAN_NODE_ENV, cwd: REPO_ROOT }) };
-  };
-  const x = start(hostX, 'dht-x');
-  const y = start(hostY, 'dht-y');
-  try {
-    // Each adds the other to its DHT as soon as it sees its announcement (no bootstrap node is reachable).
-    await x.node.waitFor((m) => m['event'] === 'lan-dht' && m['host'] === hostY.address && m['port'] === port, 'X to add Y to its DHT', 60_000);
-    await y.node.waitFor((m) => m['event'] === 'lan-dht' && m['host'] === hostX.address && m['port'] === port, 'Y to add X to its DHT', 60_000);
-    const site = writeSite(path.join(dir, 'dht-site'), '# Notices\n\nFound over the DHT.\n');
-    const run = async (host: LanHost, dataDir: string, args: readonly string[]): Promise<Message> => {
-      const result = await host.exec(process.execPath, [SWARMPRESS_BIN, ...args, '--json', '--data-dir', dataDir], 90_000);
-      assert.equal(result.code, 0, `swarmpress ${args.join(' ')}: ${result.stderr}`);
-      return last(result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Message));
-    };
-    const published = await run(hostX, x.dataDir, ['publish', site]);
-    const page = await run(hostY, y.dataDir, ['get', published['url'] as string]);
-    assert.equal(page['source'], 'dht', 'the DHT answered, before any LAN neighbour was asked');
-    assert.match(page['text'] as string, /Found over the DHT/);
-  } finally {
-    for (const { node } of [x, y]) {
-      node.child.kill('SIGTERM');
-      await node.waitExit(20_000);
-    }
-  }
 });
