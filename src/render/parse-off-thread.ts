@@ -92,15 +92,12 @@ export interface PlanWorkerOptions {
    * An idle thread keeps its V8 heap and the lexer's code: ~8 MiB PSS measured. Default: kept.
    */
   readonly idleMs?: number;
-  /** Called once a thread ended for being idle (its heap is gone: a moment to hand memory back). */
-  readonly onIdleEnd?: () => void;
 }
 
 /** Lays out Markdown in a worker thread; see the file comment. */
 export class PlanWorker {
   readonly #timeLimitMs: number;
   readonly #idleMs: number | undefined;
-  readonly #onIdleEnd: (() => void) | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #worker: Worker | undefined;
   #nextId = 0;
@@ -118,7 +115,6 @@ export class PlanWorker {
     const idle = options.idleMs;
     if (idle !== undefined && (!Number.isFinite(idle) || idle <= 0)) throw new RangeError(`idleMs must be a positive number, not ${idle}`);
     this.#idleMs = idle;
-    this.#onIdleEnd = options.onIdleEnd;
   }
 
   /**
@@ -135,7 +131,7 @@ export class PlanWorker {
       const timer = setTimeout(() => {
         this.#fallback(id, `This page took longer than ${limitMs / 1000} s to read as Markdown; it is shown as plain text.`);
         // Only terminating stops a lexer stuck in a long backtrack; pending requests get the same notice.
-        void this.#restart();
+        this.#restart();
       }, limitMs);
       this.#pending.set(id, { resolve, source, timer });
       if (source.length > RECYCLE_AFTER_CHARS) this.#recycle = true;
@@ -179,7 +175,7 @@ export class PlanWorker {
   /** Ends the worker; pending requests resolve with their plain-text fallback. Idempotent. */
   close(): void {
     this.#closed = true;
-    void this.#restart();
+    this.#restart();
   }
 
   #ensureWorker(): Worker {
@@ -198,20 +194,13 @@ export class PlanWorker {
       if (this.#pending.size === 0) {
         worker.unref();
         if (this.#recycle) {
-          void this.#restart();
+          this.#restart();
           // A fresh thread loads its modules now, not when the next page is waiting.
           if (!this.#closed && this.#idleMs === undefined) this.#ensureWorker();
         }
         if (this.#idleMs !== undefined && this.#worker !== undefined) {
           this.#idleTimer = setTimeout(() => {
-            if (this.#pending.size !== 0) return;
-            const ended = this.#restart();
-            const onIdleEnd = this.#onIdleEnd;
-            if (ended !== undefined && onIdleEnd !== undefined) {
-              void ended.then(() => {
-                onIdleEnd();
-              });
-            }
+            if (this.#pending.size === 0) this.#restart();
           }, this.#idleMs);
           this.#idleTimer.unref();
         }
@@ -248,13 +237,12 @@ export class PlanWorker {
     return this.#worker !== undefined;
   }
 
-  /** Ends the thread (a fresh one starts when needed); settles once it has ended, when there was one. */
-  #restart(): Promise<unknown> | undefined {
+  #restart(): void {
     clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     this.#worker = undefined;
     this.#recycle = false;
     for (const id of [...this.#pending.keys()]) this.#fallback(id, 'This page was not read as Markdown in time; it is shown as plain text.');
-    return worker?.terminate().catch(() => undefined);
+    if (worker !== undefined) void worker.terminate();
   }
 }

@@ -111,8 +111,7 @@ async function showWindow(
   ensureDataDir(dataDir);
   // The layout thread starts first: it loads the lexer and warms it up on the other core
   // while this one loads Qt, so that the first page is not laid out by a cold thread.
-  // An ended idle thread leaves its freed memory in glibc's arena until it is handed back.
-  const worker = new PlanWorker({ idleMs: LAYOUT_IDLE_MS, onIdleEnd: releaseMemorySoon });
+  const worker = new PlanWorker({ idleMs: LAYOUT_IDLE_MS });
   void worker.warmUp();
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const appNode = new AppNode(common);
