@@ -244,14 +244,9 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
   async removeTorrent(id: string, options: { deleteFiles?: boolean } = {}): Promise<void> {
     const deleted = options.deleteFiles === true;
     if (this.#closed) throw new AppError('ERR_SESSION_CLOSED', 'the session is closed');
-    const done = this.#waitForAlert((a) => a.torrent === id && (deleted ? a.type === 'torrent_deleted' || a.type === 'torrent_delete_failed' : a.type === 'torrent_removed'), 'removing the torrent', 30_000);
-    try {
+    const alert = await this.#waitForAlert((a) => a.torrent === id && (deleted ? a.type === 'torrent_deleted' || a.type === 'torrent_delete_failed' : a.type === 'torrent_removed'), 'removing the torrent', 30_000, () => {
       this.#native.removeTorrent(id, deleted);
-    } catch (error) {
-      done.catch(() => undefined); // no alert will come: nobody waits for it
-      throw error;
-    }
-    const alert = await done;
+    });
     if (alert.error !== undefined) throw new NativeError(alert.error);
   }
 
@@ -302,9 +297,9 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
 
   /** The resume data of a torrent (bencoded), for a fast restart without rechecking. */
   async saveResumeData(id: string): Promise<Buffer> {
-    const done = this.#waitForAlert((a) => a.torrent === id && (a.type === 'save_resume_data' || a.type === 'save_resume_data_failed'), 'saving resume data', 30_000);
-    this.#native.saveResumeData(id);
-    const alert = await done;
+    const alert = await this.#waitForAlert((a) => a.torrent === id && (a.type === 'save_resume_data' || a.type === 'save_resume_data_failed'), 'saving resume data', 30_000, () => {
+      this.#native.saveResumeData(id);
+    });
     if (alert.error !== undefined) throw new NativeError(alert.error);
     return alert['data'] as Buffer;
   }
@@ -325,13 +320,14 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     const lastPiece = Math.floor((startInTorrent + length - 1) / pieceLength);
     const pieces: Promise<Buffer>[] = [];
     for (let piece = first.piece; piece <= lastPiece; piece++) {
-      const arrived = this.#waitForAlert((a) => a.type === 'read_piece' && a.torrent === id && a['piece'] === piece, `piece ${piece}`, timeoutMs).then((alert) => {
+      const arrived = this.#waitForAlert((a) => a.type === 'read_piece' && a.torrent === id && a['piece'] === piece, `piece ${piece}`, timeoutMs, () => {
+        if (this.#native.havePiece(id, piece)) this.#native.readPiece(id, piece);
+        else this.#native.setPieceDeadline(id, piece, (piece - first.piece) * 50, true);
+      }).then((alert) => {
         if (alert.error !== undefined) throw new NativeError(alert.error);
         return alert['data'] as Buffer;
       });
       pieces.push(arrived);
-      if (this.#native.havePiece(id, piece)) this.#native.readPiece(id, piece);
-      else this.#native.setPieceDeadline(id, piece, (piece - first.piece) * 50, true);
     }
     const data = Buffer.concat(await Promise.all(pieces));
     return data.subarray(first.start, first.start + length);
@@ -346,8 +342,9 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
 
   /** Gets an immutable BEP 44 item by target; undefined when nobody has it. */
   async dhtGetImmutable(target: string, timeoutMs = DHT_TIMEOUT_MS): Promise<Buffer | undefined> {
-    const done = this.#waitForAlert((a) => a.type === 'dht_immutable_item' && a['target'] === target, 'the DHT get', timeoutMs);
-    this.#native.dhtGetImmutable(target);
+    const done = this.#waitForAlert((a) => a.type === 'dht_immutable_item' && a['target'] === target, 'the DHT get', timeoutMs, () => {
+      this.#native.dhtGetImmutable(target);
+    });
     try {
       return (await done)['value'] as Buffer;
     } catch (error) {
@@ -370,9 +367,9 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     };
     this.on('alert', onAlert);
     try {
-      const done = this.#waitForAlert((a) => matches(a) && a['authoritative'] === true, 'the DHT lookup', options.timeoutMs ?? DHT_TIMEOUT_MS);
-      this.#native.dhtGetMutable(publicKey, salt);
-      const item = toItem(await done);
+      const item = toItem(await this.#waitForAlert((a) => matches(a) && a['authoritative'] === true, 'the DHT lookup', options.timeoutMs ?? DHT_TIMEOUT_MS, () => {
+        this.#native.dhtGetMutable(publicKey, salt);
+      }));
       // Nothing found: libtorrent reports an item with no value (bencoded as '0:') at seq 0.
       return item.seq === 0n && item.value.equals(EMPTY_VALUE) ? undefined : item;
     } finally {
@@ -387,13 +384,14 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
    */
   async dhtPutMutable(record: SignedRecord, timeoutMs = DHT_TIMEOUT_MS): Promise<{ successes: number }> {
     const salt = Buffer.from(record.salt);
-    const done = this.#waitForAlert(
+    const alert = await this.#waitForAlert(
       (a) => a.type === 'dht_put' && a['publicKey'] === record.publicKey && salt.equals(a['salt'] as Buffer),
       'the DHT put',
       timeoutMs,
+      () => {
+        this.#native.dhtPutMutable(record.publicKey, record.salt, record.seq, record.value, record.signature, record.cas);
+      },
     );
-    this.#native.dhtPutMutable(record.publicKey, record.salt, record.seq, record.value, record.signature, record.cas);
-    const alert = await done;
     const seq = alert['seq'] as bigint;
     if (seq !== record.seq) {
       if (record.cas !== undefined) {
@@ -418,8 +416,10 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
       (a) => a.type === 'dht_get_peers_reply' && a['target'] === target && (a['peers'] as unknown[]).length > 0,
       'the DHT peer lookup',
       timeoutMs,
+      () => {
+        this.#native.dhtGetPeers(target);
+      },
     );
-    this.#native.dhtGetPeers(target);
     try {
       const peers = (await done)['peers'] as { address: string; port: number }[];
       return peers.map((p) => ({ host: p.address, port: p.port }));
@@ -496,7 +496,14 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     }
   }
 
-  #waitForAlert(match: (alert: RawAlert) => boolean, what: string, timeoutMs: number): Promise<RawAlert> {
+  /**
+   * Waits for the alert `match` picks; `send`, the request into libtorrent that the alert
+   * answers, is made once the waiter is in place (no alert can arrive before: alerts reach
+   * JS only in #handleWake). The session closed, or `send` throwing, rejects this promise
+   * and leaves nothing behind: a waiter created apart from its request would be left to
+   * reject later with nobody awaiting it, and an unhandled rejection ends the process.
+   */
+  #waitForAlert(match: (alert: RawAlert) => boolean, what: string, timeoutMs: number, send?: () => void): Promise<RawAlert> {
     return new Promise((resolve, reject) => {
       if (this.#closed) {
         reject(new AppError('ERR_SESSION_CLOSED', 'the session is closed'));
@@ -516,6 +523,13 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
         reject(timeoutError(what, timeoutMs));
       }, timeoutMs);
       this.#waiters.add(waiter);
+      try {
+        send?.();
+      } catch (error) {
+        clearTimeout(timer);
+        this.#waiters.delete(waiter);
+        reject(error as Error);
+      }
     });
   }
 }

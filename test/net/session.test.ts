@@ -95,3 +95,28 @@ test('closing twice, and using a closed session, are clear', async () => {
   await session.close();
   assert.throws(() => session.addTorrent({ infoHash: 'a'.repeat(40), savePath: dir }), { code: 'ERR_SESSION_CLOSED' });
 });
+
+test('a request made on a closed session rejects with ERR_SESSION_CLOSED and leaves no rejection unhandled', async () => {
+  // The app crashed once this way: a DHT lookup that started as the window closed left a
+  // rejected waiter that nobody awaited (the request itself threw first).
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const session = new TorrentSession(LOOPBACK);
+    await session.close();
+    const key = 'ab'.repeat(32);
+    const closed = { code: 'ERR_SESSION_CLOSED' };
+    await assert.rejects(session.dhtGetMutable(key, new Uint8Array()), closed);
+    await assert.rejects(session.dhtGetPeers('cd'.repeat(20)), closed);
+    await assert.rejects(session.dhtGetImmutable('cd'.repeat(20)), closed);
+    await assert.rejects(session.saveResumeData('a'.repeat(40)), closed);
+    await assert.rejects(session.removeTorrent('a'.repeat(40)), closed);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
