@@ -528,7 +528,7 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
       } catch (error) {
         clearTimeout(timer);
         this.#waiters.delete(waiter);
-        reject(error as Error);
+        reject(error);
       }
     });
   }
