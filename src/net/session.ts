@@ -443,6 +443,10 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
         reject(new AppError('ERR_SESSION_CLOSED', 'the session is closed'));
         return;
       }
+      // Sent first: a send that throws leaves no waiter behind to take the report of a later
+      // send (reports reach JS only in #handleWake, after this).
+      if (peer === undefined) this.#native.sendExtension(id, payload);
+      else this.#native.sendExtension(id, payload, peer.host, peer.port);
       this.#sentWaiters.push((event) => {
         if (event === undefined) {
           reject(new AppError('ERR_SESSION_CLOSED', 'the session was closed before the message was sent'));
@@ -452,8 +456,6 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
         resolve(event.count ?? 0);
         return true;
       });
-      if (peer === undefined) this.#native.sendExtension(id, payload);
-      else this.#native.sendExtension(id, payload, peer.host, peer.port);
     });
   }
 
@@ -528,7 +530,7 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
       } catch (error) {
         clearTimeout(timer);
         this.#waiters.delete(waiter);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
   }

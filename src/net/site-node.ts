@@ -229,6 +229,7 @@ export class SiteNode {
     node.#seedStored();
     // Tell the DHT at once that this node has them: libtorrent would announce on its own schedule.
     void node.#dhtReady().then(() => {
+      if (node.#closed) return; // closed within the bootstrap second: its store is closed too
       for (const hex of node.#torrents.keys()) if (!node.#isHeld(hex)) node.#announce(hex);
     });
     return node;

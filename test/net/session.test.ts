@@ -114,6 +114,8 @@ test('a request made on a closed session rejects with ERR_SESSION_CLOSED and lea
     await assert.rejects(session.dhtGetImmutable('cd'.repeat(20)), closed);
     await assert.rejects(session.saveResumeData('a'.repeat(40)), closed);
     await assert.rejects(session.removeTorrent('a'.repeat(40)), closed);
+    await assert.rejects(session.sendExtension('a'.repeat(40), new Uint8Array([1])), closed);
+    await assert.rejects(session.readFile('a'.repeat(40), 0, 0, 1), closed);
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.deepEqual(unhandled, []);
   } finally {
