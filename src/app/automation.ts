@@ -5,7 +5,7 @@
  *   {"cmd":"dump"}               -> {"automation":"dump", ...widget tree}
  *   {"cmd":"grab","path":"x.png"} -> {"automation":"grab","ok":true}
  *     (with "window":"site-info": the site information dialog instead of the main window)
- *   {"cmd":"stats"}              -> {"automation":"stats", ...loop counters}
+ *   {"cmd":"stats"}              -> {"automation":"stats", ...loop counters, mallocArenas}
  *   {"cmd":"close"}              closes the window (the app then exits)
  * Events: {"automation":"ready"} after the first page was painted;
  * {"automation":"page","address","title","source","sinceStartMs"} after a page of a site was
@@ -13,7 +13,9 @@
  * More commands come from `extra` handlers (the editor's: writing/editor-automation.ts); a
  * handler's answer is tagged with its command, a failure as {"automation":<cmd>,"error":…}.
  */
+import { createRequire } from 'node:module';
 import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { QtRuntimeStats } from '../widgets/qt-runtime.js';
 import type { MainWindow } from '../widgets/main-window.js';
 
@@ -21,6 +23,17 @@ export const AUTOMATION_ENV = 'SWARMPRESS_AUTOMATION';
 
 export function isAutomationEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[AUTOMATION_ENV] === '1';
+}
+
+const PRELOAD_PATH = fileURLToPath(new URL('../../../native/build/Release/swarmpress_preload.node', import.meta.url));
+
+/** How many malloc arenas the process has (bin/swarmpress.js limits them), or -1 if unknown. */
+function mallocArenas(): number {
+  try {
+    return (createRequire(import.meta.url)(PRELOAD_PATH) as { mallocArenas: () => number }).mallocArenas();
+  } catch {
+    return -1;
+  }
 }
 
 function send(message: Readonly<Record<string, unknown>>): void {
@@ -64,7 +77,7 @@ export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats,
         send({ automation: 'grab', ok: typeof request.path === 'string' && (request['window'] === 'site-info' ? window.grabSiteInfo(request.path) : window.grab(request.path)) });
         break;
       case 'stats':
-        send({ automation: 'stats', ...stats() });
+        send({ automation: 'stats', ...stats(), mallocArenas: mallocArenas() });
         break;
       case 'close':
         window.close();

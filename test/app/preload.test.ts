@@ -1,7 +1,8 @@
 /**
  * The window's start-up read-ahead (bin/swarmpress.js, native/src/preload/preload.cpp):
  * which command lines open the window, and that readAhead really brings a file that is
- * not in memory into the page cache, from a thread of its own.
+ * not in memory into the page cache, from a thread of its own. And its malloc arena
+ * limit: threads started after it share the arenas there are.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +16,8 @@ import { REPO_ROOT } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { until } from '../helpers/until.js';
 
-const preload = createRequire(import.meta.url)(path.join(REPO_ROOT, 'native/build/Release/swarmpress_preload.node')) as { readAhead: (paths: unknown) => boolean };
+const PRELOAD_PATH = path.join(REPO_ROOT, 'native/build/Release/swarmpress_preload.node');
+const preload = createRequire(import.meta.url)(PRELOAD_PATH) as { readAhead: (paths: unknown) => boolean; limitArenas: (arenas: unknown) => boolean };
 
 let root: string;
 before(() => {
@@ -66,4 +68,25 @@ test("the list 'make build' wrote for the window names files that exist, Qt's fi
   const list = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'dist/bundle/app/preload.json'), 'utf8')) as string[];
   assert.ok(list.some((file) => /libQt6Widgets\.so/.test(file)), list.join(', '));
   for (const file of list) assert.ok(fs.existsSync(path.resolve(REPO_ROOT, file)), file);
+});
+
+test('limitArenas: threads started after it share the arenas there are; without it, each allocating thread gets one', () => {
+  // Six worker threads each allocate 4 MB in 2 KB blocks (ArrayBuffers: malloc'd in the
+  // worker's own thread); the child reports how many arenas glibc has then.
+  const child = (limit: number): number => {
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const preload = require(${JSON.stringify(PRELOAD_PATH)});
+      if (${limit} > 0 && !preload.limitArenas(${limit})) throw new Error('mallopt refused');
+      const code = "const keep = []; for (let i = 0; i < 2000; i++) keep.push(Buffer.allocUnsafeSlow(2048)); require('node:worker_threads').parentPort.postMessage(keep.length);";
+      let done = 0;
+      for (let i = 0; i < 6; i++) new Worker(code, { eval: true }).on('message', () => { if (++done === 6) { console.log(preload.mallocArenas()); process.exit(0); } });`;
+    return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim());
+  };
+  const unlimited = child(0);
+  const limited = child(2);
+  assert.ok(unlimited > 4, `${unlimited} arenas without a limit`);
+  assert.ok(limited >= 1 && limited <= 2, `${limited} arenas with a limit of 2`);
+  assert.throws(() => preload.limitArenas(0), RangeError);
+  assert.throws(() => preload.limitArenas('two'), RangeError);
 });

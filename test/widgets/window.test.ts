@@ -48,6 +48,11 @@ test('the window opens on the welcome page, drawn by native widgets', async () =
     const xShot = summarisePng(screen);
     assert.ok(xShot.colours > 16 && xShot.inked > 0.05, `X screenshot looks blank: ${JSON.stringify(xShot)}`);
 
+    // The window's process runs on two malloc arenas (bin/swarmpress.js), where its dozen
+    // threads would otherwise have had one each.
+    const stats = await app.request({ cmd: 'stats' });
+    assert.equal(stats['mallocArenas'], 2);
+
     app.send({ cmd: 'close' });
     const exit = await app.waitExit();
     assert.deepEqual(exit, { code: 0, signal: null }, app.stderr);
