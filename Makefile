@@ -73,7 +73,10 @@ $(STAMPS)/npm: package.json package-lock.json native/qode/package.json | $(STAMP
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(NODEGUI_ADDON): $(STAMPS)/npm
+# NodeGui's classes are defined on first use, not all at start (tools/nodegui-lazy.js says
+# why; it rewrites NodeGui's init function before the build).
+$(NODEGUI_ADDON): $(STAMPS)/npm tools/nodegui-lazy.js
+	node tools/nodegui-lazy.js node_modules/@nodegui/nodegui
 	cd node_modules/@nodegui/nodegui && node ../../cmake-js/bin/cmake-js compile --log-level error
 	@touch $@
 

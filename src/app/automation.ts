@@ -5,7 +5,7 @@
  *   {"cmd":"dump"}               -> {"automation":"dump", ...widget tree}
  *   {"cmd":"grab","path":"x.png"} -> {"automation":"grab","ok":true}
  *     (with "window":"site-info": the site information dialog instead of the main window)
- *   {"cmd":"stats"}              -> {"automation":"stats", ...loop counters, mallocArenas}
+ *   {"cmd":"stats"}              -> {"automation":"stats", ...loop counters, mallocArenas, memory, heapSpaces}
  *   {"cmd":"close"}              closes the window (the app then exits)
  * Events: {"automation":"ready"} after the first page was painted;
  * {"automation":"page","address","title","source","sinceStartMs"} after a page of a site was
@@ -16,6 +16,7 @@
 import { createRequire } from 'node:module';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import type { QtRuntimeStats } from '../widgets/qt-runtime.js';
 import type { MainWindow } from '../widgets/main-window.js';
 
@@ -77,7 +78,13 @@ export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats,
         send({ automation: 'grab', ok: typeof request.path === 'string' && (request['window'] === 'site-info' ? window.grabSiteInfo(request.path) : window.grab(request.path)) });
         break;
       case 'stats':
-        send({ automation: 'stats', ...stats(), mallocArenas: mallocArenas() });
+        send({
+          automation: 'stats',
+          ...stats(),
+          mallocArenas: mallocArenas(),
+          memory: process.memoryUsage(),
+          heapSpaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size, physical: space.physical_space_size }])),
+        });
         break;
       case 'close':
         window.close();
