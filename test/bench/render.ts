@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Driven, REPO_ROOT } from '../helpers/process.js';
+import { Driven, PROGRAM_NODE, REPO_ROOT } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import type { XServer } from '../helpers/xvfb.js';
 import { RELEASE_QUIET_MS } from '../../src/widgets/qt-runtime.js';
@@ -48,7 +48,7 @@ const num = (value: unknown): number => (typeof value === 'number' ? value : Num
 
 async function measureOwn(x: XServer, file: string, settleMs: number): Promise<OwnRun> {
   const spawned = performance.now();
-  const probe = new Driven(process.execPath, ['dist/test/bench/render-probe.js', file], { cwd: REPO_ROOT, env: { ...process.env, DISPLAY: x.display } });
+  const probe = new Driven(PROGRAM_NODE, ['dist/test/bench/render-probe.js', file], { cwd: REPO_ROOT, env: { ...process.env, DISPLAY: x.display } });
   try {
     await probe.waitFor((m) => m['phase'] === 'baseline', 'the empty window', 60_000);
     const startMs = performance.now() - spawned;

@@ -10,7 +10,7 @@
  * beside the pure-JS core.
  */
 import path from 'node:path';
-import { Driven } from '../helpers/process.js';
+import { Driven, PROGRAM_NODE } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { installNativeHashes } from '../../src/app/native-hashes.js';
 import { PURE_HASHES, useHashes } from '../../src/core/hash.js';
@@ -56,7 +56,7 @@ function fillStore(dataDir: string, count: number): void {
 }
 
 async function processRssMiB(args: readonly string[]): Promise<{ rss: number; pss: number }> {
-  const child = new Driven(process.execPath, [CHILD, ...args]);
+  const child = new Driven(PROGRAM_NODE, [CHILD, ...args]);
   try {
     await child.waitFor((m) => m['ready'] === true, 'the store process', 60_000);
     const memory = treeMemory(child.child.pid ?? 0);

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTorrent, TorrentSession } from '../../src/net/session.js';
 import { startAria2 } from '../helpers/aria2.js';
-import { Driven, REPO_ROOT } from '../helpers/process.js';
+import { Driven, PROGRAM_NODE, REPO_ROOT } from '../helpers/process.js';
 import { freePort, waitForPort } from '../helpers/ports.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { startTracker } from '../helpers/tracker.js';
@@ -117,7 +117,7 @@ async function rawTcp(bytes: number): Promise<number> {
 
 /** RSS of a child process that seeds `count` small torrents (after they are checked). */
 async function seedingMemory(root: string, count: number): Promise<number> {
-  const child = new Driven(process.execPath, ['dist/test/fixtures/seed-many.js'], { cwd: REPO_ROOT, env: { ...process.env, COUNT: String(count), ROOT: root } });
+  const child = new Driven(PROGRAM_NODE, ['dist/test/fixtures/seed-many.js'], { cwd: REPO_ROOT, env: { ...process.env, COUNT: String(count), ROOT: root } });
   try {
     const ready = await child.waitFor((m) => m['seeding'] === count, `${count} torrents seeding`, 300_000);
     const rss = treeMemory(Number(ready['pid'])).rssKiB / 1024;

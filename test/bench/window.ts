@@ -4,7 +4,7 @@
  * process, and the time from spawning the app to its first painted page.
  */
 import { spawn } from 'node:child_process';
-import { startSwarmpress } from '../helpers/process.js';
+import { PROGRAM_NODE, startSwarmpress } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import type { XServer } from '../helpers/xvfb.js';
 import { cpuTimeNs, DESKTOP_ENV, treeMemory, type Memory } from './proc.js';
@@ -47,7 +47,7 @@ async function measureWindow(x: XServer, loop: 'integrated' | 'naive', options: 
 }
 
 async function measureBareNode(settleMs: number): Promise<Memory> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
+  const child = spawn(PROGRAM_NODE, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
   try {
     await sleep(settleMs);
     return treeMemory(child.pid ?? 0);

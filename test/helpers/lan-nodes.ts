@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { LanHost } from './netns.js';
-import { REPO_ROOT, SWARMPRESS_BIN, type Driven, type Message } from './process.js';
+import { PROGRAM_NODE, REPO_ROOT, SWARMPRESS_BIN, type Driven, type Message } from './process.js';
 
 /** The BitTorrent port every host's node listens on. */
 export const LAN_PORT = 6881;
@@ -26,7 +26,7 @@ export async function serveOnHost(host: LanHost, dataDir: string, options: { dht
 
 /** Runs one swarmpress command inside `host`; asserts it succeeded and returns its JSON lines. */
 export async function runOnHost(host: LanHost, dataDir: string, args: readonly string[], options: { dht?: boolean } = {}): Promise<Message[]> {
-  const result = await host.exec(process.execPath, [SWARMPRESS_BIN, ...args, '--json', ...hostArgs(host, dataDir, options)], 90_000);
+  const result = await host.exec(PROGRAM_NODE, [SWARMPRESS_BIN, ...args, '--json', ...hostArgs(host, dataDir, options)], 90_000);
   assert.equal(result.code, 0, `swarmpress ${args.join(' ')}: ${result.stderr}`);
   const lines = result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Message);
   assert.ok(lines.length > 0, result.stdout);

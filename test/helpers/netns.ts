@@ -25,7 +25,7 @@
  * their links. An `exit` hook does the same if the test process ends without closing.
  */
 import { execFile, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { Driven } from './process.js';
+import { Driven, PROGRAM_NODE } from './process.js';
 
 /** Every namespace this helper makes starts with this. */
 const FAMILY = 'swarmpress-lan-';
@@ -235,7 +235,7 @@ export async function createLan(size: number): Promise<Lan> {
       },
       startNode: (args, options = {}) => {
         if (closing !== undefined) throw new Error(`the LAN ${prefix} is closed`);
-        const driven = new Driven(...command(process.execPath, args), options);
+        const driven = new Driven(...command(PROGRAM_NODE, args), options);
         track(driven.child);
         return driven;
       },

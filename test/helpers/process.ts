@@ -10,6 +10,14 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const SWARMPRESS_BIN = path.join(REPO_ROOT, 'bin', 'swarmpress.js');
 
+/** Names the node binary that runs the programs under test, when it is not this process's. */
+export const PROGRAM_NODE_ENV = 'SWARMPRESS_PROGRAM_NODE';
+/**
+ * The node binary that runs swarmpress and every other measured process: the one the
+ * tests run on, unless the benchmark harness runs on a copy of it (test/bench/run.ts).
+ */
+export const PROGRAM_NODE = process.env[PROGRAM_NODE_ENV] ?? process.execPath;
+
 export type Message = Readonly<Record<string, unknown>>;
 
 export interface Exit {
@@ -116,7 +124,7 @@ export class Driven {
 
 /** Starts `swarmpress` with `args`, automation on, in its own data folder. */
 export function startSwarmpress(args: readonly string[], env: NodeJS.ProcessEnv): Driven {
-  return new Driven(process.execPath, [SWARMPRESS_BIN, ...args], {
+  return new Driven(PROGRAM_NODE, [SWARMPRESS_BIN, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, SWARMPRESS_AUTOMATION: '1', ...env },
   });
