@@ -3,11 +3,9 @@
  * bench-results.json at the top of the repository (or --out-dir). `--smoke` runs each
  * once with tiny sizes, so that `make test` keeps the benchmarks working; its figures
  * mean nothing. `--only NAME,…` runs just those benchmarks (window, app, render, transfer,
- * resolve, publish, lan, store).
+ * resolve, publish, lan, store); through make: `make bench BENCH_ARGS='--only app,window'`.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROGRAM_NODE_ENV, REPO_ROOT } from '../helpers/process.js';
@@ -22,25 +20,15 @@ import { benchStore } from './store.js';
 import { benchTransfer } from './transfer.js';
 import { benchWindow } from './window.js';
 
-// The harness runs on a copy of the node binary, and what it measures on the system's own:
-// memory is PSS, which splits each shared page among the processes that map it, and with
-// both on one binary the harness took half of every page of node's code the measured
-// process touched (measured: the app's PSS 15 MiB lower than when it runs alone, as it
-// does for a user). Chromium, the reference, never shared pages with the harness.
-if (process.env[PROGRAM_NODE_ENV] === undefined) {
-  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'swarmpress-bench-')), 'node');
-  fs.copyFileSync(process.execPath, copy);
-  fs.chmodSync(copy, 0o755);
-  const harness = spawn(copy, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, [PROGRAM_NODE_ENV]: process.execPath } });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => harness.kill(signal));
-  const code = await new Promise<number>((resolve) => {
-    harness.on('exit', (status, signal) => {
-      resolve(status ?? (signal === null ? 1 : 128 + os.constants.signals[signal]));
-    });
-  });
-  fs.rmSync(path.dirname(copy), { recursive: true, force: true });
-  process.exit(code);
-}
+// `make bench` runs this harness on a copy of the node binary (exec'd, no node process
+// above it), and what it measures on the system's own: memory is PSS, which splits each
+// shared page among the processes that map it, and with both on one binary the harness
+// took half of every page of node's code the measured process touched (measured: the
+// app's PSS 15 MB lower than when it runs alone, as it does for a user). Chromium, the
+// reference, never shared pages with the harness. The copy is unlinked once running.
+const harnessCopy = process.env['SWARMPRESS_HARNESS_COPY'];
+if (harnessCopy !== undefined && harnessCopy === process.execPath) fs.rmSync(harnessCopy, { force: true });
+const separateHarness = process.env[PROGRAM_NODE_ENV] !== undefined && process.env[PROGRAM_NODE_ENV] !== process.execPath;
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, 'out-dir': { type: 'string' }, only: { type: 'string' } } });
 const smoke = values.smoke === true;
@@ -100,6 +88,9 @@ if (wanted('store')) {
   figures.push(...(await benchStore({ smoke })));
 }
 fs.mkdirSync(outDir, { recursive: true });
-const note = `${smoke ? 'SMOKE RUN: one tiny iteration each; these figures mean nothing.' : 'Reproduce with `make bench`.'} Memory is counted as for a program running alone: the harness runs on a copy of node, so no page of the node binary is shared with what it measures.`;
+const sharing = separateHarness
+  ? 'Memory is counted as for a program running alone: the harness ran on a copy of node, so no page of the node binary was shared with what it measured.'
+  : 'The harness ran on the same node binary as what it measured (not through `make bench`): PSS figures of node processes are low by the pages they shared with it.';
+const note = `${smoke ? 'SMOKE RUN: one tiny iteration each; these figures mean nothing.' : 'Reproduce with `make bench`.'} ${sharing}`;
 writeReport(figures, path.join(outDir, 'bench-results.json'), path.join(outDir, 'bench-results.md'), note);
 process.stderr.write(`bench: wrote ${path.join(outDir, 'bench-results.md')}\n`);
