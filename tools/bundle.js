@@ -7,7 +7,8 @@
 //   dist/bundle/app/swarmpress.cjs   the program (entry: dist/src/app/main.js), CommonJS
 //   *.cjs.v8cache                    V8's code cache of each CommonJS bundle
 //   dist/bundle/app/parse-worker.js  the layout worker thread it starts
-//   dist/vendor/nodegui.cjs          NodeGui's JavaScript (its addon stays where npm put it)
+//   dist/vendor/nodegui.cjs          NodeGui's JavaScript, the part swarmpress uses (its addon
+//                                    stays where npm put it)
 //   dist/bundle/app/preload.json     the files bin/swarmpress.js has read ahead for the window
 //
 // The program's bundle sits at the same depth as dist/src/app, so that its paths relative
@@ -28,6 +29,32 @@ const at = (...parts) => path.join(root, ...parts);
 // files took 3.3 MB of heap less (measured in a heap snapshot). Names are kept, so stack
 // traces still read.
 const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', legalComments: 'none', charset: 'ascii', minifyWhitespace: true, minifySyntax: true };
+
+/**
+ * NodeGui's JavaScript for the names swarmpress uses (src/render/nodegui-subset.ts says
+ * why): each name required from the file NodeGui's index takes it from, after the
+ * bootstrap its index runs first. A name the index does not list fails the build.
+ */
+async function nodeguiEntryNames() {
+  return (await import(pathToFileURL(at('dist/src/render/nodegui-subset.js')).href)).NODEGUI_NAMES;
+}
+const NODEGUI_NAMES = await nodeguiEntryNames();
+function nodeguiEntry() {
+  const dir = at('node_modules/@nodegui/nodegui/dist');
+  const index = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');
+  const bootstrap = 'require("./lib/core/bootstrap");';
+  if (!index.includes(bootstrap)) throw new Error("NodeGui's index no longer runs ./lib/core/bootstrap first: tools/bundle.js must learn its new shape");
+  const modules = new Map([...index.matchAll(/var (\w+) = require\("([^"]+)"\);/g)].map(([, name, file]) => [name, file]));
+  const exported = new Map([...index.matchAll(/Object\.defineProperty\(exports, "(\w+)", \{ enumerable: true, get: function \(\) \{ return (\w+)\.(\w+); \} \}\);/g)].map(([, name, module, member]) => [name, { file: modules.get(module), member }]));
+  const lines = [bootstrap];
+  for (const name of NODEGUI_NAMES) {
+    // Enums come in through the index's export of ./lib/QtEnums, one folder each.
+    const from = exported.get(name) ?? (fs.existsSync(path.join(dir, 'lib/QtEnums', name, 'index.js')) ? { file: `./lib/QtEnums/${name}`, member: name } : undefined);
+    if (from?.file === undefined) throw new Error(`NodeGui exports no '${name}' (src/render/nodegui-subset.ts lists it)`);
+    lines.push(`exports.${name} = require(${JSON.stringify(from.file)}).${from.member};`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 await Promise.all([
   // The program as CommonJS, so that it can load with a V8 code cache (Node 20 takes none
@@ -52,7 +79,7 @@ await Promise.all([
   }),
   esbuild.build({
     ...common,
-    entryPoints: [at('node_modules/@nodegui/nodegui/dist/index.js')],
+    stdin: { contents: nodeguiEntry(), resolveDir: at('node_modules/@nodegui/nodegui/dist'), sourcefile: 'nodegui-subset.cjs', loader: 'js' },
     outfile: at('dist/vendor/nodegui.cjs'),
     format: 'cjs',
     plugins: [

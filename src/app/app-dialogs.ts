@@ -9,7 +9,7 @@
  *
  * Threading: JS thread only. The dialogs close themselves; `onClosed` reports it.
  */
-import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 import { toHex } from '../core/bytes.js';
 import { checkSettings, readSettings, type NodeSettings } from '../store/settings-file.js';
 import { FormDialog } from '../widgets/form-dialog.js';
@@ -45,7 +45,7 @@ export function settingsFromForm(values: Readonly<Record<string, string | boolea
 
 /** Opens Edit → Settings on the settings of `dataDir`. */
 export function openSettingsDialog(
-  qt: typeof NodeGui,
+  qt: Qt,
   options: { appNode: AppNode; dataDir: string; onApplied: (message: string) => void; onClosed: () => void },
 ): FormDialog {
   const { settings, problem } = readSettings(options.dataDir);
@@ -80,7 +80,7 @@ export function openSettingsDialog(
 
 /** Opens File → New site; `onCreated` gets the new site's address. */
 export function openNewSiteDialog(
-  qt: typeof NodeGui,
+  qt: Qt,
   options: { appNode: AppNode; onCreated: (name: string, url: string) => void; onClosed: () => void },
 ): FormDialog {
   const dialog = new FormDialog(qt, {

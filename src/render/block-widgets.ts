@@ -13,8 +13,9 @@ import type { LayoutBlock, LayoutPlan } from './layout.js';
 import { escapeRichText, linkIndexOf, runsToRichText } from './rich-text.js';
 import type { SiteFiles } from './site-files.js';
 import { linkColour, type ThemeName } from './theme.js';
+import type { Qt } from './nodegui-subset.js';
 
-export type Qt = typeof NodeGui;
+export type { Qt };
 
 /** What the reader asked for from inside a block. */
 export type BlockAction =

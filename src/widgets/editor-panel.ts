@@ -13,6 +13,7 @@
  * Threading: UI thread only.
  */
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 import { MAX_BODY_BYTES, MAX_TITLE_BYTES } from '../core/item.js';
 import type { LayoutPlan } from '../render/layout.js';
 import type { DumpNode, PageView } from '../render/page-view.js';
@@ -130,7 +131,7 @@ QLabel#editor-status, QLabel#editor-count { color: #55555f; padding: 2px 8px; }
 /** The editor panel; put `widget` in a window. */
 export class EditorPanel {
   readonly widget: NodeGui.QWidget;
-  readonly #qt: typeof NodeGui;
+  readonly #qt: Qt;
   readonly #options: EditorPanelOptions;
   readonly #commands: EditorCommands;
   readonly #stack: NodeGui.QStackedWidget;
@@ -148,7 +149,7 @@ export class EditorPanel {
   #loading = false;
   #closed = false;
 
-  constructor(qt: typeof NodeGui, options: EditorPanelOptions, commands: EditorCommands) {
+  constructor(qt: Qt, options: EditorPanelOptions, commands: EditorCommands) {
     this.#qt = qt;
     this.#options = options;
     this.#commands = commands;
@@ -509,7 +510,7 @@ export class EditorPanel {
 }
 
 /** The toolbar: a button per action (kept in `buttons`), Publish at the far end. */
-function buildToolbar(qt: typeof NodeGui, buttons: Map<EditorAction, NodeGui.QPushButton>, onAction: (action: EditorAction) => void): NodeGui.QBoxLayout {
+function buildToolbar(qt: Qt, buttons: Map<EditorAction, NodeGui.QPushButton>, onAction: (action: EditorAction) => void): NodeGui.QBoxLayout {
   const toolbar = new qt.QBoxLayout(qt.Direction.LeftToRight);
   toolbar.setSpacing(4);
   const addButton = (action: EditorAction, text: string, tip: string): void => {
@@ -533,7 +534,7 @@ function buildToolbar(qt: typeof NodeGui, buttons: Map<EditorAction, NodeGui.QPu
 }
 
 /** "Publish to: [site ▾]": the author's sites, the chosen one selected. */
-function buildSiteRow(qt: typeof NodeGui, sites: SiteChoice): [NodeGui.QBoxLayout, NodeGui.QComboBox] {
+function buildSiteRow(qt: Qt, sites: SiteChoice): [NodeGui.QBoxLayout, NodeGui.QComboBox] {
   const row = new qt.QBoxLayout(qt.Direction.LeftToRight);
   const label = new qt.QLabel();
   label.setTextFormat(qt.TextFormat.PlainText);
@@ -551,7 +552,7 @@ function buildSiteRow(qt: typeof NodeGui, sites: SiteChoice): [NodeGui.QBoxLayou
 }
 
 /** The status line: what happened last (saving, pictures) on the left, the counts on the right. */
-function buildStatusRow(qt: typeof NodeGui): [NodeGui.QBoxLayout, NodeGui.QLabel, NodeGui.QLabel] {
+function buildStatusRow(qt: Qt): [NodeGui.QBoxLayout, NodeGui.QLabel, NodeGui.QLabel] {
   const row = new qt.QBoxLayout(qt.Direction.LeftToRight);
   const label = (name: string, stretch: number): NodeGui.QLabel => {
     const item = new qt.QLabel();

@@ -7,6 +7,7 @@
  * Threading: UI thread only.
  */
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 import type { LayoutPlan } from '../render/layout.js';
 import { PageView, type DumpNode } from '../render/page-view.js';
 import type { SiteFiles } from '../render/site-files.js';
@@ -50,7 +51,7 @@ const EMPTY_STATS: PreviewStats = { count: 0, chars: 0, layoutMs: 0, showMs: 0, 
 export class EditorPreview {
   /** The preview's frame; put it in a layout. */
   readonly widget: NodeGui.QWidget;
-  readonly #qt: typeof NodeGui;
+  readonly #qt: Qt;
   readonly #options: EditorPreviewOptions;
   readonly #slot: NodeGui.QBoxLayout;
   #view: PageView | undefined;
@@ -65,7 +66,7 @@ export class EditorPreview {
   #stats: PreviewStats = EMPTY_STATS;
   #waiters: (() => void)[] = [];
 
-  constructor(qt: typeof NodeGui, options: EditorPreviewOptions) {
+  constructor(qt: Qt, options: EditorPreviewOptions) {
     this.#qt = qt;
     this.#options = options;
     const frame = new qt.QWidget();

@@ -5,6 +5,7 @@
  * Threading: UI thread only.
  */
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 import { EditorPanel, type EditorCommands, type EditorPanelOptions } from './editor-panel.js';
 
 export interface EditorWindowCommands extends Omit<EditorCommands, 'onDone'> {
@@ -25,7 +26,7 @@ export class EditorWindow {
   #painted: (() => void)[] = [];
 
   /** `titlePrefix`: said before the post's title in the window's title (an edit of a page: "Editing "). */
-  constructor(qt: typeof NodeGui, options: EditorPanelOptions & { readonly titlePrefix?: string }, commands: EditorWindowCommands) {
+  constructor(qt: Qt, options: EditorPanelOptions & { readonly titlePrefix?: string }, commands: EditorWindowCommands) {
     this.#commands = commands;
     this.#titlePrefix = options.titlePrefix ?? '';
     const window = new qt.QMainWindow();

@@ -9,6 +9,7 @@
  * qt-runtime.ts). No Qt parent (see link-confirm.ts). Threading: UI thread only.
  */
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 
 /** One field of the form. */
 export type FormField =
@@ -41,7 +42,7 @@ export interface FormDialogDump {
 }
 
 export class FormDialog {
-  readonly #qt: typeof NodeGui;
+  readonly #qt: Qt;
   readonly #dialog: NodeGui.QDialog;
   readonly #options: FormDialogOptions;
   readonly #texts = new Map<string, NodeGui.QLineEdit>();
@@ -54,7 +55,7 @@ export class FormDialog {
   #busy = false;
   #closed = false;
 
-  constructor(qt: typeof NodeGui, options: FormDialogOptions) {
+  constructor(qt: Qt, options: FormDialogOptions) {
     this.#qt = qt;
     this.#options = options;
     const dialog = new qt.QDialog();

@@ -7,6 +7,7 @@
  * it and reports what the reader picks; it never reads the store (DESIGN.md layers).
  */
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 
 /** One row the reader can open. `id` is the caller's, handed back by `onOpen`. */
 export interface LibraryEntry {
@@ -47,7 +48,7 @@ const NEW_MARKER = '● ';
 
 export class LibraryPanel {
   readonly widget: NodeGui.QWidget;
-  readonly #qt: typeof NodeGui;
+  readonly #qt: Qt;
   readonly #list: NodeGui.QListWidget;
   readonly #search: NodeGui.QLineEdit;
   readonly #unblock: NodeGui.QPushButton;
@@ -57,7 +58,7 @@ export class LibraryPanel {
   /** Kept referenced while listed. */
   #items: NodeGui.QListWidgetItem[] = [];
 
-  constructor(qt: typeof NodeGui, commands: LibraryCommands) {
+  constructor(qt: Qt, commands: LibraryCommands) {
     this.#qt = qt;
     const panel = new qt.QWidget();
     panel.setObjectName('library');

@@ -5,6 +5,7 @@
  * would block the JS thread — qt-runtime.ts); the answer arrives as a callback.
  */
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 
 export interface LinkConfirmation {
   readonly dialog: NodeGui.QDialog;
@@ -16,7 +17,7 @@ export interface LinkConfirmation {
 
 /** Asks whether to open `display` in the web browser; calls `onAnswer` once. */
 export function confirmExternalLink(
-  qt: typeof NodeGui,
+  qt: Qt,
   parent: NodeGui.QWidget,
   display: string,
   onAnswer: (open: boolean) => void,

@@ -12,6 +12,7 @@
  * writing controls.
  */
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 import type { LayoutPlan } from '../render/layout.js';
 import { PageView, type DumpNode } from '../render/page-view.js';
 import type { SiteFiles } from '../render/site-files.js';
@@ -100,7 +101,7 @@ const DEFAULT_SIZE = { width: 960, height: 720 };
 const ZOOM_STEP = 1.15;
 
 export class MainWindow {
-  readonly #qt: typeof NodeGui;
+  readonly #qt: Qt;
   readonly #window: NodeGui.QMainWindow;
   readonly #address: NodeGui.QLineEdit;
   readonly #navigation: NavigationBar;
@@ -131,7 +132,7 @@ export class MainWindow {
   /** The File menu's own actions (New post, New site), before the drafts. */
   #fixedActions: NodeGui.QAction[] = [];
 
-  constructor(qt: typeof NodeGui, options: MainWindowOptions, commands: MainWindowCommands) {
+  constructor(qt: Qt, options: MainWindowOptions, commands: MainWindowCommands) {
     this.#qt = qt;
     this.#commands = commands;
     this.#theme = options.theme ?? 'light';

@@ -4,6 +4,7 @@
  * bar while a page loads. In kiosk mode only the progress bar is there.
  */
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 
 export interface NavigationCommands {
   readonly onNavigate: (address: string) => void;
@@ -48,7 +49,7 @@ export class NavigationBar {
   readonly #progress: NodeGui.QProgressBar;
   #progressValue: number | 'busy' | undefined;
 
-  constructor(qt: typeof NodeGui, options: { kiosk: boolean }, commands: NavigationCommands) {
+  constructor(qt: Qt, options: { kiosk: boolean }, commands: NavigationCommands) {
     const widget = new qt.QWidget();
     widget.setObjectName('navigation');
     const column = new qt.QBoxLayout(qt.Direction.TopToBottom);

@@ -8,6 +8,7 @@
  * text from the caller is shown as plain text. Threading: UI thread only.
  */
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 import { formatBytes } from '../render/block-widgets.js';
 
 /** What a publish would add, as the confirmation shows it (a view-model made by the app). */
@@ -87,7 +88,7 @@ export class PublishPanel {
   /** Bumped whenever a wait or a publish is abandoned, so a late answer is ignored. */
   #generation = 0;
 
-  constructor(qt: typeof NodeGui, options: PublishPanelOptions) {
+  constructor(qt: Qt, options: PublishPanelOptions) {
     this.#options = options;
     const widget = new qt.QWidget();
     widget.setObjectName('publish-panel');

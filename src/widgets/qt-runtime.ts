@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 import { AppError } from '../core/errors.js';
 import { requireWithCodeCache } from './code-cache.js';
 
@@ -113,7 +114,7 @@ export interface QtOptions {
 
 /** Qt, loaded and running in this process. */
 export interface LoadedQt {
-  readonly qt: typeof NodeGui;
+  readonly qt: Qt;
   readonly loop: QtLoopMode;
   /** Runs `handler` when the last window of the app was closed. */
   onLastWindowClosed(handler: () => void): void;
@@ -202,7 +203,7 @@ export function loadQt(options: QtOptions = {}): LoadedQt {
   // NodeGui's JavaScript as one file when `make build` bundled it (tools/bundle.js): ~100 ms
   // less to start than its ~240 modules.
   // From V8's code cache of it (code-cache.ts).
-  const qt = (fs.existsSync(NODEGUI_BUNDLE) ? requireWithCodeCache(NODEGUI_BUNDLE) : createRequire(import.meta.url)('@nodegui/nodegui')) as typeof NodeGui;
+  const qt = (fs.existsSync(NODEGUI_BUNDLE) ? requireWithCodeCache(NODEGUI_BUNDLE) : createRequire(import.meta.url)('@nodegui/nodegui')) as Qt;
   // Widgets must be gone before Node tears down the N-API environments, or NodeGui's
   // finalizers delete them and their signal handlers call into a finished JS engine.
   process.once('exit', () => {

@@ -11,6 +11,7 @@
  * top-level widgets itself at exit. Peer text (titles) is plain text everywhere.
  */
 import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../render/nodegui-subset.js';
 
 /** One stored version, as the history lists it. `id` is the caller's, handed back by `onOpenVersion`. */
 export interface SiteVersionRow {
@@ -64,7 +65,7 @@ type FieldName = (typeof FIELDS)[number][0];
 
 export class SiteInfoDialog {
   readonly dialog: NodeGui.QDialog;
-  readonly #qt: typeof NodeGui;
+  readonly #qt: Qt;
   readonly #keyEdit: NodeGui.QLineEdit;
   readonly #values = new Map<FieldName, NodeGui.QLabel>();
   readonly #history: NodeGui.QListWidget;
@@ -74,7 +75,7 @@ export class SiteInfoDialog {
   #view: SiteInfoView;
   #closed = false;
 
-  constructor(qt: typeof NodeGui, view: SiteInfoView, commands: SiteInfoCommands, near?: NodeGui.QWidget) {
+  constructor(qt: Qt, view: SiteInfoView, commands: SiteInfoCommands, near?: NodeGui.QWidget) {
     this.#qt = qt;
     this.#view = view;
     const dialog = new qt.QDialog();

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../../render/nodegui-subset.js';
 import { assertNever } from '../../core/assert-never.js';
 import { AppError } from '../../core/errors.js';
 import { layoutDoc, type LayoutPlan } from '../../render/layout.js';
@@ -429,7 +429,7 @@ function sessionSettings(state: Uint8Array): Record<string, number | string> {
  * publisher that adds the post to the author's site through the app's node.
  */
 function openWriting(
-  qt: typeof NodeGui,
+  qt: Qt,
   textCursors: TextCursors,
   dataDir: string,
   mainWindow: () => MainWindow | undefined,

@@ -8,7 +8,7 @@
  * Ownership: whoever creates a Writing calls `close()`, which saves every open editor's
  * draft. Threading: JS thread only.
  */
-import type * as NodeGui from '@nodegui/nodegui';
+import type { Qt } from '../../render/nodegui-subset.js';
 import type { LayoutPlan } from '../../render/layout.js';
 import type { ThemeName } from '../../render/theme.js';
 import type { Drafts } from '../../store/drafts.js';
@@ -21,7 +21,7 @@ import { DEFAULT_SITE_NAME } from '../../core/identity.js';
 import type { OwnPages, PostPublisher, PublishRequest } from './publisher.js';
 
 export interface WritingOptions {
-  readonly qt: typeof NodeGui;
+  readonly qt: Qt;
   readonly textCursors: TextCursors;
   /** The store's drafts (`store.drafts`). */
   readonly drafts: Drafts;
