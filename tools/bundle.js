@@ -35,10 +35,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'wa
  * why): each name required from the file NodeGui's index takes it from, after the
  * bootstrap its index runs first. A name the index does not list fails the build.
  */
-async function nodeguiEntryNames() {
-  return (await import(pathToFileURL(at('dist/src/render/nodegui-subset.js')).href)).NODEGUI_NAMES;
-}
-const NODEGUI_NAMES = await nodeguiEntryNames();
+const { NODEGUI_NAMES } = await import(pathToFileURL(at('dist/src/render/nodegui-subset.js')).href);
 function nodeguiEntry() {
   const dir = at('node_modules/@nodegui/nodegui/dist');
   const index = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');

@@ -19,7 +19,7 @@
 //   wrapper function, since the call replaces the entry it came from (one line of
 //   src/cpp/include/nodegui/core/WrapperCache/wrappercache.h changes for that).
 // Kept eager as well: inits that export something other than the one class their name
-// says (NUtils, WrapperCache, QStyleFactory's functions), and any init not named
+// says (NUtils, QStyleFactory's functions), and any init not named
 // `<Name>Wrap`. Nothing else of NodeGui changes.
 //
 // NodeGui's own files are kept beside them (*.nodegui-original), and each rewrite starts
@@ -29,7 +29,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const MARKER = '// swarmpress: classes defined on first use (tools/nodegui-lazy.js)';
-const EAGER = new Set(['NUtilsWrap', 'WrapperCache', 'QStyleFactoryWrap']);
+const EAGER = new Set(['NUtilsWrap', 'QStyleFactoryWrap']);
 
 const packageDir = process.argv[2];
 if (packageDir === undefined) {

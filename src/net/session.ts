@@ -243,7 +243,6 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
   /** Removes a torrent (and its files with deleteFiles); resolves when it is gone. */
   async removeTorrent(id: string, options: { deleteFiles?: boolean } = {}): Promise<void> {
     const deleted = options.deleteFiles === true;
-    if (this.#closed) throw new AppError('ERR_SESSION_CLOSED', 'the session is closed');
     const alert = await this.#waitForAlert((a) => a.torrent === id && (deleted ? a.type === 'torrent_deleted' || a.type === 'torrent_delete_failed' : a.type === 'torrent_removed'), 'removing the torrent', 30_000, () => {
       this.#native.removeTorrent(id, deleted);
     });

@@ -243,6 +243,6 @@ export class PlanWorker {
     this.#worker = undefined;
     this.#recycle = false;
     for (const id of [...this.#pending.keys()]) this.#fallback(id, 'This page was not read as Markdown in time; it is shown as plain text.');
-    if (worker !== undefined) void worker.terminate();
+    if (worker !== undefined) void worker.terminate().catch(() => undefined);
   }
 }
