@@ -3,6 +3,8 @@
 // bundled into one file for start-up time (tools/bundle.js). A bundle older than what tsc
 // last wrote is not used: the modules are, so a rebuild with tsc alone is never shadowed.
 import fs from 'node:fs';
+import v8exp from 'node:v8';
+if (process.env.EXP_V8) v8exp.setFlagsFromString(process.env.EXP_V8);
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { opensWindow } from '../dist/src/app/command-words.js';

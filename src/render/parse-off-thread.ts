@@ -92,12 +92,18 @@ export interface PlanWorkerOptions {
    * An idle thread keeps its V8 heap and the lexer's code: ~8 MiB PSS measured. Default: kept.
    */
   readonly idleMs?: number;
+  /**
+   * Runs after a thread this worker started has ended (idle, replaced, timed out or
+   * closed) and its memory is freed: the window asks glibc to return that memory then.
+   */
+  readonly onThreadEnded?: () => void;
 }
 
 /** Lays out Markdown in a worker thread; see the file comment. */
 export class PlanWorker {
   readonly #timeLimitMs: number;
   readonly #idleMs: number | undefined;
+  readonly #onThreadEnded: (() => void) | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #worker: Worker | undefined;
   #nextId = 0;
@@ -115,6 +121,7 @@ export class PlanWorker {
     const idle = options.idleMs;
     if (idle !== undefined && (!Number.isFinite(idle) || idle <= 0)) throw new RangeError(`idleMs must be a positive number, not ${idle}`);
     this.#idleMs = idle;
+    this.#onThreadEnded = options.onThreadEnded;
   }
 
   /**
@@ -205,6 +212,11 @@ export class PlanWorker {
           this.#idleTimer.unref();
         }
       }
+    });
+    // 'exit' comes once the thread has stopped and its isolate is freed.
+    worker.once('exit', () => {
+      if (this.#worker === worker) this.#worker = undefined;
+      this.#onThreadEnded?.();
     });
     worker.on('error', (error) => {
       if (this.#worker === worker) this.#worker = undefined;

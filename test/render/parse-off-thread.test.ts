@@ -124,7 +124,13 @@ test('first screens laid out ahead (while the window loads) are taken by the nex
 
 test('with idleMs, the thread ends once idle that long and the next page starts a fresh one; work in between keeps it', async () => {
   assert.throws(() => new PlanWorker({ idleMs: 0 }), RangeError);
-  const worker = new PlanWorker({ idleMs: 300 });
+  let ended = 0;
+  const worker = new PlanWorker({
+    idleMs: 300,
+    onThreadEnded: () => {
+      ended++;
+    },
+  });
   try {
     assert.equal(worker.running, false);
     assert.equal((await worker.layout('# One')).title, 'One');
@@ -133,12 +139,16 @@ test('with idleMs, the thread ends once idle that long and the next page starts 
     assert.equal((await worker.layout('# Two')).title, 'Two');
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(worker.running, true, 'the second page restarted the idle time');
+    assert.equal(ended, 0);
     await new Promise((resolve) => setTimeout(resolve, 400));
     assert.equal(worker.running, false, 'ended after 300 ms idle');
+    assert.equal(ended, 1, 'onThreadEnded ran once the idle thread had exited');
     assert.equal((await worker.layout('# Three')).title, 'Three', 'a fresh thread lays out the next page');
     assert.equal(worker.running, true);
   } finally {
     worker.close();
   }
   assert.equal(worker.running, false);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(ended, 2, 'and once more for the thread close() ended');
 });

@@ -20,7 +20,7 @@ import { PlanWorker } from '../../render/parse-off-thread.js';
 import { ensureDataDir, resolveDataDir } from '../../store/data-dir.js';
 import { Drafts } from '../../store/drafts.js';
 import { MainWindow } from '../../widgets/main-window.js';
-import { loadQt, onMemoryRelease, releaseMemorySoon, type QtLoopMode, type TextCursors } from '../../widgets/qt-runtime.js';
+import { loadQt, onMemoryRelease, releaseMemorySoon, returnFreeMemory, type QtLoopMode, type TextCursors } from '../../widgets/qt-runtime.js';
 import { folderSiteFiles } from '../../render/site-files.js';
 import { ASSETS_DIR, readAssetPage, WELCOME_ADDRESS } from '../assets.js';
 import { openExternally } from '../open-externally.js';
@@ -48,7 +48,8 @@ const LOOP_ENV = 'SWARMPRESS_QT_LOOP';
 /**
  * The layout thread ends after this long without a page to lay out, and the next page
  * starts a fresh one (~40 ms more for that page): a reader idling on a page, a kiosk all
- * day, keep ~8 MiB less (PlanWorker `idleMs`).
+ * day, keep ~8 MiB less (PlanWorker `idleMs`), and ~1.8 MiB more once glibc is asked to
+ * return what the thread freed (returnFreeMemory).
  */
 const LAYOUT_IDLE_MS = 10_000;
 /** Tests only: milliseconds in a minute of publish delay. */
@@ -111,7 +112,7 @@ async function showWindow(
   ensureDataDir(dataDir);
   // The layout thread starts first: it loads the lexer and warms it up on the other core
   // while this one loads Qt, so that the first page is not laid out by a cold thread.
-  const worker = new PlanWorker({ idleMs: LAYOUT_IDLE_MS });
+  const worker = new PlanWorker({ idleMs: LAYOUT_IDLE_MS, onThreadEnded: returnFreeMemory });
   void worker.warmUp();
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const appNode = new AppNode(common);
