@@ -14,9 +14,7 @@
  * handler's answer is tagged with its command, a failure as {"automation":<cmd>,"error":…}.
  */
 import { createRequire } from 'node:module';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
 import type { QtRuntimeStats } from '../widgets/qt-runtime.js';
 import type { MainWindow } from '../widgets/main-window.js';
 
@@ -61,8 +59,18 @@ function runHandler(name: string, handler: AutomationHandlers[string], request: 
 
 /** Starts answering automation commands for `window`; returns a function that stops it. */
 export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats, extra: AutomationHandlers = {}): () => void {
-  const lines = readline.createInterface({ input: process.stdin, terminal: false });
-  lines.on('line', (line) => {
+  // Lines are split here rather than by node:readline, which the window would load (and
+  // keep) for the automation channel alone; node:v8 likewise is loaded for `stats` only.
+  let pending = '';
+  const onData = (chunk: string): void => {
+    pending += chunk;
+    for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
+      const line = pending.slice(0, end).replace(/\r$/, '');
+      pending = pending.slice(end + 1);
+      onLine(line);
+    }
+  };
+  const onLine = (line: string): void => {
     let request: AutomationRequest & { cmd?: unknown; path?: unknown };
     try {
       request = JSON.parse(line) as typeof request;
@@ -83,7 +91,7 @@ export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats,
           ...stats(),
           mallocArenas: mallocArenas(),
           memory: process.memoryUsage(),
-          heapSpaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size, physical: space.physical_space_size }])),
+          heapSpaces: Object.fromEntries((createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size, physical: space.physical_space_size }])),
         });
         break;
       case 'close':
@@ -96,9 +104,12 @@ export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats,
         else send({ automation: 'error', message: `unknown command ${JSON.stringify(request.cmd)}` });
       }
     }
-  });
+  };
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', onData);
   return () => {
-    lines.close();
+    process.stdin.off('data', onData);
+    process.stdin.pause();
   };
 }
 

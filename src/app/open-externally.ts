@@ -3,8 +3,8 @@
  * (`xdg-open`: the user's browser or media player). The argument goes as one argv entry,
  * never through a shell; only http(s) URLs and existing local files are handed over.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AppError } from '../core/errors.js';
 
@@ -34,6 +34,8 @@ function checkTarget(target: string): void {
 export function openExternally(target: string, opener = OPENER): Promise<void> {
   checkTarget(target);
   return new Promise((resolve, reject) => {
+    // node:child_process is loaded on the first use, not with the window.
+    const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     const child = spawn(opener, [target], { detached: true, stdio: 'ignore' });
     child.once('error', (error: NodeJS.ErrnoException) => {
       reject(new AppError('ERR_NO_OPENER', error.code === 'ENOENT' ? `${opener} is not installed: cannot open ${target}` : `${opener} failed: ${error.message}`));
