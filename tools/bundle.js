@@ -7,6 +7,8 @@
 //   dist/bundle/app/swarmpress.cjs   the program (entry: dist/src/app/main.js), CommonJS
 //   *.cjs.v8cache                    V8's code cache of each CommonJS bundle
 //   dist/bundle/app/parse-worker.js  the layout worker thread it starts
+//   dist/bundle/app/launch.cjs       what bin/swarmpress.js needs before the program
+//   dist/bundle/app/package.json     says that the .js files beside it are CommonJS
 //   dist/vendor/nodegui.cjs          NodeGui's JavaScript, the part swarmpress uses (its addon
 //                                    stays where npm put it)
 //   dist/bundle/app/preload.json     the files bin/swarmpress.js has read ahead for the window
@@ -65,14 +67,29 @@ await Promise.all([
     define: { 'import.meta.url': 'swarmpressImportMetaUrl' },
     banner: { js: "var swarmpressImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   }),
+  // The layout worker, CommonJS too (dist/bundle/app/package.json, written below), under
+  // the name the program starts it by.
   esbuild.build({
     ...common,
     entryPoints: [at('dist/src/render/parse-worker.js')],
     outfile: at('dist/bundle/app/parse-worker.js'),
-    format: 'esm',
+    format: 'cjs',
     external: ['better-sqlite3', '@nodegui/nodegui'],
-    // Bundled CommonJS packages call require(): give them one.
-    banner: { js: "import { createRequire as swarmpressCreateRequire } from 'node:module'; const require = swarmpressCreateRequire(import.meta.url);" },
+    define: { 'import.meta.url': 'swarmpressImportMetaUrl' },
+    banner: { js: "var swarmpressImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  }),
+  // What bin/swarmpress.js needs before it loads the program, as CommonJS: it loads no ES
+  // module, and so Node never loads its ES module loader (bin/swarmpress.js says why).
+  esbuild.build({
+    ...common,
+    stdin: {
+      contents: "export { opensWindow } from './app/command-words.js';\nexport { requireWithCodeCache } from './widgets/code-cache.js';\n",
+      resolveDir: at('dist/src'),
+      sourcefile: 'launch.js',
+      loader: 'js',
+    },
+    outfile: at('dist/bundle/app/launch.cjs'),
+    format: 'cjs',
   }),
   esbuild.build({
     ...common,
@@ -90,6 +107,9 @@ await Promise.all([
     ],
   }),
 ]);
+
+// Every .js file of the bundle is CommonJS, whatever the package's own type.
+fs.writeFileSync(at('dist/bundle/app/package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 
 // V8 code caches of the two CommonJS bundles (src/widgets/code-cache.ts).
 const { writeCodeCache } = await import(pathToFileURL(at('dist/src/widgets/code-cache.js')).href);
