@@ -56,5 +56,8 @@ export function pageMarkdown(body: string, extras: { next?: string; replies: rea
     });
     parts.push(`---\n\n## Replies (${extras.replies.length})\n\n${lines.join('\n')}`);
   }
-  return `${parts.join('\n\n')}\n`;
+  const page = `${parts.join('\n\n')}\n`;
+  // A page with nothing added is its item's text: the same string, not a copy of it (the
+  // reader keeps both the item and its page; a 156 KB index was in memory twice).
+  return page === body ? body : page;
 }

@@ -101,7 +101,8 @@ function describeProgress(progress: FetchProgress): string {
 }
 
 export class Reader {
-  readonly #options: ReaderOptions;
+  /** The options, but for `prepared`: held in #prepared until taken, and not after. */
+  readonly #options: Omit<ReaderOptions, 'prepared'>;
   readonly #window: MainWindow;
   readonly #history: HistoryEntry[] = [];
   #index = -1;
@@ -116,10 +117,10 @@ export class Reader {
   /** ReaderOptions.prepared until the first navigation takes it (or not). */
   #prepared: PreparedPage | undefined;
 
-  constructor(options: ReaderOptions) {
+  constructor({ prepared, ...options }: ReaderOptions) {
     this.#options = options;
     this.#window = options.window;
-    this.#prepared = options.prepared;
+    this.#prepared = prepared;
     options.node.onEvent((event) => {
       this.#handleNodeEvent(event);
     });
