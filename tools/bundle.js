@@ -112,9 +112,10 @@ await Promise.all([
 // 'node:fs'`) a namespace object of its own, with a getter closure for every name the
 // module exports (__toESM): the program's 60 such imports made 3,508 closures, each with
 // its context and accessor pair, for as long as it runs (found in a heap snapshot of the
-// window; V8's heap in use with the 1,000-post index open, idle: 11.7 -> 10.7 MB). Here the namespace is an object whose prototype is the module instead: the same
-// names, read through the prototype, and as live as the getters were. Nothing in the
-// program enumerates an imported namespace, nor re-exports one (esbuild's __reExport).
+// window; V8's heap in use with the 1,000-post index open, idle: 11.7 -> 10.7 MB). Here
+// the namespace is an object whose prototype is the module instead: the same names, read
+// through the prototype, and as live as the getters were. Nothing in the program
+// enumerates an imported namespace, nor re-exports one (esbuild's __reExport).
 const TO_ESM = /var __toESM=\((\w+),isNodeMode,target\)=>\(target=\1!=null\?__create\(__getProtoOf\(\1\)\):\{\},__copyProps\(isNodeMode\|\|!\1\|\|!\1\.__esModule\?__defProp\(target,"default",\{value:\1,enumerable:!0\}\):target,\1\)\)/;
 const LEAN_TO_ESM = 'var __toESM=(mod,isNodeMode)=>mod!=null&&(typeof mod=="object"||typeof mod=="function")?!isNodeMode&&mod.__esModule?mod:__create(mod,{default:{value:mod,enumerable:!0}}):{default:mod}';
 for (const file of [at('dist/bundle/app/swarmpress.cjs'), at('dist/bundle/app/parse-worker.js'), at('dist/bundle/app/launch.cjs')]) {

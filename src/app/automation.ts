@@ -16,6 +16,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { QtRuntimeStats } from '../widgets/qt-runtime.js';
+import { lineSplitter } from './lines.js';
 import type { MainWindow } from '../widgets/main-window.js';
 
 export const AUTOMATION_ENV = 'SWARMPRESS_AUTOMATION';
@@ -59,18 +60,9 @@ function runHandler(name: string, handler: AutomationHandlers[string], request: 
 
 /** Starts answering automation commands for `window`; returns a function that stops it. */
 export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats, extra: AutomationHandlers = {}): () => void {
-  // Lines are split here rather than by node:readline, which the window would load (and
-  // keep) for the automation channel alone; node:v8 likewise is loaded for `stats` only.
-  let pending = '';
-  const onData = (chunk: string): void => {
-    pending += chunk;
-    for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-      const line = pending.slice(0, end).replace(/\r$/, '');
-      pending = pending.slice(end + 1);
-      onLine(line);
-    }
-  };
-  const onLine = (line: string): void => {
+  // Lines are split by lineSplitter rather than node:readline, which the window would load
+  // (and keep) for the automation channel alone; node:v8 likewise is loaded for `stats` only.
+  const onData = lineSplitter((line) => {
     let request: AutomationRequest & { cmd?: unknown; path?: unknown };
     try {
       request = JSON.parse(line) as typeof request;
@@ -104,7 +96,7 @@ export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats,
         else send({ automation: 'error', message: `unknown command ${JSON.stringify(request.cmd)}` });
       }
     }
-  };
+  });
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', onData);
   return () => {

@@ -13,6 +13,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { AppError } from '../core/errors.js';
 import type { Command } from './cli.js';
+import { lineSplitter } from './lines.js';
 
 export const SOCKET_FILE = 'node.sock';
 /** Longest request line accepted. */
@@ -145,16 +146,12 @@ export async function delegate(dataDir: string, request: ControlRequest): Promis
   const socket = await connect(file);
   if (socket === undefined) return undefined;
   return new Promise((resolve, reject) => {
-    let buffered = '';
     let exit: number | undefined;
     socket.setEncoding('utf8');
     socket.write(`${JSON.stringify(request, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}\n`);
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline = buffered.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
+    socket.on(
+      'data',
+      lineSplitter((line) => {
         try {
           const message = JSON.parse(line) as { out?: string; err?: string; exit?: number };
           if (typeof message.out === 'string') process.stdout.write(`${message.out}\n`);
@@ -163,9 +160,8 @@ export async function delegate(dataDir: string, request: ControlRequest): Promis
         } catch {
           // not a line of the protocol: ignore
         }
-        newline = buffered.indexOf('\n');
-      }
-    });
+      }),
+    );
     socket.on('error', (error) => {
       reject(new AppError('ERR_NODE_LOST', `the running node stopped answering (${error.message})`));
     });

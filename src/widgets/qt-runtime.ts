@@ -141,8 +141,8 @@ const RUNTIME_PATH = fileURLToPath(new URL('../../../native/build/Release/swarmp
 const NAIVE_INTERVAL_MS = 16;
 
 let loaded: LoadedQt | undefined;
-let releaseNative: (() => boolean) | undefined;
-let returnFreeNative: (() => boolean) | undefined;
+/** The runtime module, once Qt is loaded. */
+let native: QtRuntimeNative | undefined;
 let releaseTimer: NodeJS.Timeout | undefined;
 let releases = 0;
 const releasers = new Set<() => void>();
@@ -168,7 +168,7 @@ export function onMemoryRelease(release: () => void): () => void {
  * Cheap to call often; does nothing before Qt is loaded.
  */
 export function releaseMemorySoon(): void {
-  if (releaseNative === undefined) return;
+  if (native === undefined) return;
   if (releaseTimer !== undefined) {
     releaseTimer.refresh();
     return;
@@ -183,7 +183,7 @@ export function releaseMemorySoon(): void {
         // Best effort: what could not be released stays; the rest still is.
       }
     }
-    releaseNative?.();
+    native?.releaseMemory();
   }, RELEASE_QUIET_MS);
   releaseTimer.unref();
 }
@@ -195,7 +195,7 @@ export function releaseMemorySoon(): void {
  * this costs no CPU worth counting. Does nothing before Qt is loaded.
  */
 export function returnFreeMemory(): void {
-  returnFreeNative?.();
+  native?.returnFreeMemory();
 }
 
 /** Loads Qt once per process and starts running its events. Later calls return the same. */
@@ -212,8 +212,7 @@ export function loadQt(options: QtOptions = {}): LoadedQt {
     throw new AppError('ERR_QT_RUNTIME_MISSING', `the Qt runtime module could not be loaded from ${RUNTIME_PATH} (run 'make build'): ${String(error)}`);
   }
   const runtime = runtimeModule.exports;
-  releaseNative = () => runtime.releaseMemory();
-  returnFreeNative = () => runtime.returnFreeMemory();
+  native = runtime;
   // NodeGui's JavaScript as one file when `make build` bundled it (tools/bundle.js): ~100 ms
   // less to start than its ~240 modules.
   // From V8's code cache of it (code-cache.ts).

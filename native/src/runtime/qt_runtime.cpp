@@ -498,25 +498,23 @@ napi_value Stats(napi_env env, napi_callback_info) {
   return out;
 }
 
-// After a long page was replaced or scrolled through, the reader is idle: V8 is asked to
-// collect with its memory-reducing flags now (incremental, not a pause; on its own it does
-// so ~20 s later, measured), and glibc returns the free pages Qt's widgets left at the top
-// of its heaps and in its arenas (malloc_trim walks every arena).
-napi_value ReleaseMemory(napi_env env, napi_callback_info) {
-  v8::Isolate* isolate = v8::Isolate::GetCurrent();
-  if (isolate != nullptr) isolate->MemoryPressureNotification(v8::MemoryPressureLevel::kModerate);
+// A thread ended (the idle layout thread): what it freed went back to its malloc arena,
+// which keeps free pages for reuse. Only glibc is asked to return them (malloc_trim walks
+// every arena); no V8 collection, so this costs well under a millisecond.
+napi_value ReturnFreeMemory(napi_env env, napi_callback_info) {
   napi_value released;
   napi_get_boolean(env, malloc_trim(0) == 1, &released);
   return released;
 }
 
-// A thread ended (the idle layout thread): what it freed went back to its malloc arena,
-// which keeps free pages for reuse. Only glibc is asked to return them; V8's heap of this
-// thread is untouched, so this costs no collection (well under a millisecond).
-napi_value ReturnFreeMemory(napi_env env, napi_callback_info) {
-  napi_value released;
-  napi_get_boolean(env, malloc_trim(0) == 1, &released);
-  return released;
+// After a long page was replaced or scrolled through, the reader is idle: V8 is asked to
+// collect with its memory-reducing flags now (incremental, not a pause; on its own it does
+// so ~20 s later, measured), and glibc returns the free pages Qt's widgets left at the top
+// of its heaps and in its arenas.
+napi_value ReleaseMemory(napi_env env, napi_callback_info info) {
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
+  if (isolate != nullptr) isolate->MemoryPressureNotification(v8::MemoryPressureLevel::kModerate);
+  return ReturnFreeMemory(env, info);
 }
 
 void cleanup(void*) {
