@@ -12,7 +12,7 @@ import { fitToColumn } from './image-check.js';
 import type { LayoutBlock, LayoutPlan } from './layout.js';
 import { escapeRichText, linkIndexOf, runsToRichText } from './rich-text.js';
 import type { SiteFiles } from './site-files.js';
-import { linkColour, type ThemeName } from './theme.js';
+import { linkColour, roleLook, roleStyleSheet, type ThemeName } from './theme.js';
 import type { Qt } from './nodegui-subset.js';
 
 export type { Qt };
@@ -28,6 +28,9 @@ export interface BlockContext {
   readonly plan: LayoutPlan;
   readonly files: SiteFiles;
   readonly theme: ThemeName;
+  readonly zoom: number;
+  /** The font of a role that does not take the page's (theme.ts roleLook), shared by its widgets. */
+  readonly fontOf: (role: string) => NodeGui.QFont | undefined;
   readonly parent: NodeGui.QWidget;
   readonly act: (action: BlockAction) => void;
 }
@@ -131,8 +134,10 @@ function createPooledLabel(context: BlockContext, key: string): NodeGui.QLabel {
   const { qt } = context;
   const label = new qt.QLabel(context.parent);
   const role = key.replace(/q$/, '');
+  const quoted = key.endsWith('q');
   label.setProperty('role', role);
-  label.setProperty('quoted', key.endsWith('q') ? 'true' : 'false');
+  label.setProperty('quoted', quoted ? 'true' : 'false');
+  setRoleLook(context, label, role, quoted);
   if (RICH_ROLES.has(role)) {
     makeRich(context, label);
   } else {
@@ -221,6 +226,7 @@ function createPlaceholder(context: BlockContext, text: string): BlockWidget {
   const { qt } = context;
   const label = new qt.QLabel(context.parent);
   label.setProperty('role', 'placeholder');
+  setRoleLook(context, label, 'placeholder', false);
   label.setTextFormat(qt.TextFormat.PlainText);
   label.setWordWrap(true);
   label.setText(text);
@@ -238,6 +244,7 @@ function createCodeFrame(context: BlockContext, key: string): Reusable {
   const { qt } = context;
   const frame = new qt.QScrollArea(context.parent);
   frame.setProperty('role', 'code-frame');
+  setRoleLook(context, frame, 'code-frame', false);
   frame.setVerticalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAlwaysOff);
   frame.setHorizontalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAsNeeded);
   frame.setWidgetResizable(true);
@@ -286,6 +293,30 @@ function createCodeFrame(context: BlockContext, key: string): Reusable {
 }
 
 /**
+ * Gives `widget` the look of its role: the style sheet of the role when it has one, or else
+ * a font, palette colours and padding of its own where the role differs from the page (theme.ts).
+ */
+function setRoleLook(context: BlockContext, widget: NodeGui.QWidget, role: string, quoted: boolean): void {
+  const sheet = roleStyleSheet(role, quoted, context.theme, context.zoom);
+  if (sheet !== '') {
+    // Plain Qt CSS: NodeGui's postprocessing (postcss, for its flex layout) has nothing to do.
+    widget.setStyleSheet(sheet, false);
+    return;
+  }
+  const look = roleLook(role, context.theme, context.zoom);
+  const font = context.fontOf(role);
+  if (font !== undefined) widget.setFont(font);
+  if (look.colours !== undefined) context.qt.setColours(widget, look.colours);
+  if (look.fill === true) widget.setAutoFillBackground(true);
+  if (look.padding !== undefined) {
+    // QLabel's own margin: contents margins set on a label were lost once its geometry was set
+    // (Qt 6.4: its size hint left them out), and the page sets a block's geometry to measure it.
+    if (!(widget instanceof context.qt.QLabel)) throw new TypeError(`a ${role} block is drawn by a label`);
+    widget.setMargin(look.padding);
+  }
+}
+
+/**
  * Makes `label` show rich text from our serializer (Qt is told so rather than guessing) and
  * report activated links as plan link indexes.
  */
@@ -325,6 +356,7 @@ function createTableGrid(context: BlockContext, key: string, columns: number): R
   const { qt } = context;
   const grid = new qt.QWidget(context.parent);
   grid.setProperty('role', 'table');
+  setRoleLook(context, grid, 'table', false);
   const layout = new qt.QGridLayout();
   layout.setSpacing(0);
   layout.setContentsMargins(0, 0, 0, 0);
@@ -429,6 +461,7 @@ function createMedia(context: BlockContext, block: Extract<LayoutBlock, { kind: 
   const found = context.files.find(block.path);
   const box = new qt.QWidget(context.parent);
   box.setProperty('role', 'media');
+  setRoleLook(context, box, 'media', false);
   const row = new qt.QBoxLayout(qt.Direction.LeftToRight);
   row.setContentsMargins(10, 6, 10, 6);
   box.setLayout(row);

@@ -12,11 +12,29 @@ import type * as NodeGui from '@nodegui/nodegui';
 export const NODEGUI_NAMES = [
   'AcceptMode', 'AlignmentFlag', 'AspectRatioMode', 'Direction', 'FileMode', 'FocusPolicy', 'ItemFlag', 'Orientation',
   'QAction', 'QApplication', 'QBoxLayout', 'QCheckBox', 'QClipboardMode', 'QComboBox', 'QDialog', 'QFileDialog',
-  'QGridLayout', 'QKeySequence', 'QLabel', 'QLineEdit', 'QListWidget', 'QListWidgetItem', 'QMainWindow', 'QMenu',
+  'QFont', 'QFontWeight', 'QGridLayout', 'QKeySequence', 'QLabel', 'QLineEdit', 'QListWidget', 'QListWidgetItem', 'QMainWindow', 'QMenu',
   'QMenuBar', 'QPixmap', 'QPlainTextEdit', 'QPoint', 'QProgressBar', 'QPushButton', 'QScrollArea', 'QScrollBar',
   'QShortcut', 'QSpinBox', 'QStackedWidget', 'QWidget', 'ScrollBarPolicy', 'ShortcutContext', 'TextFormat',
   'TextInteractionFlag', 'TransformationMode', 'WidgetEventTypes',
 ] as const;
 
-/** NodeGui as swarmpress sees it: only the names above. */
-export type Qt = Pick<typeof NodeGui, (typeof NODEGUI_NAMES)[number]>;
+/** Palette roles that `Qt.setColours` sets (native/src/runtime/widget_look.cpp). */
+export type PaletteRole =
+  | 'window' | 'windowText' | 'base' | 'alternateBase' | 'text' | 'button' | 'buttonText' | 'highlight'
+  | 'highlightedText' | 'link' | 'linkVisited' | 'placeholderText' | 'toolTipBase' | 'toolTipText';
+
+/** Colours of palette roles, in a form QColor reads ('#rrggbb'). */
+export type PaletteColours = Partial<Record<PaletteRole, string>>;
+
+/** What swarmpress's runtime module adds to NodeGui, for what NodeGui 0.61 cannot do. */
+export interface QtAdditions {
+  /**
+   * Sets these colours of `widget`'s palette, in every colour group; its children inherit
+   * them. NodeGui has no QWidget.setPalette. A role or colour Qt does not know throws
+   * TypeError, and nothing is changed.
+   */
+  setColours(widget: NodeGui.QWidget, colours: PaletteColours): void;
+}
+
+/** NodeGui as swarmpress sees it: only the names above, and swarmpress's additions. */
+export type Qt = Pick<typeof NodeGui, (typeof NODEGUI_NAMES)[number]> & QtAdditions;

@@ -19,7 +19,7 @@ import {
 import { BLOCK_GAP_PX, estimateHeight } from './estimate.js';
 import { findInPlan, type FindMatch } from './find.js';
 import { NO_SITE_FILES, type SiteFiles } from './site-files.js';
-import { clampZoom, pageStyleSheet, type ThemeName } from './theme.js';
+import { bodyFace, clampZoom, pageColours, roleLook, type ThemeName, type TypeFace } from './theme.js';
 
 export type { DumpNode, Qt, ScreenRect } from './block-widgets.js';
 
@@ -115,7 +115,7 @@ export class PageView {
     scroll.setHorizontalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAlwaysOff);
     const content = new qt.QWidget();
     content.setObjectName('page');
-    content.setStyleSheet(pageStyleSheet(this.#theme, this.#zoom));
+    content.setAutoFillBackground(true);
     scroll.setWidget(content);
     // Qt's own scroll bar has no NodeGui wrapper that can carry listeners: give it ours.
     const scrollBar = new qt.QScrollBar();
@@ -124,6 +124,7 @@ export class PageView {
     this.#scrollBar = scrollBar;
     this.widget = scroll;
     this.#content = content;
+    this.#applyLook();
     this.#context = this.#makeContext();
     scrollBar.addEventListener('valueChanged', () => {
       this.#scheduleUpdate();
@@ -328,12 +329,28 @@ export class PageView {
     this.#options.onChurn?.();
   }
 
+  /** The page's colours and body font (theme.ts), which every block inherits. */
+  #applyLook(): void {
+    this.#qt.setColours(this.#content, pageColours(this.#theme));
+    this.#content.setFont(qFont(this.#qt, bodyFace(this.#zoom)));
+  }
+
   #makeContext(): BlockContext {
+    const zoom = this.#zoom;
+    const fonts = new Map<string, NodeGui.QFont | undefined>();
     return {
       qt: this.#qt,
       plan: this.#plan,
       files: this.#options.files ?? NO_SITE_FILES,
       theme: this.#theme,
+      zoom,
+      fontOf: (role) => {
+        if (!fonts.has(role)) {
+          const { face } = roleLook(role, this.#theme, zoom);
+          fonts.set(role, face === undefined ? undefined : qFont(this.#qt, face));
+        }
+        return fonts.get(role);
+      },
       parent: this.#content,
       act: this.#handleAction,
     };
@@ -357,7 +374,7 @@ export class PageView {
     for (const index of [...this.#live.keys()]) this.#release(index);
     for (const pool of this.#pool.values()) for (const reusable of pool) reusable.widget.delete();
     this.#pool.clear();
-    this.#content.setStyleSheet(pageStyleSheet(this.#theme, this.#zoom));
+    this.#applyLook();
     this.#context = this.#makeContext();
     this.#remeasure();
     this.#scheduleUpdate();
@@ -575,4 +592,13 @@ function linksOf(block: LayoutBlock): number[] {
   const out: number[] = [];
   for (const run of runs) if (run.link !== undefined && !out.includes(run.link)) out.push(run.link);
   return out;
+}
+
+/** A Qt font of `face`; what `face` leaves out (the family, mostly) is inherited from the parent widget. */
+function qFont(qt: Qt, face: TypeFace): NodeGui.QFont {
+  const font = new qt.QFont();
+  font.setPixelSize(face.px);
+  if (face.family !== undefined) font.setFamily(face.family);
+  if (face.weight !== 400) font.setWeight(face.weight === 700 ? qt.QFontWeight.Bold : qt.QFontWeight.DemiBold);
+  return font;
 }

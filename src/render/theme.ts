@@ -1,7 +1,11 @@
 /**
- * Colours and type of the page, as one Qt style sheet per theme and zoom. Pure: the widgets
- * carry `role` and `quoted` properties and this sheet styles them.
+ * Colours and type of the page per theme and zoom: a palette and a font on the page that
+ * every block inherits, a font of their own for headings, and a style sheet of their own
+ * for the few roles that need borders, padding or backgrounds. Pure: the widgets carry
+ * `role` and `quoted` properties, which those sheets select.
  */
+import type { PaletteColours } from './nodegui-subset.js';
+
 
 export type ThemeName = 'light' | 'dark';
 
@@ -35,7 +39,8 @@ export const MAX_ZOOM = 3;
 
 /** Base font size of body text at zoom 1, in pixels. */
 export const BODY_PX = 15;
-const HEADING_PX = [30, 24, 20, 17, 16, 15] as const;
+/** h4 to h6 share a size: h5 and h6 smaller than body text would read as footnotes. */
+const HEADING_PX = [30, 24, 20, 17, 17, 17] as const;
 const CODE_PX = 13;
 
 /** Font size of a role at a zoom, in pixels (integers: Qt style sheets round anyway). */
@@ -54,29 +59,110 @@ export function clampZoom(zoom: number): number {
   return Number.isFinite(zoom) ? Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom)) : 1;
 }
 
-/** The style sheet of the page widget for `theme` at `zoom`. */
-export function pageStyleSheet(theme: ThemeName, zoom: number): string {
+/** The palette of the page's content widget, which every block inherits. */
+export function pageColours(theme: ThemeName): PaletteColours {
+  const p = PALETTES[theme];
+  return { window: p.page, windowText: p.text, text: p.text, link: p.link };
+}
+
+/** Size, weight and family of type (CSS weights: 400 normal, 600 semi-bold, 700 bold; no family: inherited). */
+export interface TypeFace {
+  readonly px: number;
+  readonly weight: 400 | 600 | 700;
+  readonly family?: string;
+}
+
+const MONOSPACE = 'DejaVu Sans Mono';
+
+/** The type of body text at `zoom`: the page's font, which every block inherits. */
+export function bodyFace(zoom: number): TypeFace {
+  return { px: fontPx('paragraph', clampZoom(zoom)), weight: 400 };
+}
+
+/**
+ * How a widget of `role` without a style sheet of its own differs from the page: its type,
+ * palette colours, a filled background, padding. Empty for paragraphs.
+ */
+export interface RoleLook {
+  readonly face?: TypeFace;
+  readonly colours?: PaletteColours;
+  /** Paints its background with its palette's window colour. */
+  readonly fill?: boolean;
+  /** Space between its edges and its text, in pixels (the role is drawn by a label). */
+  readonly padding?: number;
+}
+
+export function roleLook(role: string, theme: ThemeName, zoom: number): RoleLook {
   const p = PALETTES[theme];
   const z = clampZoom(zoom);
-  const px = (role: string): string => `${fontPx(role, z)}px`;
-  return `
-  #page { background: ${p.page}; }
-  QLabel { color: ${p.text}; font-size: ${px('paragraph')}; }
-  QLabel[role="h1"] { font-size: ${px('h1')}; font-weight: 700; }
-  QLabel[role="h2"] { font-size: ${px('h2')}; font-weight: 700; }
-  QLabel[role="h3"] { font-size: ${px('h3')}; font-weight: 600; }
-  QLabel[role="h4"], QLabel[role="h5"], QLabel[role="h6"] { font-size: ${px('h4')}; font-weight: 600; }
-  QLabel[role="h6"] { color: ${p.muted}; }
-  QLabel[role="code"], QLabel[role="literal"] { font-family: "DejaVu Sans Mono", monospace; font-size: ${px('code')}; background: ${p.codeBg}; padding: 8px; }
-  QLabel[role="notice"] { background: ${p.placeholderBg}; padding: 6px; }
-  QLabel[role="placeholder"] { color: ${p.muted}; background: ${p.placeholderBg}; border: 1px dashed ${p.rule}; padding: 10px; }
-  QLabel[role="rule"] { background: ${p.rule}; }
-  QLabel[role="cell"] { border: 1px solid ${p.tableBorder}; padding: 4px 8px; }
-  QLabel[role="header-cell"] { border: 1px solid ${p.tableBorder}; padding: 4px 8px; font-weight: 700; background: ${p.headerBg}; }
-  QLabel[quoted="true"] { color: ${p.muted}; border-width: 0 0 0 3px; border-style: solid; border-color: ${p.quoteBar}; padding-left: 10px; }
-  QScrollArea[role="code-frame"] { background: ${p.codeBg}; border: none; }
-  QWidget[role="media"] { background: ${p.codeBg}; }
-  QPushButton { font-size: ${px('paragraph')}; }
-  QLabel[role="media-name"] { font-weight: 600; }
-`;
+  const heading = /^h([1-6])$/.exec(role);
+  if (heading !== null) {
+    const face: TypeFace = { px: fontPx(role, z), weight: Number(heading[1]) <= 2 ? 700 : 600 };
+    return role === 'h6' ? { face, colours: { windowText: p.muted } } : { face };
+  }
+  switch (role) {
+    case 'literal':
+      // 12 px: where a code block's text starts (8 px of padding, and the 4 px QLabel indents text in a frame).
+      return { face: { px: fontPx(role, z), weight: 400, family: MONOSPACE }, colours: { window: p.codeBg }, fill: true, padding: 12 };
+    case 'rule':
+      return { colours: { window: p.rule }, fill: true };
+    default:
+      return {};
+  }
+}
+
+/** Roles whose look needs a style sheet: borders, and children to style. */
+const SHEET_ROLES = new Set(['code-frame', 'placeholder', 'table', 'media']);
+
+/**
+ * The style sheet a widget of `role` carries of its own, or '' for roles drawn without one
+ * (roleLook): every block but code, tables, media, image placeholders and quotes.
+ *
+ * A sheet on the page itself put every block under QStyleSheetStyle, which polishes each
+ * widget with render rules of its own, and one sheet anywhere on the page brings Qt's CSS
+ * machinery in (1.2 to 1.8 MiB more with a 1,000-post index open; measured). A widget under
+ * a sheet no longer inherits its parent's palette and font (Qt turns that propagation off),
+ * so each sheet starts from the page's colour and body size and has the whole look of its
+ * role. Selectors name roles, as a widget's sheet also applies to its children: a code
+ * frame styles its label and Copy button, a table grid its cells, a media block its name.
+ */
+export function roleStyleSheet(role: string, quoted: boolean, theme: ThemeName, zoom: number): string {
+  if (!quoted && !SHEET_ROLES.has(role)) return '';
+  const p = PALETTES[theme];
+  const z = clampZoom(zoom);
+  const px = (of: string): string => `${fontPx(of, z)}px`;
+  const mono = `font-family: "DejaVu Sans Mono", monospace; font-size: ${px('code')}; background: ${p.codeBg}; padding: 8px;`;
+  const cell = `border: 1px solid ${p.tableBorder}; padding: 4px 8px;`;
+  const rules = [`QLabel { color: ${p.text}; font-size: ${px('paragraph')}; }`, `QPushButton { font-size: ${px('paragraph')}; }`];
+  const { face } = roleLook(role, theme, z);
+  if (/^h[1-6]$/.test(role) && face !== undefined) rules.push(`QLabel[role="${role}"] { font-size: ${face.px}px; font-weight: ${face.weight}; }`);
+  switch (role) {
+    case 'h6':
+      rules.push(`QLabel[role="h6"] { color: ${p.muted}; }`);
+      break;
+    case 'literal':
+      rules.push(`QLabel[role="literal"] { ${mono} }`);
+      break;
+    case 'code-frame':
+      rules.push(`QScrollArea[role="code-frame"] { background: ${p.codeBg}; border: none; }`, `QLabel[role="code"] { ${mono} }`);
+      break;
+    case 'placeholder':
+      rules.push(`QLabel[role="placeholder"] { color: ${p.muted}; background: ${p.placeholderBg}; border: 1px dashed ${p.rule}; padding: 10px; }`);
+      break;
+    case 'rule':
+      rules.push(`QLabel[role="rule"] { background: ${p.rule}; }`);
+      break;
+    case 'table':
+      rules.push(`QLabel[role="cell"] { ${cell} }`, `QLabel[role="header-cell"] { ${cell} font-weight: 700; background: ${p.headerBg}; }`);
+      break;
+    case 'media':
+      rules.push(`QWidget[role="media"] { background: ${p.codeBg}; }`, `QLabel[role="media-name"] { font-weight: 600; }`);
+      break;
+    default:
+      break;
+  }
+  if (quoted) {
+    rules.push(`QLabel[quoted="true"] { color: ${p.muted}; border-width: 0 0 0 3px; border-style: solid; border-color: ${p.quoteBar}; padding-left: 10px; }`);
+  }
+  return rules.join('\n');
 }

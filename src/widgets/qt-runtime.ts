@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type * as NodeGui from '@nodegui/nodegui';
-import type { Qt } from '../render/nodegui-subset.js';
+import type { PaletteColours, Qt, QtAdditions } from '../render/nodegui-subset.js';
 import { AppError } from '../core/errors.js';
 import { requireWithCodeCache } from './code-cache.js';
 
@@ -47,7 +47,9 @@ interface QtRuntimeNative {
   releaseMemory(): boolean;
   /** Asks glibc alone to return free pages (no collection); true when it returned some. */
   returnFreeMemory(): boolean;
-  /** [anchor, position] of the QPlainTextEdit whose `swarmpressTextId` property is `id`. */
+  /** Sets palette colours of the widget whose `swarmpressId` property is `id` (widget_look.cpp). */
+  setColours(id: number, colours: PaletteColours): void;
+  /** [anchor, position] of the QPlainTextEdit whose `swarmpressId` property is `id`. */
   textCursor(id: number): [number, number];
   /** Selects anchor..position in that edit. */
   textSelect(id: number, anchor: number, position: number): void;
@@ -73,21 +75,24 @@ export interface TextCursors {
   replace(edit: NodeGui.QPlainTextEdit, from: number, to: number, text: string, selection: TextSelection): void;
 }
 
-/** The dynamic Qt property by which text_cursor.cpp finds an edit. */
-const TEXT_ID_PROPERTY = 'swarmpressTextId';
+/** The dynamic Qt property by which the runtime module finds a widget (native/src/runtime/widget_ids.h). */
+const WIDGET_ID_PROPERTY = 'swarmpressId';
+
+const widgetIds = new WeakMap<NodeGui.QWidget, number>();
+let nextWidgetId = 1;
+
+/** The id by which the runtime module finds `widget`, given to it on first use. */
+function idOf(widget: NodeGui.QWidget): number {
+  let id = widgetIds.get(widget);
+  if (id === undefined) {
+    id = nextWidgetId++;
+    widget.setProperty(WIDGET_ID_PROPERTY, id);
+    widgetIds.set(widget, id);
+  }
+  return id;
+}
 
 function makeTextCursors(runtime: QtRuntimeNative): TextCursors {
-  const ids = new WeakMap<NodeGui.QPlainTextEdit, number>();
-  let next = 1;
-  const idOf = (edit: NodeGui.QPlainTextEdit): number => {
-    let id = ids.get(edit);
-    if (id === undefined) {
-      id = next++;
-      edit.setProperty(TEXT_ID_PROPERTY, id);
-      ids.set(edit, id);
-    }
-    return id;
-  };
   return {
     selection: (edit) => {
       const [anchor, position] = runtime.textCursor(idOf(edit));
@@ -216,7 +221,14 @@ export function loadQt(options: QtOptions = {}): LoadedQt {
   // NodeGui's JavaScript as one file when `make build` bundled it (tools/bundle.js): ~100 ms
   // less to start than its ~240 modules.
   // From V8's code cache of it (code-cache.ts).
-  const qt = (fs.existsSync(NODEGUI_BUNDLE) ? requireWithCodeCache(NODEGUI_BUNDLE) : createRequire(import.meta.url)('@nodegui/nodegui')) as Qt;
+  const nodegui = (fs.existsSync(NODEGUI_BUNDLE) ? requireWithCodeCache(NODEGUI_BUNDLE) : createRequire(import.meta.url)('@nodegui/nodegui')) as Omit<Qt, keyof QtAdditions>;
+  const additions: QtAdditions = {
+    setColours: (widget, colours) => {
+      runtime.setColours(idOf(widget), colours);
+    },
+  };
+  // NodeGui's exports stay as they are; swarmpress's additions sit on top of them.
+  const qt: Qt = Object.assign(Object.create(nodegui) as typeof nodegui, additions);
   // Widgets must be gone before Node tears down the N-API environments, or NodeGui's
   // finalizers delete them and their signal handlers call into a finished JS engine.
   process.once('exit', () => {

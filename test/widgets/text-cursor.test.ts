@@ -59,7 +59,7 @@ test('two edits are told apart; a deleted edit is reported, not touched', () => 
   assert.deepEqual(textCursors.selection(first), { anchor: 1, position: 2 });
   assert.deepEqual(textCursors.selection(second), { anchor: 3, position: 6 });
   second.delete();
-  assert.throws(() => textCursors.selection(second), /no QPlainTextEdit has swarmpressTextId/);
+  assert.throws(() => textCursors.selection(second), /no QPlainTextEdit has swarmpressId/);
   assert.deepEqual(textCursors.selection(first), { anchor: 1, position: 2 });
   first.delete();
 });

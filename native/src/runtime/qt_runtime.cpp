@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "text_cursor.h"
+#include "widget_look.h"
 
 #define QODE_EXPORT __attribute__((visibility("default")))
 
@@ -552,6 +553,7 @@ napi_value Init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   swarmpress::bind_text_cursor(env, exports);
+  swarmpress::bind_widget_look(env, exports);
   return exports;
 }
 

@@ -2,72 +2,26 @@
 // actions: NodeGui 0.61's QPlainTextEdit has setPlainText/insertPlainText but no
 // textCursor(), so a toolbar button could not know what is selected.
 //
-// An edit is found by a dynamic property that JS sets through NodeGui
-// (`setProperty('swarmpressTextId', id)`); found edits are remembered by QPointer, so a
-// deleted edit is never touched. Positions are QTextCursor positions, which for a plain
-// text document are UTF-16 offsets into toPlainText() — the same units as JS strings.
+// An edit is found by the id JS gave it (widget_ids.h). Positions are QTextCursor
+// positions, which for a plain text document are UTF-16 offsets into toPlainText() — the
+// same units as JS strings.
 //
 // Threading: JS thread only (Qt's GUI thread is the JS thread, see qt_runtime.cpp).
 
 #include "text_cursor.h"
 
+#include "widget_ids.h"
+
 #include <QApplication>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QString>
 #include <QTextCursor>
 #include <QTextDocument>
-#include <QVariant>
 
-#include <map>
 #include <string>
 
 namespace swarmpress {
 namespace {
-
-const char kIdProperty[] = "swarmpressTextId";
-
-std::map<int64_t, QPointer<QPlainTextEdit>> known_edits;
-
-QPlainTextEdit* find_edit(int64_t id) {
-  auto found = known_edits.find(id);
-  if (found != known_edits.end()) {
-    if (!found->second.isNull()) return found->second.data();
-    known_edits.erase(found);
-  }
-  for (QWidget* widget : QApplication::allWidgets()) {
-    QVariant value = widget->property(kIdProperty);
-    if (!value.isValid() || value.toLongLong() != id) continue;
-    auto* edit = qobject_cast<QPlainTextEdit*>(widget);
-    if (edit == nullptr) continue;
-    known_edits[id] = QPointer<QPlainTextEdit>(edit);
-    return edit;
-  }
-  return nullptr;
-}
-
-bool read_args(napi_env env, napi_callback_info info, size_t wanted, napi_value* argv) {
-  size_t argc = wanted;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
-  if (argc < wanted) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_COUNT", "too few arguments");
-    return false;
-  }
-  return true;
-}
-
-bool read_int(napi_env env, napi_value value, const char* name, int64_t* out) {
-  napi_valuetype type;
-  napi_typeof(env, value, &type);
-  double number = 0;
-  if (type != napi_number || napi_get_value_double(env, value, &number) != napi_ok || number != static_cast<double>(static_cast<int64_t>(number))) {
-    QByteArray message = QByteArray(name) + " must be an integer";
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", message.constData());
-    return false;
-  }
-  *out = static_cast<int64_t>(number);
-  return true;
-}
 
 // The edit whose id is argv[0]; throws and returns nullptr when there is none.
 QPlainTextEdit* edit_arg(napi_env env, napi_value value) {
@@ -77,9 +31,9 @@ QPlainTextEdit* edit_arg(napi_env env, napi_value value) {
     napi_throw_error(env, "ERR_QT_NO_APPLICATION", "no QApplication");
     return nullptr;
   }
-  QPlainTextEdit* edit = find_edit(id);
+  auto* edit = qobject_cast<QPlainTextEdit*>(find_widget(id));
   if (edit == nullptr) {
-    QByteArray message = "no QPlainTextEdit has swarmpressTextId " + QByteArray::number(static_cast<qlonglong>(id));
+    QByteArray message = QByteArray("no QPlainTextEdit has ") + kWidgetIdProperty + " " + QByteArray::number(static_cast<qlonglong>(id));
     napi_throw_range_error(env, "ERR_TEXT_EDIT_MISSING", message.constData());
   }
   return edit;
