@@ -155,7 +155,7 @@ export class EditorPanel {
     this.#commands = commands;
     const root = new qt.QWidget();
     root.setObjectName('editor');
-    root.setStyleSheet(EDITOR_STYLE);
+    root.setStyleSheet(EDITOR_STYLE, false);
     const rootColumn = new qt.QBoxLayout(qt.Direction.TopToBottom);
     rootColumn.setContentsMargins(0, 0, 0, 0);
     rootColumn.setSpacing(0);

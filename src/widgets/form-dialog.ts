@@ -100,12 +100,12 @@ export class FormDialog {
       }
       if (field.hint !== undefined) {
         const hint = label(field.hint);
-        hint.setStyleSheet('color: #55555f;');
+        hint.setStyleSheet('color: #55555f;', false);
         column.addWidget(hint);
       }
     }
     this.#error = label('', `${options.name}-error`);
-    this.#error.setStyleSheet('color: #a31515;');
+    this.#error.setStyleSheet('color: #a31515;', false);
     this.#error.hide();
     column.addWidget(this.#error);
     const buttons = new qt.QBoxLayout(qt.Direction.LeftToRight);

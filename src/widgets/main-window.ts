@@ -484,7 +484,7 @@ export class MainWindow {
   setTheme(theme: ThemeName): void {
     this.#theme = theme;
     this.#page?.setTheme(theme);
-    this.#window.setStyleSheet(theme === 'dark' ? 'QMainWindow, QLineEdit, QLabel#status { background: #26272b; color: #e6e6ea; }' : '');
+    this.#window.setStyleSheet(theme === 'dark' ? 'QMainWindow, QLineEdit, QLabel#status { background: #26272b; color: #e6e6ea; }' : '', false);
   }
 
   get theme(): ThemeName {

@@ -105,12 +105,12 @@ export class PublishPanel {
       return item;
     };
     this.#heading = label('publish-heading');
-    this.#heading.setStyleSheet('font-size: 20px; font-weight: bold;');
+    this.#heading.setStyleSheet('font-size: 20px; font-weight: bold;', false);
     this.#details = label('publish-details');
     this.#details.setTextInteractionFlags(qt.TextInteractionFlag.TextSelectableByMouse);
     this.#reminder = label('publish-reminder');
     this.#reminder.setText(IRREVOCABLE_REMINDER);
-    this.#reminder.setStyleSheet('background: #fff4d6; color: #3d3000; border: 1px solid #e5c66b; border-radius: 4px; padding: 10px;');
+    this.#reminder.setStyleSheet('background: #fff4d6; color: #3d3000; border: 1px solid #e5c66b; border-radius: 4px; padding: 10px;', false);
 
     const delayRow = new qt.QWidget();
     const delayLayout = new qt.QBoxLayout(qt.Direction.LeftToRight);
