@@ -80,10 +80,15 @@ export async function settledPss(pid: number, stepMs: number, timeoutMs: number)
 }
 
 /**
- * What a desktop session would not have in the environment of the programs it starts:
- * NODE_EXTRA_CA_CERTS, the CA bundle of the HTTPS proxy of the machine the benchmarks run
- * on, makes every Node process read and parse it before any JavaScript runs — 65 ms of the
- * 100 ms `node -e 0` takes there (measured). swarmpress makes no TLS connection, and
- * Chromium does not read it. Spread into a start's environment (undefined: left out).
+ * What a desktop session would not have in the environment of the programs it starts, set
+ * on the machine the benchmarks run on to name the CA bundle of its HTTPS proxy:
+ * - NODE_EXTRA_CA_CERTS makes every Node process read and parse the bundle before any
+ *   JavaScript runs: 65 ms of the 100 ms `node -e 0` takes there (measured). Chromium does
+ *   not read it.
+ * - SSL_CERT_FILE (with SSL_CERT_DIR) makes OpenSSL load the whole bundle wherever a
+ *   program asks for the default authorities, as libtorrent's session does for HTTPS
+ *   trackers: ~0.7 MB of the window's heap, against ~2 KB with Debian's defaults
+ *   (heaptrack), which look authorities up in /etc/ssl/certs when one is needed.
+ * Spread into a start's environment (undefined: left out).
  */
-export const DESKTOP_ENV: NodeJS.ProcessEnv = { NODE_EXTRA_CA_CERTS: undefined };
+export const DESKTOP_ENV: NodeJS.ProcessEnv = { NODE_EXTRA_CA_CERTS: undefined, SSL_CERT_FILE: undefined, SSL_CERT_DIR: undefined };
