@@ -4,6 +4,7 @@
  * one line that says what is wrong.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseTypedAddress } from '../core/address.js';
 import { UsageError } from '../core/errors.js';
 import { COMMAND_WORDS } from './command-words.js';
 
@@ -158,9 +159,18 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
 function toCommand(name: CommandName, operands: readonly string[], values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']): Command {
   const operand = operands[0] ?? '';
   switch (name) {
-    case 'window':
+    case 'window': {
       if (values.kiosk !== undefined && operands.length > 0) throw new UsageError('give the address either after --kiosk or alone, not both');
-      return { name, url: values.kiosk ?? operands[0], kiosk: values.kiosk !== undefined };
+      const url = values.kiosk ?? operands[0];
+      // A word that is neither a command nor an address is a mistyped command far more often
+      // than a page to open: say so, rather than open a window (or, without a display, a
+      // headless node) that cannot use it.
+      const parsed = url === undefined ? undefined : parseTypedAddress(url);
+      if (parsed !== undefined && !parsed.ok) {
+        throw new UsageError(values.kiosk !== undefined ? `--kiosk expects a swarm address: ${parsed.error.message}` : `unknown command '${url ?? ''}', and not a swarm address either (see 'swarmpress --help')`);
+      }
+      return { name, url, kiosk: values.kiosk !== undefined };
+    }
     case 'publish':
       return { name, dir: operand, site: values.site };
     case 'post':

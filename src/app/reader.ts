@@ -15,7 +15,7 @@
  * Ownership: the window, the node and the layout function are the caller's. JS thread only.
  */
 import { assertNever } from '../core/assert-never.js';
-import { formatAddress, parseAddress, resolveReference, type SwarmAddress } from '../core/address.js';
+import { formatAddress, parseAddress, parseTypedAddress, resolveReference, type SwarmAddress } from '../core/address.js';
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js';
 import { decodeSitePointer } from '../core/bep46.js';
 import { decodeItem, type Item } from '../core/item.js';
@@ -85,13 +85,6 @@ interface Shown {
   readonly item: Item;
   /** The page's path in its version. */
   readonly path: string;
-}
-
-/** An address as typed: a URL or magnet, or a bare infohash (40 hex) or site key (64 hex). */
-export function parseTyped(text: string): ReturnType<typeof parseAddress> {
-  const trimmed = text.trim();
-  if (/^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(trimmed)) return parseAddress(`bittorrent://${trimmed.toLowerCase()}`);
-  return parseAddress(trimmed);
 }
 
 function describeProgress(progress: FetchProgress): string {
@@ -350,7 +343,7 @@ export class Reader {
 
   async #open(text: string, history: 'push' | 'keep', version?: Uint8Array, fromHistory = false): Promise<void> {
     const window = this.#window;
-    const parsed = parseTyped(text);
+    const parsed = parseTypedAddress(text);
     if (!parsed.ok) {
       window.setStatus(`'${text}' is not an address swarmpress opens: ${parsed.error.message}`);
       return;
@@ -630,7 +623,7 @@ export interface PreparedPage {
  * the reader then opens it the usual way, after the window's first frame.
  */
 export function prepareStoredPage(node: AppNode, text: string, onSource: (source: string) => void): PreparedPage | undefined {
-  const parsed = parseTyped(text);
+  const parsed = parseTypedAddress(text);
   if (!parsed.ok || parsed.value.kind !== 'mutable') return undefined;
   const address = parsed.value;
   // Not at the price of a database check (or repair) before the window is even shown.

@@ -298,6 +298,16 @@ export function parseAddress(text: string): Parsed<SwarmAddress> {
   }
 }
 
+/**
+ * An address as a person types or pastes it: a URL or magnet link, or a bare infohash
+ * (40 hex digits) or site key (64), with the spaces around it ignored.
+ */
+export function parseTypedAddress(text: string): Parsed<SwarmAddress> {
+  const trimmed = text.trim();
+  if (/^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(trimmed)) return parseAddress(`bittorrent://${trimmed.toLowerCase()}`);
+  return parseAddress(trimmed);
+}
+
 /** Whether {@link formatAddress} can write `address` (see there). */
 export function hasUrlForm(address: SwarmAddress): boolean {
   if (address.path === '' && address.fragment === '') return true;

@@ -48,6 +48,9 @@ test('bad arguments are refused with one line that says what is wrong', () => {
     [['identity', 'rotate'], /takes show, export FILE or import FILE/],
     [['identity', 'export'], /needs a FILE/],
     [['a', 'b'], /unknown command 'a'/],
+    [['pubish', 'site'], /unknown command 'pubish'/],
+    [['pubish'], /unknown command 'pubish', and not a swarm address either/],
+    [['--kiosk', 'news'], /--kiosk expects a swarm address: the address has no scheme/],
     [['--kiosk', 'u', 'v'], /either after --kiosk or alone/],
   ];
   for (const [argv, message] of cases) {

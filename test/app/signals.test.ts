@@ -52,3 +52,19 @@ test('a display with no X server behind it is a clear one-line error, not a cras
   assert.deepEqual(exit, { code: 1, signal: null });
   assert.equal(app.stderr, 'swarmpress: cannot open the window: no X server is running on display :65000\n');
 });
+
+test('without a display, an address to show is a clear one-line error: no headless node starts in its place', async () => {
+  const address = `bittorrent://${'ab'.repeat(32)}`;
+  const app = startSwarmpress(['--data-dir', dataDir, '--no-dht', '--no-lan', address], { DISPLAY: '', WAYLAND_DISPLAY: '' });
+  const exit = await app.waitExit();
+  assert.deepEqual(exit, { code: 1, signal: null });
+  assert.equal(app.stderr, `swarmpress: no display ($DISPLAY and $WAYLAND_DISPLAY are unset) to show ${address} on: 'swarmpress get URL' fetches it, 'swarmpress follow URL' follows it\n`);
+});
+
+test('a word that is neither a command nor an address is refused before anything starts', async () => {
+  const app = startSwarmpress(['--data-dir', dataDir, 'pubish'], { DISPLAY: '', WAYLAND_DISPLAY: '' });
+  const exit = await app.waitExit();
+  assert.equal(exit.signal, null);
+  assert.notEqual(exit.code, 0);
+  assert.match(app.stderr, /^swarmpress: unknown command 'pubish', and not a swarm address either/);
+});

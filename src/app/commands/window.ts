@@ -74,6 +74,10 @@ export function checkDisplay(env: NodeJS.ProcessEnv = process.env): void {
 
 export async function openWindow(command: Extract<Command, { name: 'window' }>, common: CommonOptions, out: Output): Promise<number> {
   if (!hasDisplay()) {
+    // A page was asked for: the headless node could not show it, and would hide the mistake.
+    if (command.url !== undefined) {
+      throw new AppError('ERR_DISPLAY', `no display ($DISPLAY and $WAYLAND_DISPLAY are unset) to show ${command.url} on: 'swarmpress get URL' fetches it, 'swarmpress follow URL' follows it`);
+    }
     process.stderr.write('swarmpress: no display ($DISPLAY and $WAYLAND_DISPLAY are unset): starting the headless node instead (swarmpress serve)\n');
     return serve(common, out);
   }
