@@ -10,12 +10,13 @@
 import type * as NodeGui from '@nodegui/nodegui';
 
 export const NODEGUI_NAMES = [
-  'AcceptMode', 'AlignmentFlag', 'AspectRatioMode', 'Direction', 'FileMode', 'FocusPolicy', 'ItemFlag', 'Orientation',
-  'QAction', 'QApplication', 'QBoxLayout', 'QCheckBox', 'QClipboardMode', 'QComboBox', 'QDialog', 'QFileDialog',
-  'QFont', 'QFontWeight', 'QGridLayout', 'QKeySequence', 'QLabel', 'QLineEdit', 'QListWidget', 'QListWidgetItem', 'QMainWindow', 'QMenu',
-  'QMenuBar', 'QPixmap', 'QPlainTextEdit', 'QPoint', 'QProgressBar', 'QPushButton', 'QScrollArea', 'QScrollBar',
-  'QShortcut', 'QSpinBox', 'QStackedWidget', 'QWidget', 'ScrollBarPolicy', 'ShortcutContext', 'TextFormat',
-  'TextInteractionFlag', 'TransformationMode', 'WidgetEventTypes',
+  'AcceptMode', 'AlignmentFlag', 'AspectRatioMode', 'Direction', 'FileMode', 'FocusPolicy', 'ItemFlag',
+  'Orientation', 'QAction', 'QApplication', 'QBoxLayout', 'QCheckBox', 'QClipboardMode', 'QComboBox', 'QDialog',
+  'QFileDialog', 'QFont', 'QFontWeight', 'QGridLayout', 'QKeySequence', 'QLabel', 'QLineEdit', 'QListWidget',
+  'QListWidgetItem', 'QMainWindow', 'QMenu', 'QMenuBar', 'QPixmap', 'QPlainTextEdit', 'QPoint', 'QProgressBar',
+  'QPushButton', 'QScrollArea', 'QScrollBar', 'QShortcut', 'QSpinBox', 'QStackedWidget', 'QWidget',
+  'ScrollBarPolicy', 'ShortcutContext', 'TextFormat', 'TextInteractionFlag', 'TransformationMode',
+  'WidgetEventTypes',
 ] as const;
 
 /** Palette roles that `Qt.setColours` sets (native/src/runtime/widget_look.cpp). */

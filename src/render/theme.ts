@@ -6,7 +6,6 @@
  */
 import type { PaletteColours } from './nodegui-subset.js';
 
-
 export type ThemeName = 'light' | 'dark';
 
 interface Palette {
@@ -131,7 +130,7 @@ export function roleStyleSheet(role: string, quoted: boolean, theme: ThemeName, 
   const p = PALETTES[theme];
   const z = clampZoom(zoom);
   const px = (of: string): string => `${fontPx(of, z)}px`;
-  const mono = `font-family: "DejaVu Sans Mono", monospace; font-size: ${px('code')}; background: ${p.codeBg}; padding: 8px;`;
+  const mono = `font-family: "${MONOSPACE}", monospace; font-size: ${px('code')}; background: ${p.codeBg}; padding: 8px;`;
   const cell = `border: 1px solid ${p.tableBorder}; padding: 4px 8px;`;
   const rules = [`QLabel { color: ${p.text}; font-size: ${px('paragraph')}; }`, `QPushButton { font-size: ${px('paragraph')}; }`];
   const { face } = roleLook(role, theme, z);
