@@ -110,9 +110,9 @@ await Promise.all([
           // (V8's heap in use with the 1,000-post index open: ~0.3 MB less; measured). Here
           // postcss hands the sheet back as it came, and the program passes its sheets as
           // they are anyway (setStyleSheet(sheet, false)).
-          build.onResolve({ filter: /^(postcss|postcss-nodegui-autoprefixer)$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
-          build.onLoad({ filter: /^postcss$/, namespace: 'stub' }, () => ({ contents: 'module.exports = () => ({ process: (css) => ({ css }) });', loader: 'js' }));
-          build.onLoad({ filter: /^postcss-nodegui-autoprefixer$/, namespace: 'stub' }, () => ({ contents: 'exports.__esModule = true; exports.default = () => undefined;', loader: 'js' }));
+          build.onResolve({ filter: /^(postcss|postcss-nodegui-autoprefixer)$/ }, (args) => ({ path: args.path, namespace: 'replaced' }));
+          build.onLoad({ filter: /^postcss$/, namespace: 'replaced' }, () => ({ contents: 'module.exports = () => ({ process: (css) => ({ css }) });', loader: 'js' }));
+          build.onLoad({ filter: /^postcss-nodegui-autoprefixer$/, namespace: 'replaced' }, () => ({ contents: 'exports.__esModule = true; exports.default = () => undefined;', loader: 'js' }));
         },
       },
     ],

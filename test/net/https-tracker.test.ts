@@ -12,13 +12,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
-import type net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { TorrentSession } from '../../src/net/session.js';
 import { LOOPBACK } from '../helpers/loopback.js';
+import { startTracker, type Tracker } from '../helpers/tracker.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
+import { until } from '../helpers/until.js';
 
 let dir: string;
 const trustedDir = (): string => path.join(dir, 'trusted-cas');
@@ -40,61 +40,20 @@ function makeServerCertificate(name: string, ca: string): [string, string] {
   return [fs.readFileSync(path.join(dir, `${name}.key`), 'utf8'), fs.readFileSync(path.join(dir, `${name}.pem`), 'utf8')];
 }
 
-interface HttpsTracker {
-  readonly url: string;
-  announces(): number;
-  handshakeErrors(): number;
-  close(): Promise<void>;
-}
-
-/** An HTTPS tracker on 127.0.0.1 that answers every announce with no peers. */
-async function startHttpsTracker(key: string, cert: string): Promise<HttpsTracker> {
-  let announces = 0;
-  let errors = 0;
-  const server = https.createServer({ key, cert }, (request, response) => {
-    if (!(request.url ?? '').startsWith('/announce')) {
-      response.writeHead(404).end();
-      return;
-    }
-    announces++;
-    response.writeHead(200, { 'content-type': 'text/plain' });
-    response.end('d8:intervali30e5:peers0:e');
-  });
-  server.on('tlsClientError', () => {
-    errors++;
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `https://127.0.0.1:${port}/announce`,
-    announces: () => announces,
-    handshakeErrors: () => errors,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-}
-
-async function until(what: string, done: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Adds a magnet that names only `tracker` to a fresh session, and runs `check` while it announces. */
-async function announceTo(tracker: HttpsTracker, infoHash: string, check: () => Promise<void>): Promise<void> {
+/**
+ * Serves announces over HTTPS with a certificate for 127.0.0.1 that authority `ca` signed,
+ * and has a fresh session announce a magnet that names only that tracker, until `settled`.
+ */
+async function announceOverHttps(ca: string, infoHash: string, settled: (tracker: Tracker) => boolean): Promise<Tracker> {
+  const [key, cert] = makeServerCertificate(`server-of-${ca}`, ca);
+  const tracker = await startTracker([], { key, cert });
   const session = new TorrentSession(LOOPBACK);
   try {
     session.addTorrent({ magnet: `magnet:?xt=urn:btih:${infoHash}&tr=${encodeURIComponent(tracker.url)}`, savePath: path.join(dir, infoHash) });
-    await check();
+    await until(() => settled(tracker), `the announce to a tracker of ${ca} to settle`, 20_000);
+    return tracker;
   } finally {
-    await session.close();
+    await Promise.all([session.close(), tracker.close()]);
   }
 }
 
@@ -105,7 +64,7 @@ before(() => {
   fs.mkdirSync(trustedDir());
   fs.copyFileSync(path.join(dir, 'trusted-ca.pem'), path.join(trustedDir(), 'trusted-ca.pem'));
   openssl('rehash', trustedDir());
-  // Read by OpenSSL (and ca_store.cpp) when a session starts.
+  // Read by OpenSSL when a session starts.
   delete process.env['SSL_CERT_FILE'];
   process.env['SSL_CERT_DIR'] = trustedDir();
 });
@@ -115,27 +74,11 @@ after(() => {
 });
 
 test('a tracker whose certificate a CA of the directory signed is announced to over HTTPS', async () => {
-  const [key, cert] = makeServerCertificate('trusted-server', 'trusted-ca');
-  const tracker = await startHttpsTracker(key, cert);
-  try {
-    await announceTo(tracker, '1'.repeat(40), async () => {
-      await until('an announce', () => tracker.announces() >= 1, 20_000);
-    });
-    assert.equal(tracker.handshakeErrors(), 0);
-  } finally {
-    await tracker.close();
-  }
+  const tracker = await announceOverHttps('trusted-ca', '1'.repeat(40), (t) => t.announces() >= 1);
+  assert.equal(tracker.handshakeErrors(), 0);
 });
 
 test('a tracker whose CA is not in the directory is refused at the handshake, never announced to', async () => {
-  const [key, cert] = makeServerCertificate('stranger-server', 'stranger-ca');
-  const tracker = await startHttpsTracker(key, cert);
-  try {
-    await announceTo(tracker, '2'.repeat(40), async () => {
-      await until('a refused handshake', () => tracker.handshakeErrors() >= 1, 20_000);
-    });
-    assert.equal(tracker.announces(), 0);
-  } finally {
-    await tracker.close();
-  }
+  const tracker = await announceOverHttps('stranger-ca', '2'.repeat(40), (t) => t.handshakeErrors() >= 1);
+  assert.equal(tracker.announces(), 0);
 });

@@ -524,7 +524,7 @@ napi_value ReleaseMemory(napi_env env, napi_callback_info info) {
 // trim made before such a collection (ReleaseMemory's own, which only asks V8 to collect)
 // cannot return them: ~0.6 MB of PSS stayed with the 1,000-post index open and idle
 // (measured: a malloc_trim from gdb 20 s later returned it). So glibc is asked once more a
-// second after the last full collection. Full collections are seconds apart at most and a
+// second after the last full collection. Full collections come seconds apart or more, and a
 // trim takes well under a millisecond.
 constexpr uint64_t kTrimAfterFullGcMs = 1000;
 uv_timer_t trim_timer;
