@@ -1,6 +1,7 @@
 // ESLint rule: imports point downward only (DESIGN.md "Layers").
 //   app > widgets > render > net > store > core
 // `widgets` never imports `net` or `store`; `core` imports no Node built-ins (it does no I/O).
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', 'src');
@@ -31,7 +32,8 @@ const rule = {
     if (from === undefined) return {};
     function check(node, source) {
       if (typeof source !== 'string') return;
-      if (from === 'core' && (source.startsWith('node:') || ['fs', 'net', 'child_process', 'os', 'dgram', 'http', 'https'].includes(source))) {
+      // isBuiltin knows every built-in, bare ('crypto', 'path', 'fs/promises') or 'node:'-prefixed.
+      if (from === 'core' && isBuiltin(source)) {
         context.report({ node, messageId: 'builtin', data: { name: source } });
         return;
       }
