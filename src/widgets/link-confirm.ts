@@ -23,7 +23,7 @@ export function confirmExternalLink(
   onAnswer: (open: boolean) => void,
 ): LinkConfirmation {
   // No Qt parent: the runtime's exit clean-up deletes every top-level widget in turn, and a
-  // dialog owned by the window would be deleted twice (qt_runtime.cpp DestroyWidgets).
+  // dialog owned by the window would be deleted twice (window_watcher.cpp DestroyWidgets).
   const dialog = new qt.QDialog();
   const at = parent.geometry();
   dialog.move(at.left() + 60, at.top() + 80);

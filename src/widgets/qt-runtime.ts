@@ -1,6 +1,6 @@
 /**
  * Loads Qt for this process: the runtime module of swarmpress first (Qode's symbols and the
- * Qt <-> libuv loop integration, native/src/runtime/qt_runtime.cpp), then NodeGui.
+ * Qt <-> libuv loop integration, native/src/runtime/glib_loop.cpp), then NodeGui.
  *
  * Order matters: NodeGui's addon leaves three Qode symbols undefined and creates the
  * QApplication as soon as it is loaded, so the runtime module must already be loaded with

@@ -6,7 +6,7 @@
 // positions, which for a plain text document are UTF-16 offsets into toPlainText() — the
 // same units as JS strings.
 //
-// Threading: JS thread only (Qt's GUI thread is the JS thread, see qt_runtime.cpp).
+// Threading: JS thread only (Qt's GUI thread is the JS thread, see glib_loop.cpp).
 
 #include "text_cursor.h"
 

@@ -4,7 +4,7 @@
 // code finds the widget by it. Found widgets are remembered by QPointer: a deleted widget is
 // never touched, and is forgotten.
 //
-// Threading: JS thread only (Qt's GUI thread is the JS thread, see qt_runtime.cpp).
+// Threading: JS thread only (Qt's GUI thread is the JS thread, see glib_loop.cpp).
 #pragma once
 #include <node_api.h>
 

@@ -10,7 +10,7 @@
 // a form QColor reads ('#rrggbb'). Each role is set in every colour group. Nothing is
 // changed when a key or a colour is wrong (TypeError) or no widget has the id (RangeError).
 //
-// Threading: JS thread only (Qt's GUI thread is the JS thread, see qt_runtime.cpp).
+// Threading: JS thread only (Qt's GUI thread is the JS thread, see glib_loop.cpp).
 
 #include "widget_look.h"
 
