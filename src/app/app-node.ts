@@ -22,7 +22,10 @@ export class AppNode {
   readonly #common: CommonOptions;
   readonly #listeners = new Set<(event: NodeEvent) => void>();
   #started: Promise<SiteNode> | undefined;
-  /** The store, when it was opened before the node (openStore). */
+  /**
+   * The one store of the data folder: opened by openStore() before the node (then handed to
+   * it), or the node's own once it runs. Closed by the node when it stops, else by close().
+   */
   #store: Store | undefined;
   #node: SiteNode | undefined;
   #control: ControlServer | undefined;
@@ -60,9 +63,8 @@ export class AppNode {
    * be opened (start() reports why) or the app is closing.
    */
   openStore(): Store | undefined {
-    if (this.#node !== undefined) return this.#node.store;
-    if (this.#closed) return undefined;
-    if (this.#store === undefined && this.#started === undefined) {
+    if (this.#store !== undefined || this.#closed) return this.#store;
+    if (this.#started === undefined) {
       try {
         this.#store = Store.open({ dataDir: ensureDataDir(resolveDataDir(this.#common.dataDir)) });
       } catch {
@@ -74,7 +76,7 @@ export class AppNode {
 
   /** Whether openStore() returns at once: the store is open, or its last close was clean and no check is due (Store.opensQuickly). */
   opensStoreQuickly(): boolean {
-    if (this.#node !== undefined || this.#store !== undefined) return true;
+    if (this.#store !== undefined) return true;
     try {
       return Store.opensQuickly(resolveDataDir(this.#common.dataDir));
     } catch {
@@ -92,9 +94,14 @@ export class AppNode {
     return this.#node;
   }
 
+  /** The store if it is open (openStore, or the node's), without opening it. */
+  get store(): Store | undefined {
+    return this.#store;
+  }
+
   /** Hands back what the store keeps cached (Store.releaseMemory), whether or not the node runs yet. */
   releaseMemory(): void {
-    (this.#node?.store ?? this.#store)?.releaseMemory();
+    this.#store?.releaseMemory();
   }
 
   /** Why the node runs no LAN discovery (a sentence for the reader), or undefined when it does or may still. */
@@ -138,6 +145,7 @@ export class AppNode {
       }
     };
     const node = startNode(this.#common, { log, ...(this.#store === undefined ? {} : { store: this.#store }) });
+    // The node owns the store from now on (stopNode closes it).
     this.#store = undefined;
     try {
       this.#control = await listenForCommands(node);
@@ -152,6 +160,7 @@ export class AppNode {
       throw new Error('the app is closing');
     }
     this.#node = node;
+    this.#store = node.store;
     await startLan(node, this.#common, log);
     this.#duties = startDuties(node, log);
     return node;
@@ -172,10 +181,11 @@ export class AppNode {
     this.#control = undefined;
     await control?.close();
     const node = this.#node;
+    const store = this.#store;
     this.#node = undefined;
+    this.#store = undefined;
     if (node !== undefined) await stopNode(node);
     // Opened for reading while the node never started.
-    this.#store?.close();
-    this.#store = undefined;
+    else store?.close();
   }
 }
