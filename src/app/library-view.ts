@@ -22,7 +22,7 @@ export const LIST_ROW = 'list';
 export interface LibrarySources {
   readonly store: Store;
   /** LAN discovery, when it runs. */
-  readonly lan: LanLink | undefined;
+  readonly lan: Pick<LanLink, 'nearbySites'> | undefined;
   /** Why LAN discovery does not run, if it does not (AppNode.lanOff). */
   readonly lanOff: string | undefined;
   /** Followed sites (hex keys) with a version newer than the reader last opened. */

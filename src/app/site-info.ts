@@ -7,14 +7,14 @@
  * version the store holds, newest first. A version opened from the history is handed to
  * the reader (`onOpenVersion`), which shows it from the store.
  *
- * Ownership: the window and the node are the caller's; `close()` stops the refresh timer.
+ * Ownership: the view and the node are the caller's; `close()` stops the refresh timer.
  * JS thread only.
  */
 import { fromHex, toHex } from '../core/bytes.js';
 import { INFOHASH_BYTES } from '../core/bep46.js';
 import type { SiteNode } from '../net/site-node.js';
 import { formatBytes } from '../render/block-widgets.js';
-import type { MainWindow, SiteInfoView } from '../widgets/main-window.js';
+import type { SiteInfoView } from '../widgets/main-window.js';
 import { localTime } from './when.js';
 
 /** How often the open dialog is refreshed (the peer count moves): well under the 100 ms-per-view cap. */
@@ -37,12 +37,20 @@ export function versionOfRow(id: string): Uint8Array | undefined {
   return match?.[1] === undefined ? undefined : fromHex(match[1], INFOHASH_BYTES);
 }
 
-function when(ms: number): string {
-  return localTime(ms);
+/** What the site information reads of the node: its store and the peers of a version's swarm. */
+export type SiteInfoNode = Pick<SiteNode, 'store' | 'peersOf'>;
+
+/** What the presenter calls on the window. */
+export interface SiteInfoWindow {
+  showSiteInfo(view: SiteInfoView): void;
+  closeSiteInfo(): void;
+  /** Whether the dialog is still shown (the reader may have hidden it with Escape). */
+  readonly isSiteInfoOpen: boolean;
+  setStatus(text: string): void;
 }
 
 /** The view-model of site `shown.siteKey` with version `shown.infohash` shown, as `node` knows it now. */
-export function siteInfoView(node: SiteNode, shown: ShownVersion): SiteInfoView {
+export function siteInfoView(node: SiteInfoNode, shown: ShownVersion): SiteInfoView {
   const store = node.store;
   const { siteKey, infohash } = shown;
   const site = store.site(siteKey);
@@ -55,7 +63,7 @@ export function siteInfoView(node: SiteNode, shown: ShownVersion): SiteInfoView 
   const seqOf = (seq: bigint | undefined): string => (seq === undefined ? 'no record names it' : seq.toString());
   const history = versions.map((version) => ({
     id: versionRowId(version.infohash),
-    label: `${version.seq === undefined ? 'version ?' : `version ${version.seq.toString()}`} — ${when(version.createdMs)} — ${toHex(version.infohash).slice(0, 12)}…${toHex(version.infohash) === toHex(infohash) ? '  (shown)' : ''}`,
+    label: `${version.seq === undefined ? 'version ?' : `version ${version.seq.toString()}`} — ${localTime(version.createdMs)} — ${toHex(version.infohash).slice(0, 12)}…${toHex(version.infohash) === toHex(infohash) ? '  (shown)' : ''}`,
   }));
   const chain = newest === undefined ? undefined : store.versionChain(newest.infohash);
   const unsigned = versions.length - versions.filter((version) => version.seq !== undefined).length;
@@ -71,7 +79,7 @@ export function siteInfoView(node: SiteNode, shown: ShownVersion): SiteInfoView 
     peers: peers === undefined ? 'not in this version\'s swarm now' : `${peers} peer${peers === 1 ? '' : 's'} connected`,
     lastUpdate: newest === undefined
       ? 'no version stored'
-      : `${newest.seq === undefined ? 'newest version' : `version ${newest.seq.toString()}`} published ${when(newest.createdMs)}, received here ${when(newest.receivedMs)}`,
+      : `${newest.seq === undefined ? 'newest version' : `version ${newest.seq.toString()}`} published ${localTime(newest.createdMs)}, received here ${localTime(newest.receivedMs)}`,
     cacheSize: `${formatBytes(used)} in ${versions.length} version${versions.length === 1 ? '' : 's'}`,
     history,
     ...(notes.length === 0 ? {} : { historyNote: notes.join(' ') }),
@@ -79,9 +87,9 @@ export function siteInfoView(node: SiteNode, shown: ShownVersion): SiteInfoView 
 }
 
 export interface SiteInfoOptions {
-  readonly window: MainWindow;
+  readonly view: SiteInfoWindow;
   /** The running node, if it runs. */
-  readonly node: () => SiteNode | undefined;
+  readonly node: () => SiteInfoNode | undefined;
   /** The version shown, if the page belongs to a site. */
   readonly shown: () => ShownVersion | undefined;
 }
@@ -97,7 +105,7 @@ export class SiteInfoPresenter {
 
   /** Ctrl+I: opens the site information of the page shown, or says why there is none. */
   open(): void {
-    const { window } = this.#options;
+    const window = this.#options.view;
     const node = this.#options.node();
     const shown = this.#options.shown();
     if (node === undefined) {
@@ -117,7 +125,7 @@ export class SiteInfoPresenter {
 
   /** Shows the site information again if it is open (another page, a new version, the timer). */
   refresh(): void {
-    const { window } = this.#options;
+    const window = this.#options.view;
     if (!window.isSiteInfoOpen) {
       // Hidden by the reader (Escape): let it go.
       window.closeSiteInfo();
@@ -138,6 +146,6 @@ export class SiteInfoPresenter {
 
   close(): void {
     this.closed();
-    this.#options.window.closeSiteInfo();
+    this.#options.view.closeSiteInfo();
   }
 }

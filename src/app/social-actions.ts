@@ -1,6 +1,6 @@
 /**
- * What the window's Site menu and library do about muting and block lists (issue 9,
- * "Discussion"), for the reader presenter (reader.ts): mute or unmute a site, subscribe to
+ * What the window's Site menu and library do about muting and block lists, for the
+ * reader's site actions (reader/site-actions.ts): mute or unmute a site, subscribe to
  * or unsubscribe from its published block list (the node applies it at once when a version
  * is stored, site-node.ts `applyBlockList`), lift a library row of the Blocked section, and
  * whether content is hidden from lists (blocked or muted). Each action returns the sentence
