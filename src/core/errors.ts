@@ -20,12 +20,3 @@ export class UsageError extends AppError {
   }
 }
 
-/** A capability that a later issue of the project delivers; nothing was done. */
-export class NotAvailableError extends AppError {
-  constructor(what: string, issue: number) {
-    super('ERR_NOT_AVAILABLE', `${what} is not available yet (issue #${issue})`);
-  }
-}
-
-/** Data from a peer or the disk was rejected: expected, counted and dropped. */
-export class ContentError extends AppError {}

@@ -3,8 +3,6 @@
  * bad input: they return `{ ok: false, error }` with a stable `code` that callers switch on
  * and a `message` for humans. Throwing is kept for programmer errors (wrong argument types).
  */
-import { ContentError } from './errors.js';
-
 /** Why a value from a peer or the disk was rejected. */
 export interface Problem<Code extends string = string> {
   /** Stable, machine-readable code such as `ERR_BENCODE_TRUNCATED`. */
@@ -26,12 +24,4 @@ export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
 /** A failed result. */
 export function fail<Code extends string>(code: Code, message: string): { readonly ok: false; readonly error: Problem<Code> } {
   return { ok: false, error: { code, message } };
-}
-
-/**
- * Turns a rejected value into the {@link ContentError} that store and net throw or count:
- * the code is kept, so the table of user messages can map it.
- */
-export function toContentError(problem: Problem): ContentError {
-  return new ContentError(problem.code, problem.message);
 }

@@ -1,8 +1,8 @@
 /**
  * The contract between the editor and whatever publishes a post. The editor's wiring
  * (writing.ts) builds a `PublishRequest` from the draft; a `PostPublisher` says what it
- * would add (for the confirmation) and publishes it. The swarm publisher of issue #7
- * implements this; until then temporary-folder-publisher.ts does.
+ * would add (for the confirmation) and publishes it: site-publisher.ts, through the app's
+ * node.
  */
 import type { PublishOutcome, PublishSummary } from '../../widgets/publish-panel.js';
 import type { PostMedia } from './draft-media.js';
