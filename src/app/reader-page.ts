@@ -1,10 +1,12 @@
 /**
  * The Markdown the window shows for an item: its body (a picture or media file of the site
  * as an image block, plain text as a code block), a "Next →" link when it has a `next`, and
- * the replies known to the store under it. Titles and names from peers are escaped so that
- * they stay text (never links or markup of their own). Pure: everything comes in as data.
+ * the replies known to the store under it, dated in local time like the status line. Titles
+ * and names from peers are escaped so that they stay text (never links or markup of their
+ * own). Pure: everything comes in as data.
  */
 import type { Item } from '../core/item.js';
+import { localTime } from './when.js';
 
 /** A reply to show under the item, and where it can be opened (if known). */
 export interface ReplyLine {
@@ -43,7 +45,7 @@ export function itemMarkdown(item: Item, pagePath: string): string {
 }
 
 /** The page: the item's Markdown, "Next →" (an address or site path), and the replies. */
-export function pageMarkdown(body: string, extras: { next?: string; replies: readonly ReplyLine[]; now?: number; notice?: string }): string {
+export function pageMarkdown(body: string, extras: { next?: string; replies: readonly ReplyLine[]; notice?: string }): string {
   const parts = [body.replace(/\s+$/, '')];
   if (extras.notice !== undefined) parts.unshift(`> **${escapeInline(extras.notice)}**\n\n---`);
   if (extras.next !== undefined) parts.push(`[Next →](<${extras.next.replace(/[<>\s]/g, encodeURIComponent)}>)`);
@@ -52,7 +54,7 @@ export function pageMarkdown(body: string, extras: { next?: string; replies: rea
       const indent = '  '.repeat(Math.max(0, Math.min(reply.depth, 8) - 1));
       const title = escapeInline(reply.title === '' ? 'Untitled reply' : reply.title);
       const shown = reply.href === undefined ? title : `[${title}](<${reply.href}>)`;
-      return `${indent}- ${shown} — ${escapeInline(reply.author)}, ${new Date(reply.createdMs).toISOString().slice(0, 16).replace('T', ' ')}`;
+      return `${indent}- ${shown} — ${escapeInline(reply.author)}, ${localTime(reply.createdMs)}`;
     });
     parts.push(`---\n\n## Replies (${extras.replies.length})\n\n${lines.join('\n')}`);
   }

@@ -3,8 +3,8 @@
  *
  * Hostile input: the source is capped in size, and block-quote nesting is clamped *before*
  * lexing, because marked recurses once per level (about 2,000 nested `>` overflow its
- * stack — FACTS.md). The conversion itself is bounded by MAX_NESTING. Lexing off the UI
- * thread with a time limit is issue #5.
+ * stack — FACTS.md). The conversion itself is bounded by MAX_NESTING. The app lexes off the
+ * UI thread, with a time limit (parse-off-thread.ts).
  */
 import { Marked, type Token, type Tokens } from 'marked';
 import { decodeEntities } from '../core/entities.js';
