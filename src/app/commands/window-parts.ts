@@ -148,6 +148,7 @@ export function openWriting(
   publisher: PostPublisher,
   pages: OwnPages,
   layout: (source: string) => Promise<LayoutPlan>,
+  now: () => number,
 ): OpenedWriting {
   const saves = new Map<string, SaveReport & { count: number }>();
   const showDrafts = (atStart = false): void => {
@@ -170,6 +171,7 @@ export function openWriting(
     publisher,
     pages,
     layout,
+    now,
     imageFolder: picturesFolder(),
     onDraftsChanged: () => {
       showDrafts();

@@ -163,11 +163,13 @@ function prepareApp(command: Extract<Command, { name: 'window' }>, common: Commo
   });
   const loaded = loadQt({ loop });
   const layout = (source: string): Promise<LayoutPlan> => worker.layout(source);
+  // The one clock of the window's app: drafts, saves and posts are dated by it.
+  const now = Date.now;
   const app: WindowApp = {
     command, dataDir, loop, worker, appNode, prepared, loaded, layout,
     writing: command.kiosk
       ? undefined
-      : openWriting(loaded.qt, loaded.textCursors, dataDir, () => app.window, sitePublisher(() => appNode.start()), ownPages(() => appNode.start(), dataDir), layout),
+      : openWriting(loaded.qt, loaded.textCursors, dataDir, () => app.window, sitePublisher(() => appNode.start(), now), ownPages(() => appNode.start(), dataDir), layout, now),
     dialogs: new FormDialogs(),
     assets: new AssetPages(command.url),
     window: undefined,

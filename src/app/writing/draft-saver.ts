@@ -23,6 +23,8 @@ export interface DraftSaverOptions {
   readonly idleMs?: number;
   /** Longest time a change stays unsaved while typing goes on (default DRAFT_MAX_DELAY_MS). */
   readonly maxDelayMs?: number;
+  /** The wall clock a save is dated by (the app's one clock; default Date.now). */
+  readonly now?: () => number;
 }
 
 export interface SaveReport {
@@ -95,7 +97,7 @@ export class DraftSaver {
     }
     this.#last = bytes;
     const ended = performance.now();
-    this.#options.onSaved?.({ bytes: bytes.length, atMs: Date.now(), writeMs: ended - started, delayMs: ended - since });
+    this.#options.onSaved?.({ bytes: bytes.length, atMs: (this.#options.now ?? Date.now)(), writeMs: ended - started, delayMs: ended - since });
   }
 
   /** Marks `bytes` as what is on disk already (a draft just opened), so it is not written again. */

@@ -32,6 +32,7 @@ export interface WritingOptions {
   /** Markdown -> layout plan for previews (a PlanWorker's `layout`). */
   readonly layout: (source: string) => Promise<LayoutPlan>;
   readonly theme?: ThemeName;
+  /** The clock drafts and saves are dated by (default Date.now). */
   readonly now?: () => number;
   /** A draft was added, removed or renamed (the drafts menu shows them). */
   readonly onDraftsChanged?: () => void;
@@ -159,6 +160,7 @@ export class Writing {
       return { title: shown.title, body: shown.body, site: edit === undefined ? (shown.site ?? chosen) : chosen };
     };
     const saver = new DraftSaver({
+      ...(this.#options.now === undefined ? {} : { now: this.#options.now }),
       read: () => encodePostDraft({ ...content(), createdMs, ...extra }),
       write: (bytes) => {
         drafts.save(id, bytes);

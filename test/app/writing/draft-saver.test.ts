@@ -81,3 +81,12 @@ test('unchanged bytes are not written again; a failed write is retried; a discar
   await sleep(80);
   assert.deepEqual(writes, ['new']);
 });
+
+test('a save is dated by the clock it is given (the app has one)', () => {
+  const reports: SaveReport[] = [];
+  const saver = new DraftSaver({ read: () => new TextEncoder().encode('x'), write: () => undefined, onSaved: (report) => reports.push(report), now: () => 1_700_000_000_000 });
+  saver.changed();
+  saver.flush();
+  assert.deepEqual(reports.map((report) => report.atMs), [1_700_000_000_000]);
+  saver.close();
+});
