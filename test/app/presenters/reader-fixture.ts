@@ -100,6 +100,16 @@ export class StoreNode implements ReaderNode {
     this.store = store;
   }
 
+  /** The network answers with `version()` of `identity`'s site, which is stored here already (nothing to fetch). */
+  answerWith(identity: Identity, version: () => StoredVersion): void {
+    this.answer = (address) => {
+      const { infohash, seq } = version();
+      const entry = this.store.versionPage(infohash, address.path);
+      if (entry === undefined) return Promise.reject(new Error(`the test's version has no page '${address.path}'`));
+      return Promise.resolve({ resolved: { infohash, key: identity.publicKey, seq, source: 'dht' }, entry });
+    };
+  }
+
   openStore(): Store {
     return this.store;
   }

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import { toHex } from '../../../src/core/bytes.js';
 import { Reader } from '../../../src/app/reader/reader.js';
 import { localTime } from '../../../src/app/when.js';
@@ -26,31 +26,32 @@ after(() => {
 });
 
 let stores = 0;
-function openStore(): Store {
+
+/** A reader over a fresh store, a recording view and a node whose answers the test gives; closed after `t`. */
+function readerOnStore(t: TestContext, options: { kiosk?: boolean } = {}): { store: Store; node: StoreNode; view: RecordingView; reader: Reader } {
   stores += 1;
-  return Store.open({ dataDir: path.join(root, `data-${stores}`) });
+  const store = Store.open({ dataDir: path.join(root, `data-${stores}`) });
+  const node = new StoreNode(store);
+  const view = new RecordingView();
+  const reader = new Reader({ view, node, layout, ...options });
+  t.after(() => {
+    reader.close();
+    store.close();
+  });
+  return { store, node, view, reader };
 }
 
 const V1_MS = Date.UTC(2026, 10, 21, 8, 2);
 const V2_MS = Date.UTC(2026, 10, 22, 9, 30);
 
 test('back and forward show the version seen there, from the store; reload asks the network again', async (t) => {
-  const store = openStore();
-  t.after(() => { store.close(); });
+  const { store, node, view, reader } = readerOnStore(t);
   const site = testIdentity(31);
   const home = makeItem(site, 'Home', V1_MS);
   const about = makeItem(site, 'About', V1_MS);
   const v1 = storeVersion(store, site, 1n, { 'index.md': home, 'about.md': about }, V1_MS);
-  const node = new StoreNode(store);
   // The network answers with the stored version 1 (nothing newer).
-  node.answer = (address) => {
-    const entry = store.versionPage(v1.infohash, address.path);
-    assert.ok(entry !== undefined);
-    return Promise.resolve({ resolved: { infohash: v1.infohash, key: site.publicKey, seq: 1n, source: 'dht' }, entry });
-  };
-  const view = new RecordingView();
-  const reader = new Reader({ view, node, layout });
-  t.after(() => { reader.close(); });
+  node.answerWith(site, () => v1);
 
   reader.navigate(siteAddress(site));
   await until(() => view.status?.startsWith('Version 1 of') === true, 'the home page, as the DHT answered');
@@ -87,11 +88,9 @@ test('back and forward show the version seen there, from the store; reload asks 
 });
 
 test('a stored copy is shown at once, then replaced when the network answers with a newer version', async (t) => {
-  const store = openStore();
-  t.after(() => { store.close(); });
+  const { store, node, view, reader } = readerOnStore(t);
   const site = testIdentity(32);
   storeVersion(store, site, 1n, { 'index.md': makeItem(site, 'First season', V1_MS) }, V1_MS);
-  const node = new StoreNode(store);
   let answer: (() => void) | undefined;
   node.answer = (address, options) => new Promise((resolve) => {
     answer = () => {
@@ -105,9 +104,6 @@ test('a stored copy is shown at once, then replaced when the network answers wit
       resolve({ resolved, entry });
     };
   });
-  const view = new RecordingView();
-  const reader = new Reader({ view, node, layout });
-  t.after(() => { reader.close(); });
 
   reader.navigate(siteAddress(site));
   await until(() => answer !== undefined, 'the network asked');
@@ -125,14 +121,9 @@ test('a stored copy is shown at once, then replaced when the network answers wit
 });
 
 test('the stored copy stays when the network does not answer, and the status line says why', async (t) => {
-  const store = openStore();
-  t.after(() => { store.close(); });
+  const { store, view, reader } = readerOnStore(t);
   const site = testIdentity(33);
   storeVersion(store, site, 4n, { 'index.md': makeItem(site, 'Offline', V1_MS) }, V1_MS);
-  const node = new StoreNode(store);
-  const view = new RecordingView();
-  const reader = new Reader({ view, node, layout });
-  t.after(() => { reader.close(); });
   reader.navigate(siteAddress(site));
   await until(() => view.status?.includes('not downloaded') === true, 'the failed download');
   assert.deepEqual(view.pages.map((page) => page.title), ['Offline']);
@@ -141,19 +132,10 @@ test('the stored copy stays when the network does not answer, and the status lin
 });
 
 test('a new version of the site shown arrives: the status line says so and the library marks the site', async (t) => {
-  const store = openStore();
-  t.after(() => { store.close(); });
+  const { store, node, view, reader } = readerOnStore(t);
   const site = testIdentity(34);
   const v1 = storeVersion(store, site, 1n, { 'index.md': makeItem(site, 'Home', V1_MS) }, V1_MS);
-  const node = new StoreNode(store);
-  node.answer = (address) => {
-    const entry = store.versionPage(v1.infohash, address.path);
-    assert.ok(entry !== undefined);
-    return Promise.resolve({ resolved: { infohash: v1.infohash, key: site.publicKey, seq: 1n, source: 'dht' }, entry });
-  };
-  const view = new RecordingView();
-  const reader = new Reader({ view, node, layout });
-  t.after(() => { reader.close(); });
+  node.answerWith(site, () => v1);
   reader.navigate(siteAddress(site));
   await until(() => view.status?.startsWith('Version 1 of') === true, 'version 1 shown');
   reader.actions.toggleFollow();
@@ -175,19 +157,10 @@ test('a new version of the site shown arrives: the status line says so and the l
 });
 
 test('kiosk: a new version of the site shown is shown by itself', async (t) => {
-  const store = openStore();
-  t.after(() => { store.close(); });
+  const { store, node, view, reader } = readerOnStore(t, { kiosk: true });
   const site = testIdentity(35);
   let newest = storeVersion(store, site, 1n, { 'index.md': makeItem(site, 'Menu of Monday', V1_MS) }, V1_MS);
-  const node = new StoreNode(store);
-  node.answer = (address) => {
-    const entry = store.versionPage(newest.infohash, address.path);
-    assert.ok(entry !== undefined);
-    return Promise.resolve({ resolved: { infohash: newest.infohash, key: site.publicKey, seq: newest.seq, source: 'dht' }, entry });
-  };
-  const view = new RecordingView();
-  const reader = new Reader({ view, node, layout, kiosk: true });
-  t.after(() => { reader.close(); });
+  node.answerWith(site, () => newest);
   reader.navigate(siteAddress(site));
   await until(() => view.status?.startsWith('Version 1 of') === true, 'version 1 shown');
   assert.equal(store.isFollowing('site', site.publicKey), true, 'a kiosk follows the site it shows');
@@ -198,21 +171,12 @@ test('kiosk: a new version of the site shown is shown by itself', async (t) => {
 });
 
 test('a reply to the item shown arrives: the page is drawn again with its thread', async (t) => {
-  const store = openStore();
-  t.after(() => { store.close(); });
+  const { store, node, view, reader } = readerOnStore(t);
   const site = testIdentity(36);
   const reader1 = testIdentity(37);
   const post = makeItem(site, 'Tomatoes in March', V1_MS);
   const v1 = storeVersion(store, site, 1n, { 'posts/tomatoes.md': post }, V1_MS);
-  const node = new StoreNode(store);
-  node.answer = (address) => {
-    const entry = store.versionPage(v1.infohash, address.path);
-    assert.ok(entry !== undefined);
-    return Promise.resolve({ resolved: { infohash: v1.infohash, key: site.publicKey, seq: 1n, source: 'dht' }, entry });
-  };
-  const view = new RecordingView();
-  const reader = new Reader({ view, node, layout });
-  t.after(() => { reader.close(); });
+  node.answerWith(site, () => v1);
   reader.navigate(siteAddress(site, 'posts/tomatoes.md'));
   await until(() => view.status?.startsWith('Version 1 of') === true, 'the post shown');
   assert.doesNotMatch(view.page?.source ?? '', /Replies/);
