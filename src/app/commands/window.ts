@@ -21,7 +21,7 @@ import { editorAutomation } from '../writing/editor-automation.js';
 import { ownPages, sitePublisher } from '../writing/site-publisher.js';
 import { openNewSiteDialog, openSettingsDialog } from '../app-dialogs.js';
 import { AppNode } from '../app-node.js';
-import { prepareStoredPage, Reader, readerNode, type PreparedPage } from '../reader/reader.js';
+import { prepareStoredPage, Reader, readerNode, type PreparedPage } from '../reader.js';
 import { SiteInfoPresenter, versionOfRow } from '../site-info.js';
 import type { Command, CommonOptions } from '../cli.js';
 import { EXIT_OK } from '../messages.js';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { toHex } from '../../../src/core/bytes.js';
-import { Reader } from '../../../src/app/reader/reader.js';
+import { Reader } from '../../../src/app/reader.js';
 import { localTime } from '../../../src/app/when.js';
 import { Store } from '../../../src/store/store.js';
 import { makeItem, testIdentity } from '../../store/fixtures.js';

@@ -3,37 +3,37 @@
  * app's node ({@link ReaderNode}). An address typed, pasted or clicked is resolved and
  * fetched through the node while the status line and the progress bar say what happens
  * (resolving, peers, % downloaded); the page is the item's body drawn by the renderer,
- * with "Next →" and the replies the store knows (compose.ts). Offline, the last stored
+ * with "Next →" and the replies the store knows (reader/compose.ts). Offline, the last stored
  * version is shown with "stored copy, version N, from …". Back, forward and reload go over
- * the addresses shown (history.ts: back and forward show the exact version seen before,
- * from the store). The site actions (site-actions.ts) act on the site of the page shown;
- * the library (library.ts) lists followed, own and nearby sites, the blocks, and searches
+ * the addresses shown (reader/history.ts: back and forward show the exact version seen before,
+ * from the store). The site actions (reader/site-actions.ts) act on the site of the page shown;
+ * the library (reader/library.ts) lists followed, own and nearby sites, the blocks, and searches
  * the store. A version picked in the site information's history is shown from the store,
  * never fetched. A new version of the site shown, or a reply to its item, arrives as a node
  * event (handleNodeEvent).
  *
  * Ownership: the view, the node and the layout function are the caller's. JS thread only.
  */
-import { assertNever } from '../../core/assert-never.js';
-import { formatAddress, parseTypedAddress, resolveReference, type SwarmAddress } from '../../core/address.js';
-import { bytesEqual, toHex } from '../../core/bytes.js';
-import type { FetchProgress, NodeEvent, Resolved } from '../../net/site-node.js';
-import type { LayoutPlan } from '../../render/layout.js';
-import type { Store } from '../../store/store.js';
-import { presentError } from '../messages.js';
-import { escapeInline } from '../reader-page.js';
-import type { PageEntry } from '../site-pages.js';
-import { localTime } from '../when.js';
-import { composePage, storedCopy, type PreparedPage } from './compose.js';
-import { History } from './history.js';
-import { ReaderLibrary } from './library.js';
-import { followLink } from './links.js';
-import type { ReaderNode, ReaderView, ShownPage } from './ports.js';
-import { ReaderSiteActions, type ReplyTarget } from './site-actions.js';
+import { assertNever } from '../core/assert-never.js';
+import { formatAddress, parseTypedAddress, resolveReference, type SwarmAddress } from '../core/address.js';
+import { bytesEqual, toHex } from '../core/bytes.js';
+import type { FetchProgress, NodeEvent, Resolved } from '../net/site-node.js';
+import type { LayoutPlan } from '../render/layout.js';
+import type { Store } from '../store/store.js';
+import { presentError } from './messages.js';
+import { escapeInline } from './reader-page.js';
+import type { PageEntry } from './site-pages.js';
+import { localTime } from './when.js';
+import { composePage, storedCopy, type PreparedPage } from './reader/compose.js';
+import { History } from './reader/history.js';
+import { ReaderLibrary } from './reader/library.js';
+import { followLink } from './reader/links.js';
+import type { ReaderNode, ReaderView, ShownPage } from './reader/ports.js';
+import { ReaderSiteActions, type ReplyTarget } from './reader/site-actions.js';
 
-export { prepareStoredPage, type PreparedPage } from './compose.js';
-export { readerNode, type ReaderNode, type ReaderView, type ShownPage } from './ports.js';
-export type { ReplyTarget } from './site-actions.js';
+export { prepareStoredPage, type PreparedPage } from './reader/compose.js';
+export { readerNode, type ReaderNode, type ReaderView, type ShownPage } from './reader/ports.js';
+export type { ReplyTarget } from './reader/site-actions.js';
 
 /** How long a page may take to download before the reader is told it was not found. */
 const FETCH_TIMEOUT_MS = 60_000;
