@@ -1,6 +1,6 @@
 /**
- * A published block list (issue 9, "Discussion"): the authors and sites a person blocks,
- * carried in their site so that others can subscribe to it. It is a file item of the site
+ * A published block list: the authors and sites a person blocks, carried in their site so
+ * that others can subscribe to it. It is a file item of the site
  * at {@link BLOCK_LIST_PATH} (inside `.swarmpress/`, so no folder can publish a page there
  * and readers never show it as one), of type {@link BLOCK_LIST_MIME}; the item's SHA-256
  * and the manifest's signature cover it like any item. Its body is UTF-8 JSON:

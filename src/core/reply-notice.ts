@@ -1,6 +1,6 @@
 /**
- * Reply notices (issue #9 "Discussion"): the wire form of "the site whose signed record
- * this is has published item `reply`, a reply to item `target`". A notice travels as a
+ * Reply notices: the wire form of "the site whose signed record this is has published
+ * item `reply`, a reply to item `target`". A notice travels as a
  * BEP 10 extension message next to pushed records (net/reply-notices.ts); it proves only
  * that the replier's key signed a version (the record), never that the reply is in it:
  * the receiver fetches that version and checks before anything is shown.
