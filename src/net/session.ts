@@ -9,6 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { AppError } from '../core/errors.js';
+import { NativeError } from './native-error.js';
 import {
   loadTorrentNative,
   type AddTorrentParams,
@@ -16,10 +17,12 @@ import {
   type CreateTorrentOptions,
   type ExtensionEvent,
   type InfoHashes,
-  type NativeErrorShape,
+  isAlert,
   type NativeSession,
   type RawAlert,
   type SettingsPack,
+  type TypedAlert,
+  type TypedAlertType,
   type TorrentDescription,
   type TorrentFilesProgress,
   type TorrentStatus,
@@ -120,18 +123,7 @@ const SAME_HOST_SETTINGS: SettingsPack = {
 /** What libtorrent reports for a lookup that found nothing: the bencoding of nothing. */
 const EMPTY_VALUE = Buffer.from('0:');
 
-export class NativeError extends AppError {
-  readonly category: string;
-  readonly value: number;
-  readonly operation: string;
-
-  constructor(shape: NativeErrorShape) {
-    super('ERR_LIBTORRENT', shape.message);
-    this.category = shape.category;
-    this.value = shape.value;
-    this.operation = shape.operation;
-  }
-}
+export { NativeError } from './native-error.js';
 
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: NativeError };
 
@@ -140,7 +132,7 @@ export function parseTorrent(bytes: Uint8Array): ParseResult<TorrentDescription>
   try {
     return { ok: true, value: loadTorrentNative().parseTorrent(bytes) };
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_LIBTORRENT') return { ok: false, error: new NativeError(error as NativeErrorShape) };
+    if (error instanceof NativeError && error.code === 'ERR_LIBTORRENT') return { ok: false, error };
     throw error;
   }
 }
@@ -185,6 +177,8 @@ interface Waiter {
   readonly match: (alert: RawAlert) => boolean;
   readonly resolve: (alert: RawAlert) => void;
 }
+
+type AlertOf<T extends TypedAlertType> = Extract<TypedAlert, { readonly type: T }>;
 
 function timeoutError(what: string, ms: number): AppError {
   return new AppError('ERR_TIMEOUT', `${what} did not finish within ${ms} ms`);
@@ -246,7 +240,7 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     const alert = await this.#waitForAlert((a) => a.torrent === id && (deleted ? a.type === 'torrent_deleted' || a.type === 'torrent_delete_failed' : a.type === 'torrent_removed'), 'removing the torrent', 30_000, () => {
       this.#native.removeTorrent(id, deleted);
     });
-    if (alert.error !== undefined) throw new NativeError(alert.error);
+    if (alert.error !== undefined) throw alert.error;
   }
 
   pause(id: string): void {
@@ -299,8 +293,8 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     const alert = await this.#waitForAlert((a) => a.torrent === id && (a.type === 'save_resume_data' || a.type === 'save_resume_data_failed'), 'saving resume data', 30_000, () => {
       this.#native.saveResumeData(id);
     });
-    if (alert.error !== undefined) throw new NativeError(alert.error);
-    return alert['data'] as Buffer;
+    if (!isAlert(alert, 'save_resume_data')) throw alert.error ?? new AppError('ERR_LIBTORRENT', `saving resume data: ${alert.message}`);
+    return alert.data;
   }
 
   /**
@@ -319,12 +313,13 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     const lastPiece = Math.floor((startInTorrent + length - 1) / pieceLength);
     const pieces: Promise<Buffer>[] = [];
     for (let piece = first.piece; piece <= lastPiece; piece++) {
-      const arrived = this.#waitForAlert((a) => a.type === 'read_piece' && a.torrent === id && a['piece'] === piece, `piece ${piece}`, timeoutMs, () => {
+      const arrived = this.#waitFor('read_piece', (a) => a.torrent === id && a.piece === piece, `piece ${piece}`, timeoutMs, () => {
         if (this.#native.havePiece(id, piece)) this.#native.readPiece(id, piece);
         else this.#native.setPieceDeadline(id, piece, (piece - first.piece) * 50, true);
       }).then((alert) => {
-        if (alert.error !== undefined) throw new NativeError(alert.error);
-        return alert['data'] as Buffer;
+        if (alert.error !== undefined) throw alert.error;
+        if (alert.data === undefined) throw new AppError('ERR_LIBTORRENT', `reading piece ${piece}: ${alert.message}`);
+        return alert.data;
       });
       pieces.push(arrived);
     }
@@ -335,17 +330,17 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
   /** Puts an immutable BEP 44 item (bencoded, ≤ 1000 bytes); resolves with its target. */
   async dhtPutImmutable(value: Uint8Array, timeoutMs = DHT_TIMEOUT_MS): Promise<{ target: string; successes: number }> {
     const target = this.#native.dhtPutImmutable(value);
-    const alert = await this.#waitForAlert((a) => a.type === 'dht_put' && a['target'] === target, 'the DHT put', timeoutMs);
-    return { target, successes: alert['successes'] as number };
+    const alert = await this.#waitFor('dht_put', (a) => a.target === target, 'the DHT put', timeoutMs);
+    return { target, successes: alert.successes };
   }
 
   /** Gets an immutable BEP 44 item by target; undefined when nobody has it. */
   async dhtGetImmutable(target: string, timeoutMs = DHT_TIMEOUT_MS): Promise<Buffer | undefined> {
-    const done = this.#waitForAlert((a) => a.type === 'dht_immutable_item' && a['target'] === target, 'the DHT get', timeoutMs, () => {
+    const done = this.#waitFor('dht_immutable_item', (a) => a.target === target, 'the DHT get', timeoutMs, () => {
       this.#native.dhtGetImmutable(target);
     });
     try {
-      return (await done)['value'] as Buffer;
+      return (await done).value;
     } catch (error) {
       if ((error as AppError).code === 'ERR_TIMEOUT') return undefined;
       throw error;
@@ -360,13 +355,13 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
    */
   async dhtGetMutable(publicKey: string, salt: Uint8Array, options: { timeoutMs?: number; onResponse?: (item: MutableItem) => void } = {}): Promise<MutableItem | undefined> {
     const saltBuffer = Buffer.from(salt);
-    const matches = (a: RawAlert): boolean => a.type === 'dht_mutable_item' && a['publicKey'] === publicKey && saltBuffer.equals(a['salt'] as Buffer);
+    const matches = (a: AlertOf<'dht_mutable_item'>): boolean => a.publicKey === publicKey && saltBuffer.equals(a.salt);
     const onAlert = (a: RawAlert): void => {
-      if (matches(a) && a['authoritative'] !== true) options.onResponse?.(toItem(a));
+      if (isAlert(a, 'dht_mutable_item') && matches(a) && !a.authoritative) options.onResponse?.(toItem(a));
     };
     this.on('alert', onAlert);
     try {
-      const item = toItem(await this.#waitForAlert((a) => matches(a) && a['authoritative'] === true, 'the DHT lookup', options.timeoutMs ?? DHT_TIMEOUT_MS, () => {
+      const item = toItem(await this.#waitFor('dht_mutable_item', (a) => matches(a) && a.authoritative, 'the DHT lookup', options.timeoutMs ?? DHT_TIMEOUT_MS, () => {
         this.#native.dhtGetMutable(publicKey, salt);
       }));
       // Nothing found: libtorrent reports an item with no value (bencoded as '0:') at seq 0.
@@ -383,22 +378,23 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
    */
   async dhtPutMutable(record: SignedRecord, timeoutMs = DHT_TIMEOUT_MS): Promise<{ successes: number }> {
     const salt = Buffer.from(record.salt);
-    const alert = await this.#waitForAlert(
-      (a) => a.type === 'dht_put' && a['publicKey'] === record.publicKey && salt.equals(a['salt'] as Buffer),
+    const alert = await this.#waitFor(
+      'dht_put',
+      (a) => a.publicKey === record.publicKey && salt.equals(a.salt),
       'the DHT put',
       timeoutMs,
       () => {
         this.#native.dhtPutMutable(record.publicKey, record.salt, record.seq, record.value, record.signature, record.cas);
       },
     );
-    const seq = alert['seq'] as bigint;
+    const seq = alert.seq;
     if (seq !== record.seq) {
       if (record.cas !== undefined) {
         throw new AppError('ERR_CAS_MISMATCH', `the network's record has seq ${seq}, not ${record.cas}: it changed since it was read`);
       }
       throw new AppError('ERR_SEQ_OUTDATED', `the network already has seq ${seq} (≥ ${record.seq})`);
     }
-    return { successes: alert['successes'] as number };
+    return { successes: alert.successes };
   }
 
   /** Announces this node as a peer of `target` (20-byte hex) in the DHT. */
@@ -411,8 +407,9 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
    * none within `timeoutMs` (libtorrent reports replies that carry peers, and no end).
    */
   async dhtGetPeers(target: string, timeoutMs = 10_000): Promise<Endpoint[]> {
-    const done = this.#waitForAlert(
-      (a) => a.type === 'dht_get_peers_reply' && a['target'] === target && (a['peers'] as unknown[]).length > 0,
+    const done = this.#waitFor(
+      'dht_get_peers_reply',
+      (a) => a.target === target && a.peers.length > 0,
       'the DHT peer lookup',
       timeoutMs,
       () => {
@@ -420,7 +417,7 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
       },
     );
     try {
-      const peers = (await done)['peers'] as { address: string; port: number }[];
+      const { peers } = await done;
       return peers.map((p) => ({ host: p.address, port: p.port }));
     } catch (error) {
       if ((error as AppError).code === 'ERR_TIMEOUT') return [];
@@ -476,7 +473,7 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
 
   #handleWake(): void {
     for (const alert of this.#native.popAlerts()) {
-      if (alert.type === 'state_update') this.emit('status', alert['statuses'] as TorrentStatus[]);
+      if (isAlert(alert, 'state_update')) this.emit('status', alert.statuses);
       this.emit('alert', alert);
       for (const waiter of [...this.#waiters]) {
         if (waiter.match(alert)) waiter.resolve(alert);
@@ -495,6 +492,11 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
       this.emit('extension-dropped', dropped - this.#extensionDropped);
       this.#extensionDropped = dropped;
     }
+  }
+
+  /** #waitForAlert for an alert of `type`, typed as that alert. */
+  #waitFor<T extends TypedAlertType>(type: T, match: (alert: AlertOf<T>) => boolean, what: string, timeoutMs: number, send?: () => void): Promise<AlertOf<T>> {
+    return this.#waitForAlert((a) => isAlert(a, type) && match(a), what, timeoutMs, send) as Promise<AlertOf<T>>;
   }
 
   /**
@@ -535,13 +537,13 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
   }
 }
 
-function toItem(alert: RawAlert): MutableItem {
+function toItem(alert: AlertOf<'dht_mutable_item'>): MutableItem {
   return {
-    publicKey: alert['publicKey'] as string,
-    salt: alert['salt'] as Buffer,
-    seq: alert['seq'] as bigint,
-    value: alert['value'] as Buffer,
-    signature: alert['signature'] as string,
-    authoritative: alert['authoritative'] as boolean,
+    publicKey: alert.publicKey,
+    salt: alert.salt,
+    seq: alert.seq,
+    value: alert.value,
+    signature: alert.signature,
+    authoritative: alert.authoritative,
   };
 }
