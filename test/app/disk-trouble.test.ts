@@ -1,0 +1,85 @@
+/**
+ * A data folder survives a damaged session.state and a full disk (issue #25 item 6): real
+ * swarmpress processes, offline (no DHT, no LAN), on a small tmpfs for the full disk.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { runCli, type CliResult } from '../helpers/nodes.js';
+import { makeTempDir, removeDir } from '../helpers/temp.js';
+import { fillDisk, mountTmpfs, unmount } from '../store/tmpfs.js';
+
+const OFFLINE = ['--no-dht', '--no-lan', '--listen', '127.0.0.1:0'];
+
+let dir: string;
+before(() => {
+  dir = makeTempDir();
+});
+after(() => {
+  removeDir(dir);
+});
+
+function writeSite(root: string, files: Readonly<Record<string, string | Buffer>>): string {
+  for (const [name, body] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), body);
+  }
+  return root;
+}
+
+function publish(dataDir: string, site: string): Promise<CliResult> {
+  return runCli(['publish', site, '--data-dir', dataDir, ...OFFLINE]);
+}
+
+function ok(result: CliResult): void {
+  assert.equal(result.code, 0, `exit ${String(result.code ?? result.signal)}: ${result.stderr}`);
+}
+
+for (const [name, bytes] of [
+  ['empty', Buffer.alloc(0)],
+  ['100 random bytes', crypto.randomBytes(100)],
+] as const) {
+  test(`a session.state of ${name} is treated as absent, with a warning, and replaced`, async () => {
+    const dataDir = path.join(dir, `state-${name.replace(/ /g, '-')}`);
+    const site = writeSite(path.join(dataDir, '..', `site-${name.replace(/ /g, '-')}`), { 'index.md': '# Hello\n' });
+    ok(await publish(dataDir, site));
+    const state = path.join(dataDir, 'session.state');
+    assert.ok(fs.statSync(state).size > 0);
+    fs.writeFileSync(state, bytes);
+    const again = await publish(dataDir, writeSite(site, { 'more.md': '# More\n' }));
+    ok(again);
+    assert.match(again.stderr, /warning: session\.state cannot be read \(read_session_params: .+\): starting without it/);
+    assert.doesNotMatch(again.stderr, /internal error/);
+    assert.ok(fs.statSync(state).size > 0, 'a good state is saved in its place');
+    const third = await publish(dataDir, writeSite(site, { 'third.md': '# Third\n' }));
+    ok(third);
+    assert.doesNotMatch(third.stderr, /session\.state/);
+  });
+}
+
+test('session.state is replaced atomically: on a full disk the old one stays whole', async (t) => {
+  const mount = path.join(dir, 'full-state');
+  const why = mountTmpfs(mount, 8 * 1024 * 1024);
+  if (why !== undefined) {
+    t.skip(why);
+    return;
+  }
+  try {
+    const dataDir = path.join(mount, 'data');
+    const site = writeSite(path.join(dir, 'site-full-state'), { 'index.md': '# Hello\n' });
+    ok(await publish(dataDir, site));
+    const state = path.join(dataDir, 'session.state');
+    const before = fs.readFileSync(state);
+    assert.ok(before.length > 0);
+    const filler = fillDisk(mount);
+    // A command that starts and stops a node, and so saves the state, on the full disk.
+    await runCli(['block-list', 'list', '--data-dir', dataDir, ...OFFLINE]);
+    assert.deepEqual(fs.readFileSync(state), before, 'the old state, whole');
+    fs.rmSync(filler);
+    ok(await publish(dataDir, writeSite(site, { 'more.md': '# More\n' })));
+  } finally {
+    unmount(mount);
+  }
+});
