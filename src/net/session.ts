@@ -214,6 +214,22 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     this.#native = new Session(settings, () => {
       this.#handleWake();
     }, nativeOptions);
+    this.#onePort(String(settings['listen_interfaces']));
+  }
+
+  /**
+   * Given port 0 on a wildcard address, libtorrent opens one socket per interface, each on
+   * a port of its own, and `listen_port()` is the first one's — loopback's (issue #25: the
+   * DHT and mDNS announced a port bound only on 127.0.0.1; the LAN's was another). So every
+   * interface is moved to that one port, which is free on at least one of them.
+   */
+  #onePort(listen: string): void {
+    const entries = listen.split(',').map((entry) => entry.trim());
+    if (!entries.some((entry) => entry === '0.0.0.0:0' || entry === '[::]:0')) return;
+    const port = this.#native.listenPort();
+    if (port === 0) return;
+    const fixed = entries.map((entry) => (entry.endsWith(':0') ? `${entry.slice(0, -2)}:${port}` : entry)).join(',');
+    this.#native.applySettings({ listen_interfaces: fixed });
   }
 
   /** The port the session accepts peers on (0 before it listens). */
