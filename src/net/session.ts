@@ -187,6 +187,8 @@ function timeoutError(what: string, ms: number): AppError {
 export class TorrentSession extends EventEmitter<SessionEvents> {
   readonly #native: NativeSession;
   readonly #waiters = new Set<Waiter>();
+  /** The last put of each mutable slot (key/salt hex), settled: the next put waits for it. */
+  readonly #slotPuts = new Map<string, Promise<void>>();
   /** Sends waiting for their report; called with undefined when the session closes. */
   readonly #sentWaiters: ((event: ExtensionEvent | undefined) => boolean)[] = [];
   #statusTimer: NodeJS.Timeout | undefined;
@@ -393,6 +395,24 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
    * seq or a higher one; the network's own record is then left (and re-put) unchanged.
    */
   async dhtPutMutable(record: SignedRecord, timeoutMs = DHT_TIMEOUT_MS): Promise<{ successes: number }> {
+    // libtorrent's dht_put alert names the slot (key and salt), not the put: two puts of one
+    // slot at once (serve's start-up re-put and a publish) would each take the other's
+    // report (issue #25: a publish refused as "seq 5 is not above 5"). One put per slot at a time.
+    const slot = `${record.publicKey}/${Buffer.from(record.salt).toString('hex')}`;
+    const before = this.#slotPuts.get(slot) ?? Promise.resolve();
+    const put = before.then(() => this.#putMutable(record, timeoutMs));
+    const settled = put.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#slotPuts.set(slot, settled);
+    void settled.then(() => {
+      if (this.#slotPuts.get(slot) === settled) this.#slotPuts.delete(slot);
+    });
+    return put;
+  }
+
+  async #putMutable(record: SignedRecord, timeoutMs: number): Promise<{ successes: number }> {
     const salt = Buffer.from(record.salt);
     const alert = await this.#waitFor(
       'dht_put',
