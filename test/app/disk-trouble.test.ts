@@ -83,3 +83,33 @@ test('session.state is replaced atomically: on a full disk the old one stays who
     unmount(mount);
   }
 });
+
+test('a publish on a full disk says so, keeps nothing, and works once space is freed', async (t) => {
+  const mount = path.join(dir, 'full-publish');
+  const why = mountTmpfs(mount, 16 * 1024 * 1024);
+  if (why !== undefined) {
+    t.skip(why);
+    return;
+  }
+  try {
+    const dataDir = path.join(mount, 'data');
+    const site = writeSite(path.join(dir, 'site-full-publish'), { 'index.md': '# Hello\n' });
+    ok(await publish(dataDir, site));
+    const versions = fs.readdirSync(path.join(dataDir, 'content'));
+    writeSite(site, { 'big.png': crypto.randomBytes(6 * 1024 * 1024) });
+    // 3 MB left: less than the 6 MB picture's copy.
+    const filler = fillDisk(mount);
+    fs.truncateSync(filler, fs.statSync(filler).size - 3 * 1024 * 1024);
+    const full = await publish(dataDir, site);
+    assert.equal(full.code, 1, full.stderr);
+    assert.match(full.stderr, /the disk of the data folder .+ is full: a new version is a copy of the site's files \(about 7 MB\), so free that much space and publish again; nothing was kept \(ENOSPC\)/);
+    assert.doesNotMatch(full.stderr, /internal error/);
+    assert.deepEqual(fs.readdirSync(path.join(dataDir, 'content')), versions, 'no new version on disk');
+    assert.deepEqual(fs.readdirSync(path.join(dataDir, 'staging')), [], 'nothing staged is left');
+    fs.rmSync(filler);
+    ok(await publish(dataDir, site));
+    assert.equal(fs.readdirSync(path.join(dataDir, 'content')).length, versions.length + 1);
+  } finally {
+    unmount(mount);
+  }
+});
