@@ -723,7 +723,8 @@ export class SiteNode {
       this.#replies.versionStored();
       return added.value;
     } catch (error) {
-      await this.#drop(infohash, (error as AppError).code !== 'ERR_TIMEOUT');
+      // Files too on a timeout: partial data outside the index and the budget stayed forever (issue #25).
+      await this.#drop(infohash, true);
       throw error;
     } finally {
       this.#fetching.delete(hex);
