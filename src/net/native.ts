@@ -95,14 +95,21 @@ interface AlertBase {
   readonly error?: NativeError;
 }
 
-/** The alerts swarmpress reads a field of, as alerts.cpp builds them (frozen). */
+/**
+ * The alerts swarmpress reads a field of, as alerts.cpp builds them (frozen): one member
+ * per alert type (isAlert extracts the member whose `type` is exactly the one asked).
+ */
 export type TypedAlert =
   | (AlertBase & { readonly type: 'add_torrent'; readonly infoHashes: InfoHashes })
-  | (AlertBase & { readonly type: 'torrent_removed' | 'torrent_deleted' | 'torrent_delete_failed'; readonly torrent: string })
+  | (AlertBase & { readonly type: 'torrent_removed'; readonly torrent: string })
+  | (AlertBase & { readonly type: 'torrent_deleted'; readonly torrent: string })
+  | (AlertBase & { readonly type: 'torrent_delete_failed'; readonly torrent: string })
   | (AlertBase & { readonly type: 'state_update'; readonly statuses: readonly TorrentStatus[] })
-  | (AlertBase & { readonly type: 'torrent_error' | 'file_error'; readonly file: string })
+  | (AlertBase & { readonly type: 'torrent_error'; readonly file: string })
+  | (AlertBase & { readonly type: 'file_error'; readonly file: string })
   | (AlertBase & { readonly type: 'read_piece'; readonly piece: number; readonly data?: Buffer })
-  | (AlertBase & { readonly type: 'piece_finished' | 'hash_failed'; readonly piece: number })
+  | (AlertBase & { readonly type: 'piece_finished'; readonly piece: number })
+  | (AlertBase & { readonly type: 'hash_failed'; readonly piece: number })
   | (AlertBase & { readonly type: 'save_resume_data'; readonly data: Buffer })
   | (AlertBase & { readonly type: 'listen_succeeded'; readonly address: string; readonly port: number; readonly socketType: 'tcp' | 'utp' | 'other' })
   | (AlertBase & { readonly type: 'listen_failed'; readonly address: string; readonly port: number })

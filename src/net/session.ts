@@ -120,6 +120,10 @@ const SAME_HOST_SETTINGS: SettingsPack = {
   dht_upload_rate_limit: 1_000_000,
 };
 
+// errno values of Linux (libtorrent's generic category): no space left; disk quota exceeded.
+const ENOSPC = 28;
+const EDQUOT = 122;
+
 /** What libtorrent reports for a lookup that found nothing: the bencoding of nothing. */
 const EMPTY_VALUE = Buffer.from('0:');
 
@@ -187,6 +191,8 @@ function timeoutError(what: string, ms: number): AppError {
 export class TorrentSession extends EventEmitter<SessionEvents> {
   readonly #native: NativeSession;
   readonly #waiters = new Set<Waiter>();
+  /** Each torrent's last failure to write its files (file_error alerts): a full disk shows here first. */
+  readonly #writeFailures = new Map<string, NativeError>();
   /** The last put of each mutable slot (key/salt hex), settled: the next put waits for it. */
   readonly #slotPuts = new Map<string, Promise<void>>();
   /** Sends waiting for their report; called with undefined when the session closes. */
@@ -252,8 +258,24 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     return this.#native.addTorrent(params);
   }
 
+  /**
+   * Why torrent `id` could not write its files, if it could not: libtorrent reports each
+   * failed write (file_error) and goes on retrying, and what its status says meanwhile
+   * varies (nothing, or "file too short"), so a fetch on a full disk looked like a timeout
+   * (issue #25). ERR_STORE_DISK_FULL for ENOSPC and EDQUOT, else ERR_FILE.
+   */
+  writeFailure(id: string): AppError | undefined {
+    const error = this.#writeFailures.get(id);
+    if (error === undefined) return undefined;
+    const full = (error.category === 'generic' || error.category === 'system') && (error.value === ENOSPC || error.value === EDQUOT);
+    return full
+      ? new AppError('ERR_STORE_DISK_FULL', `the disk is full: the download could not be written (${error.message}); free some space and try again`, { cause: error })
+      : new AppError('ERR_FILE', `the download could not be written: ${error.message}`, { cause: error });
+  }
+
   /** Removes a torrent (and its files with deleteFiles); resolves when it is gone. */
   async removeTorrent(id: string, options: { deleteFiles?: boolean } = {}): Promise<void> {
+    this.#writeFailures.delete(id);
     const deleted = options.deleteFiles === true;
     const alert = await this.#waitForAlert((a) => a.torrent === id && (deleted ? a.type === 'torrent_deleted' || a.type === 'torrent_delete_failed' : a.type === 'torrent_removed'), 'removing the torrent', 30_000, () => {
       this.#native.removeTorrent(id, deleted);
@@ -510,6 +532,7 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
   #handleWake(): void {
     for (const alert of this.#native.popAlerts()) {
       if (isAlert(alert, 'state_update')) this.emit('status', alert.statuses);
+      if (isAlert(alert, 'file_error') && alert.torrent !== undefined && alert.error !== undefined) this.#writeFailures.set(alert.torrent, alert.error);
       this.emit('alert', alert);
       for (const waiter of [...this.#waiters]) {
         if (waiter.match(alert)) waiter.resolve(alert);

@@ -673,6 +673,8 @@ export class SiteNode {
     try {
       for (;;) {
         const status = this.session.status(torrentId);
+        const writeFailure = this.session.writeFailure(torrentId); // a full disk: not a timeout (issue #25)
+        if (writeFailure !== undefined) throw writeFailure;
         if (status.error !== undefined) throw new AppError('ERR_LIBTORRENT', status.error.message);
         if (status.hasMetadata && status.totalWanted > maxBytes) {
           throw new AppError('ERR_TOO_LARGE', `version ${hex} is ${status.totalWanted} bytes, more than the ${maxBytes} this node accepts`);
