@@ -370,7 +370,8 @@ export class SiteNode {
     if (deviceInfohash === undefined) throw new Error('publish: a version without an infohash');
     // The merged version: the folder and what the other devices published; it is this
     // device's version itself when nothing else is carried.
-    const merged = buildVersion({ ...common, reuse, carried, ...(mainVersion === undefined ? {} : { previous: mainVersion }) });
+    // Nothing carried: the merged version is this device's (staging it again took a second copy of the site, issue #25).
+    const merged = carried.length === 0 ? device : buildVersion({ ...common, reuse, carried, ...(mainVersion === undefined ? {} : { previous: mainVersion }) });
     const mainInfohash = merged.carriedItems === 0 ? deviceInfohash : merged.unchanged ? mainVersion?.infohash : await this.#adopt(merged);
     if (mainInfohash === undefined) throw new Error('publish: a version without an infohash');
     if (merged.carriedItems === 0 && merged.staging !== undefined) fs.rmSync(merged.staging, { recursive: true, force: true });

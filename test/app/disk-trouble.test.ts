@@ -113,3 +113,23 @@ test('a publish on a full disk says so, keeps nothing, and works once space is f
     unmount(mount);
   }
 });
+
+test('publishing needs one copy of the site free, not two', async (t) => {
+  const mount = path.join(dir, 'one-copy');
+  const why = mountTmpfs(mount, 24 * 1024 * 1024);
+  if (why !== undefined) {
+    t.skip(why);
+    return;
+  }
+  try {
+    const dataDir = path.join(mount, 'data');
+    const site = writeSite(path.join(dir, 'site-one-copy'), { 'index.md': '# Hello\n', 'big.png': crypto.randomBytes(8 * 1024 * 1024) });
+    // 12 MB free: one 8 MB copy and the index fit, two copies do not (on main: ENOSPC).
+    const filler = fillDisk(mount);
+    fs.truncateSync(filler, fs.statSync(filler).size - 12 * 1024 * 1024);
+    ok(await publish(dataDir, site));
+    assert.equal(fs.readdirSync(path.join(dataDir, 'content')).length, 1);
+  } finally {
+    unmount(mount);
+  }
+});
