@@ -8,8 +8,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SessionOptions } from '../net/session.js';
+import { NativeError, type SessionOptions } from '../net/session.js';
 import { SiteNode, type NodeEvent } from '../net/site-node.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
 import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
 import { cacheBudgetBytes, rateLimitSettings, readSettings } from '../store/settings-file.js';
 import { Store } from '../store/store.js';
@@ -73,12 +74,15 @@ export function lanOptions(common: CommonOptions): { interfaceAddress?: string }
   return host !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== '0.0.0.0' ? { interfaceAddress: host } : {};
 }
 
-/** Saves the session's DHT state for a faster start next time. */
+/**
+ * Saves the session's DHT state for a faster start next time: atomically, as a full disk
+ * once left it empty and every later command failed reading it (issue #25 item 6).
+ */
 export function saveSessionState(node: SiteNode): void {
   try {
-    fs.writeFileSync(path.join(node.dataDir, STATE_FILE), node.session.saveState(), { mode: 0o600 });
+    writeFileAtomic(path.join(node.dataDir, STATE_FILE), node.session.saveState());
   } catch {
-    // a cache only
+    // a cache only: the old state stays, or none
   }
 }
 
@@ -98,19 +102,29 @@ export function startNode(common: CommonOptions, options: { log?: (event: NodeEv
   const store = options.store ?? Store.open({ dataDir, cacheBudgetBytes: cacheBudgetBytes(settings) });
   if (options.store !== undefined) store.setCacheBudget(cacheBudgetBytes(settings));
   try {
-    const base = sessionOptions(common, dataDir);
+    const { state, ...base } = sessionOptions(common, dataDir);
     const session = { ...base, settings: { ...base.settings, ...rateLimitSettings(settings) } };
     const format = process.env['SWARMPRESS_TORRENT_FORMAT'];
-    return SiteNode.start({
-      store,
-      ...(format === 'hybrid' || format === 'v1' ? { torrentFormat: format } : {}),
-      // The reference of the LAN benchmark: updates found by polling only.
-      ...(process.env['SWARMPRESS_PUSH'] === '0' ? { push: false } : {}),
-      session: options.transient === true ? { ...session, settings: { ...session.settings, dht_read_only: true } } : session,
-      transient: options.transient === true,
-      seedReads: settings.seedReads,
-      ...(options.log === undefined ? {} : { log: options.log }),
-    });
+    const start = (sessionOptions: SessionOptions): SiteNode =>
+      SiteNode.start({
+        store,
+        ...(format === 'hybrid' || format === 'v1' ? { torrentFormat: format } : {}),
+        // The reference of the LAN benchmark: updates found by polling only.
+        ...(process.env['SWARMPRESS_PUSH'] === '0' ? { push: false } : {}),
+        session: options.transient === true ? { ...sessionOptions, settings: { ...sessionOptions.settings, dht_read_only: true } } : sessionOptions,
+        transient: options.transient === true,
+        seedReads: settings.seedReads,
+        ...(options.log === undefined ? {} : { log: options.log }),
+      });
+    if (state === undefined) return start(session);
+    try {
+      return start({ ...session, state });
+    } catch (error) {
+      // A damaged session.state (a cache of the DHT's routing table) is as if absent.
+      if (!(error instanceof NativeError && error.operation === 'read_session_params')) throw error;
+      options.log?.({ event: 'warning', message: `${STATE_FILE} cannot be read (${error.message}): starting without it`, code: 'ERR_SESSION_STATE' });
+      return start(session);
+    }
   } catch (error) {
     if (options.store === undefined) store.close();
     throw error;
@@ -152,7 +166,12 @@ export async function onNode(
   const absolute = absolutePaths(command);
   const delegated = await delegate(dataDir, { command: absolute, json: out.json });
   if (delegated !== undefined) return delegated;
-  const node = startNode(common, { transient: true });
+  // Its log is not shown (the command's output says what happened), but for a damaged
+  // session.state, which the user should know was thrown away.
+  const log = (event: NodeEvent): void => {
+    if (event['code'] === 'ERR_SESSION_STATE') out.note(`warning: ${event.message}`);
+  };
+  const node = startNode(common, { transient: true, log });
   try {
     // A read with no node running here still asks the LAN neighbours (a mesh without
     // internet); the node is announced on the LAN for as long as the command runs.

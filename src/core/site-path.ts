@@ -16,6 +16,7 @@ export type SitePathErrorCode =
   | 'ERR_PATH_DRIVE'
   | 'ERR_PATH_BACKSLASH'
   | 'ERR_PATH_CONTROL'
+  | 'ERR_PATH_FORMAT_CHARACTER'
   | 'ERR_PATH_ENCODING'
   | 'ERR_PATH_EMPTY_SEGMENT'
   | 'ERR_PATH_DOT_SEGMENT'
@@ -29,8 +30,13 @@ export type SitePathErrorCode =
 export const MAX_SITE_PATH_BYTES = 1024;
 /** Most segments in a site path. */
 export const MAX_SITE_PATH_SEGMENTS = 32;
-/** Longest segment in UTF-8 bytes: NAME_MAX of ext4, and the limit of NTFS and APFS in characters. */
-export const MAX_PATH_SEGMENT_BYTES = 255;
+/**
+ * Longest segment in UTF-8 bytes. NAME_MAX of ext4 is 255, but libtorrent 2.0.8 cuts a
+ * longer name to 240 bytes when it reads a torrent (sanitize_append_path_element), so a
+ * version with a 241–255-byte name lacks that file even in its author's own swarm (issue
+ * #25: progress 0.997 while "seeding", readers time out).
+ */
+export const MAX_PATH_SEGMENT_BYTES = 240;
 
 // Win32 "Naming Files, Paths, and Namespaces": reserved names, also with any extension;
 // the superscript digits count as digits there.
@@ -38,6 +44,13 @@ const DEVICE_NAME = /^(?:con|prn|aux|nul|conin\$|conout\$|(?:com|lpt)[0-9\u00b9\
 // Characters Win32 refuses in a name: < > : " | ? * (and `\`, reported on its own).
 const WINDOWS_RESERVED = /[<>:"|?*]/;
 const DRIVE = /^[a-zA-Z]:/;
+
+// Unicode format characters (general category Cf): the bidi embeddings, overrides and
+// isolates (U+202A–U+202E, U+2066–U+2069), the marks U+200E/U+200F and U+061C, zero-width
+// characters, U+FEFF, the soft hyphen. Invisible, they make a name show as another (a
+// right-to-left override turns "txt.exe" around); libtorrent 2.0.8 also drops U+200E/F and
+// U+202A–E from file names, so the file is missing from the torrent.
+const FORMAT_CHARACTER = /\p{Cf}/u;
 
 function isControl(unit: number): boolean {
   return unit < 0x20 || unit === 0x7f || (unit >= 0x80 && unit <= 0x9f);
@@ -54,6 +67,11 @@ export function checkSitePath(path: string): Result<string, SitePathErrorCode> {
     if (isControl(path.charCodeAt(i))) return fail('ERR_PATH_CONTROL', `the path contains the control character U+${path.charCodeAt(i).toString(16).padStart(4, '0')}`);
   }
   if (!isWellFormedText(path)) return fail('ERR_PATH_ENCODING', 'the path holds a lone surrogate (it is not Unicode text)');
+  const format = FORMAT_CHARACTER.exec(path);
+  if (format !== null) {
+    const unit = format[0].codePointAt(0) ?? 0;
+    return fail('ERR_PATH_FORMAT_CHARACTER', `the path contains the invisible format character U+${unit.toString(16).toUpperCase().padStart(4, '0')}, which hides or reorders text`);
+  }
   if (path.includes('\\')) return fail('ERR_PATH_BACKSLASH', 'the path contains a backslash');
   if (path.startsWith('/')) return fail('ERR_PATH_ABSOLUTE', 'the path is absolute');
   if (DRIVE.test(path)) return fail('ERR_PATH_DRIVE', 'the path starts with a drive letter');

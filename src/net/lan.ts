@@ -353,6 +353,11 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   #publish(): void {
     // The old records go with a goodbye; receivers keep the peer for the grace period, in
     // which the new announcement (sent right after, on the same socket) arrives.
+    // bonjour-service re-announces a service (1 s, 3 s, 9 s … up to an hour) from the
+    // callback of its first send, which marks it active again if it was stopped before that
+    // callback ran: the old notice was re-announced and neighbours saw the sites vanish and
+    // come back (issue #25). A destroyed service's re-announcements stop.
+    if (this.#service !== undefined) this.#service.destroyed = true;
     this.#service?.stop();
     this.#service = this.#bonjour.publish({
       name: this.#instanceName,

@@ -5,11 +5,13 @@
  * Threading: every function runs on the JS thread; libtorrent's own threads only wake it
  * (the `onWake` callback), after which `popAlerts()` returns what happened.
  * Errors: wrong argument types/ranges throw TypeError/RangeError naming the argument
- * (code ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE); libtorrent's failures throw a
- * `NativeError` (code ERR_LIBTORRENT) with its category, value and operation.
+ * (code ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE); libtorrent's failures, and calls the
+ * binding refuses in its present state, throw a `NativeError` (native-error.ts) — the class
+ * is JS's, handed to the binding when it is loaded.
  */
 import { createRequire } from 'node:module';
 import { AppError } from '../core/errors.js';
+import { NativeError } from './native-error.js';
 
 /** The libtorrent the binding was built against and the one it runs with. */
 export interface LibtorrentVersion {
@@ -70,7 +72,7 @@ export interface TorrentStatus {
   readonly isFinished: boolean;
   readonly paused: boolean;
   readonly savePath: string;
-  readonly error?: NativeErrorShape;
+  readonly error?: NativeError;
 }
 
 export interface TorrentFilesProgress {
@@ -80,27 +82,74 @@ export interface TorrentFilesProgress {
   readonly files: readonly (TorrentFile & { readonly done: number })[];
 }
 
-/** What libtorrent's error_code becomes. */
-export interface NativeErrorShape extends Error {
-  readonly code: 'ERR_LIBTORRENT';
-  readonly category: string;
-  readonly value: number;
-  readonly operation: string;
-}
-
 /**
- * One libtorrent alert. `type` is libtorrent's alert name (`alert::what()`); the fields
- * present depend on it. Frozen.
+ * What every alert carries. `type` is libtorrent's alert name (`alert::what()`); `torrent`
+ * is set for torrent alerts, `address`/`port` for peer alerts.
  */
-export interface RawAlert {
-  readonly type: string;
+interface AlertBase {
   readonly category: number;
   readonly message: string;
   readonly torrent?: string;
   readonly address?: string;
   readonly port?: number;
-  readonly error?: NativeErrorShape;
-  readonly [field: string]: unknown;
+  readonly error?: NativeError;
+}
+
+/**
+ * The alerts swarmpress reads a field of, as alerts.cpp builds them (frozen): one member
+ * per alert type (isAlert extracts the member whose `type` is exactly the one asked).
+ */
+export type TypedAlert =
+  | (AlertBase & { readonly type: 'add_torrent'; readonly infoHashes: InfoHashes })
+  | (AlertBase & { readonly type: 'torrent_removed'; readonly torrent: string })
+  | (AlertBase & { readonly type: 'torrent_deleted'; readonly torrent: string })
+  | (AlertBase & { readonly type: 'torrent_delete_failed'; readonly torrent: string })
+  | (AlertBase & { readonly type: 'state_update'; readonly statuses: readonly TorrentStatus[] })
+  | (AlertBase & { readonly type: 'torrent_error'; readonly file: string })
+  | (AlertBase & { readonly type: 'file_error'; readonly file: string })
+  | (AlertBase & { readonly type: 'read_piece'; readonly piece: number; readonly data?: Buffer })
+  | (AlertBase & { readonly type: 'piece_finished'; readonly piece: number })
+  | (AlertBase & { readonly type: 'hash_failed'; readonly piece: number })
+  | (AlertBase & { readonly type: 'save_resume_data'; readonly data: Buffer })
+  | (AlertBase & { readonly type: 'listen_succeeded'; readonly address: string; readonly port: number; readonly socketType: 'tcp' | 'utp' | 'other' })
+  | (AlertBase & { readonly type: 'listen_failed'; readonly address: string; readonly port: number })
+  | (AlertBase & {
+      readonly type: 'dht_mutable_item';
+      readonly publicKey: string;
+      readonly signature: string;
+      readonly seq: bigint;
+      readonly salt: Buffer;
+      readonly value: Buffer;
+      readonly authoritative: boolean;
+    })
+  | (AlertBase & { readonly type: 'dht_immutable_item'; readonly target: string; readonly value: Buffer })
+  | (AlertBase & {
+      readonly type: 'dht_put';
+      readonly target: string;
+      readonly publicKey: string;
+      readonly signature: string;
+      readonly salt: Buffer;
+      readonly seq: bigint;
+      readonly successes: number;
+    })
+  | (AlertBase & { readonly type: 'dht_get_peers_reply'; readonly target: string; readonly peers: readonly { readonly address: string; readonly port: number }[] })
+  | (AlertBase & { readonly type: 'dht_announce'; readonly target: string; readonly address: string; readonly port: number });
+
+/** The alert types with fields of their own (TypedAlert). */
+export type TypedAlertType = TypedAlert['type'];
+
+/** Any other alert: only the common fields are read. */
+export type OtherAlert = AlertBase & { readonly type: Exclude<string, TypedAlertType> };
+
+/**
+ * One libtorrent alert. Narrow it with `isAlert(alert, 'dht_put')` (a `type` comparison on
+ * the union does not narrow, as `OtherAlert`'s `type` is any string).
+ */
+export type RawAlert = TypedAlert | OtherAlert;
+
+/** Whether `alert` is of `type`, narrowed to that alert's fields. */
+export function isAlert<T extends TypedAlertType>(alert: RawAlert, type: T): alert is Extract<TypedAlert, { readonly type: T }> {
+  return alert.type === type;
 }
 
 export interface ExtensionEvent {
@@ -174,6 +223,8 @@ export interface CreateTorrentOptions {
 }
 
 export interface TorrentNative {
+  /** Hands the binding the class it builds every error with (once, by the loader). */
+  setErrorConstructor(constructor: typeof NativeError): void;
   readonly libtorrentVersion: LibtorrentVersion;
   readonly Session: typeof NativeSession;
   createTorrent(folder: string, options?: CreateTorrentOptions): Promise<CreatedTorrent>;
@@ -190,7 +241,9 @@ let native: TorrentNative | undefined;
 export function loadTorrentNative(): TorrentNative {
   if (native !== undefined) return native;
   try {
-    native = createRequire(import.meta.url)(MODULE_PATH) as TorrentNative;
+    const loaded = createRequire(import.meta.url)(MODULE_PATH) as TorrentNative;
+    loaded.setErrorConstructor(NativeError);
+    native = loaded;
   } catch (error) {
     throw new AppError('ERR_NATIVE_MISSING', `the libtorrent binding could not be loaded (run 'make build'): ${String(error)}`, { cause: error });
   }

@@ -37,6 +37,7 @@
  */
 import { toHex } from '../core/bytes.js';
 import { decodeReplyNotice, encodeReplyNotice, isReplyNotice, parseReplyNotice, replyNoticeId, type ReplyNotice } from '../core/reply-notice.js';
+import { isIPv6 } from 'node:net';
 import type { MutableRecord } from '../core/bep44.js';
 import type { ExtensionEvent } from './native.js';
 import type { PushSource } from './push.js';
@@ -44,7 +45,9 @@ import { RateLimiter } from './rate-limiter.js';
 import type { TorrentSession } from './session.js';
 
 /**
- * Notices read per peer and in total. An honest peer sends one per reply it publishes and
+ * Notices read per host and in total: per host, not per connection, as one host opens as
+ * many connections as it likes (issue #25: 16 connections of one host filled the 512-slot
+ * backlog in ~30 s when each address:port had its own bucket). An honest peer sends one per reply it publishes and
  * a few per handshake; the limits bound the signature checks a flooding peer costs.
  */
 export const NOTICE_LIMITS = { perKey: { perSecond: 2, burst: 16 }, total: { perSecond: 100, burst: 200 }, maxKeys: 1024 } as const;
@@ -93,6 +96,24 @@ interface Recent {
   readonly id: string;
   /** The target's sites (hex keys). */
   readonly sites: ReadonlySet<string>;
+}
+
+/**
+ * Whom a peer's notices count against: its IPv4 address, or the /64 of an IPv6 one (a
+ * host is handed a whole /64 and may use any address in it).
+ */
+export function hostKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped?.[1] !== undefined) return mapped[1];
+  if (!isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 /** Adds `id` to a bounded memory (oldest forgotten first); true when it was not there. */
@@ -205,7 +226,7 @@ export class ReplyNotices {
     const id = toHex(envelope.value.id);
     if (this.#seen.has(id)) return undefined;
     const now = this.#options.now?.() ?? performance.now();
-    if (!this.#limiter.take(`${event.address}:${event.port}`, now)) return 'ERR_NOTICE_RATE';
+    if (!this.#limiter.take(hostKey(event.address), now)) return 'ERR_NOTICE_RATE';
     const decoded = decodeReplyNotice(event.payload);
     if (!decoded.ok) return decoded.error.code;
     const notice = decoded.value;

@@ -9,6 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { AppError } from '../core/errors.js';
+import { NativeError } from './native-error.js';
 import {
   loadTorrentNative,
   type AddTorrentParams,
@@ -16,10 +17,12 @@ import {
   type CreateTorrentOptions,
   type ExtensionEvent,
   type InfoHashes,
-  type NativeErrorShape,
+  isAlert,
   type NativeSession,
   type RawAlert,
   type SettingsPack,
+  type TypedAlert,
+  type TypedAlertType,
   type TorrentDescription,
   type TorrentFilesProgress,
   type TorrentStatus,
@@ -117,21 +120,14 @@ const SAME_HOST_SETTINGS: SettingsPack = {
   dht_upload_rate_limit: 1_000_000,
 };
 
+// errno values of Linux (libtorrent's generic category): no space left; disk quota exceeded.
+const ENOSPC = 28;
+const EDQUOT = 122;
+
 /** What libtorrent reports for a lookup that found nothing: the bencoding of nothing. */
 const EMPTY_VALUE = Buffer.from('0:');
 
-export class NativeError extends AppError {
-  readonly category: string;
-  readonly value: number;
-  readonly operation: string;
-
-  constructor(shape: NativeErrorShape) {
-    super('ERR_LIBTORRENT', shape.message);
-    this.category = shape.category;
-    this.value = shape.value;
-    this.operation = shape.operation;
-  }
-}
+export { NativeError } from './native-error.js';
 
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: NativeError };
 
@@ -140,7 +136,7 @@ export function parseTorrent(bytes: Uint8Array): ParseResult<TorrentDescription>
   try {
     return { ok: true, value: loadTorrentNative().parseTorrent(bytes) };
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_LIBTORRENT') return { ok: false, error: new NativeError(error as NativeErrorShape) };
+    if (error instanceof NativeError && error.code === 'ERR_LIBTORRENT') return { ok: false, error };
     throw error;
   }
 }
@@ -186,6 +182,8 @@ interface Waiter {
   readonly resolve: (alert: RawAlert) => void;
 }
 
+type AlertOf<T extends TypedAlertType> = Extract<TypedAlert, { readonly type: T }>;
+
 function timeoutError(what: string, ms: number): AppError {
   return new AppError('ERR_TIMEOUT', `${what} did not finish within ${ms} ms`);
 }
@@ -193,6 +191,10 @@ function timeoutError(what: string, ms: number): AppError {
 export class TorrentSession extends EventEmitter<SessionEvents> {
   readonly #native: NativeSession;
   readonly #waiters = new Set<Waiter>();
+  /** Each torrent's last failure to write its files (file_error alerts): a full disk shows here first. */
+  readonly #writeFailures = new Map<string, NativeError>();
+  /** The last put of each mutable slot (key/salt hex), settled: the next put waits for it. */
+  readonly #slotPuts = new Map<string, Promise<void>>();
   /** Sends waiting for their report; called with undefined when the session closes. */
   readonly #sentWaiters: ((event: ExtensionEvent | undefined) => boolean)[] = [];
   #statusTimer: NodeJS.Timeout | undefined;
@@ -220,6 +222,22 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     this.#native = new Session(settings, () => {
       this.#handleWake();
     }, nativeOptions);
+    this.#onePort(String(settings['listen_interfaces']));
+  }
+
+  /**
+   * Given port 0 on a wildcard address, libtorrent opens one socket per interface, each on
+   * a port of its own, and `listen_port()` is the first one's — loopback's (issue #25: the
+   * DHT and mDNS announced a port bound only on 127.0.0.1; the LAN's was another). So every
+   * interface is moved to that one port, which is free on at least one of them.
+   */
+  #onePort(listen: string): void {
+    const entries = listen.split(',').map((entry) => entry.trim());
+    if (!entries.some((entry) => entry === '0.0.0.0:0' || entry === '[::]:0')) return;
+    const port = this.#native.listenPort();
+    if (port === 0) return;
+    const fixed = entries.map((entry) => (entry.endsWith(':0') ? `${entry.slice(0, -2)}:${port}` : entry)).join(',');
+    this.#native.applySettings({ listen_interfaces: fixed });
   }
 
   /** The port the session accepts peers on (0 before it listens). */
@@ -240,13 +258,29 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     return this.#native.addTorrent(params);
   }
 
+  /**
+   * Why torrent `id` could not write its files, if it could not: libtorrent reports each
+   * failed write (file_error) and goes on retrying, and what its status says meanwhile
+   * varies (nothing, or "file too short"), so a fetch on a full disk looked like a timeout
+   * (issue #25). ERR_STORE_DISK_FULL for ENOSPC and EDQUOT, else ERR_FILE.
+   */
+  writeFailure(id: string): AppError | undefined {
+    const error = this.#writeFailures.get(id);
+    if (error === undefined) return undefined;
+    const full = (error.category === 'generic' || error.category === 'system') && (error.value === ENOSPC || error.value === EDQUOT);
+    return full
+      ? new AppError('ERR_STORE_DISK_FULL', `the disk is full: the download could not be written (${error.message}); free some space and try again`, { cause: error })
+      : new AppError('ERR_FILE', `the download could not be written: ${error.message}`, { cause: error });
+  }
+
   /** Removes a torrent (and its files with deleteFiles); resolves when it is gone. */
   async removeTorrent(id: string, options: { deleteFiles?: boolean } = {}): Promise<void> {
+    this.#writeFailures.delete(id);
     const deleted = options.deleteFiles === true;
     const alert = await this.#waitForAlert((a) => a.torrent === id && (deleted ? a.type === 'torrent_deleted' || a.type === 'torrent_delete_failed' : a.type === 'torrent_removed'), 'removing the torrent', 30_000, () => {
       this.#native.removeTorrent(id, deleted);
     });
-    if (alert.error !== undefined) throw new NativeError(alert.error);
+    if (alert.error !== undefined) throw alert.error;
   }
 
   pause(id: string): void {
@@ -299,8 +333,8 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     const alert = await this.#waitForAlert((a) => a.torrent === id && (a.type === 'save_resume_data' || a.type === 'save_resume_data_failed'), 'saving resume data', 30_000, () => {
       this.#native.saveResumeData(id);
     });
-    if (alert.error !== undefined) throw new NativeError(alert.error);
-    return alert['data'] as Buffer;
+    if (!isAlert(alert, 'save_resume_data')) throw alert.error ?? new AppError('ERR_LIBTORRENT', `saving resume data: ${alert.message}`);
+    return alert.data;
   }
 
   /**
@@ -319,12 +353,13 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     const lastPiece = Math.floor((startInTorrent + length - 1) / pieceLength);
     const pieces: Promise<Buffer>[] = [];
     for (let piece = first.piece; piece <= lastPiece; piece++) {
-      const arrived = this.#waitForAlert((a) => a.type === 'read_piece' && a.torrent === id && a['piece'] === piece, `piece ${piece}`, timeoutMs, () => {
+      const arrived = this.#waitFor('read_piece', (a) => a.torrent === id && a.piece === piece, `piece ${piece}`, timeoutMs, () => {
         if (this.#native.havePiece(id, piece)) this.#native.readPiece(id, piece);
         else this.#native.setPieceDeadline(id, piece, (piece - first.piece) * 50, true);
       }).then((alert) => {
-        if (alert.error !== undefined) throw new NativeError(alert.error);
-        return alert['data'] as Buffer;
+        if (alert.error !== undefined) throw alert.error;
+        if (alert.data === undefined) throw new AppError('ERR_LIBTORRENT', `reading piece ${piece}: ${alert.message}`);
+        return alert.data;
       });
       pieces.push(arrived);
     }
@@ -335,17 +370,17 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
   /** Puts an immutable BEP 44 item (bencoded, ≤ 1000 bytes); resolves with its target. */
   async dhtPutImmutable(value: Uint8Array, timeoutMs = DHT_TIMEOUT_MS): Promise<{ target: string; successes: number }> {
     const target = this.#native.dhtPutImmutable(value);
-    const alert = await this.#waitForAlert((a) => a.type === 'dht_put' && a['target'] === target, 'the DHT put', timeoutMs);
-    return { target, successes: alert['successes'] as number };
+    const alert = await this.#waitFor('dht_put', (a) => a.target === target, 'the DHT put', timeoutMs);
+    return { target, successes: alert.successes };
   }
 
   /** Gets an immutable BEP 44 item by target; undefined when nobody has it. */
   async dhtGetImmutable(target: string, timeoutMs = DHT_TIMEOUT_MS): Promise<Buffer | undefined> {
-    const done = this.#waitForAlert((a) => a.type === 'dht_immutable_item' && a['target'] === target, 'the DHT get', timeoutMs, () => {
+    const done = this.#waitFor('dht_immutable_item', (a) => a.target === target, 'the DHT get', timeoutMs, () => {
       this.#native.dhtGetImmutable(target);
     });
     try {
-      return (await done)['value'] as Buffer;
+      return (await done).value;
     } catch (error) {
       if ((error as AppError).code === 'ERR_TIMEOUT') return undefined;
       throw error;
@@ -360,13 +395,13 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
    */
   async dhtGetMutable(publicKey: string, salt: Uint8Array, options: { timeoutMs?: number; onResponse?: (item: MutableItem) => void } = {}): Promise<MutableItem | undefined> {
     const saltBuffer = Buffer.from(salt);
-    const matches = (a: RawAlert): boolean => a.type === 'dht_mutable_item' && a['publicKey'] === publicKey && saltBuffer.equals(a['salt'] as Buffer);
+    const matches = (a: AlertOf<'dht_mutable_item'>): boolean => a.publicKey === publicKey && saltBuffer.equals(a.salt);
     const onAlert = (a: RawAlert): void => {
-      if (matches(a) && a['authoritative'] !== true) options.onResponse?.(toItem(a));
+      if (isAlert(a, 'dht_mutable_item') && matches(a) && !a.authoritative) options.onResponse?.(toItem(a));
     };
     this.on('alert', onAlert);
     try {
-      const item = toItem(await this.#waitForAlert((a) => matches(a) && a['authoritative'] === true, 'the DHT lookup', options.timeoutMs ?? DHT_TIMEOUT_MS, () => {
+      const item = toItem(await this.#waitFor('dht_mutable_item', (a) => matches(a) && a.authoritative, 'the DHT lookup', options.timeoutMs ?? DHT_TIMEOUT_MS, () => {
         this.#native.dhtGetMutable(publicKey, salt);
       }));
       // Nothing found: libtorrent reports an item with no value (bencoded as '0:') at seq 0.
@@ -382,23 +417,42 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
    * seq or a higher one; the network's own record is then left (and re-put) unchanged.
    */
   async dhtPutMutable(record: SignedRecord, timeoutMs = DHT_TIMEOUT_MS): Promise<{ successes: number }> {
+    // libtorrent's dht_put alert names the slot (key and salt), not the put: two puts of one
+    // slot at once (serve's start-up re-put and a publish) would each take the other's
+    // report (issue #25: a publish refused as "seq 5 is not above 5"). One put per slot at a time.
+    const slot = `${record.publicKey}/${Buffer.from(record.salt).toString('hex')}`;
+    const before = this.#slotPuts.get(slot) ?? Promise.resolve();
+    const put = before.then(() => this.#putMutable(record, timeoutMs));
+    const settled = put.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#slotPuts.set(slot, settled);
+    void settled.then(() => {
+      if (this.#slotPuts.get(slot) === settled) this.#slotPuts.delete(slot);
+    });
+    return put;
+  }
+
+  async #putMutable(record: SignedRecord, timeoutMs: number): Promise<{ successes: number }> {
     const salt = Buffer.from(record.salt);
-    const alert = await this.#waitForAlert(
-      (a) => a.type === 'dht_put' && a['publicKey'] === record.publicKey && salt.equals(a['salt'] as Buffer),
+    const alert = await this.#waitFor(
+      'dht_put',
+      (a) => a.publicKey === record.publicKey && salt.equals(a.salt),
       'the DHT put',
       timeoutMs,
       () => {
         this.#native.dhtPutMutable(record.publicKey, record.salt, record.seq, record.value, record.signature, record.cas);
       },
     );
-    const seq = alert['seq'] as bigint;
+    const seq = alert.seq;
     if (seq !== record.seq) {
       if (record.cas !== undefined) {
         throw new AppError('ERR_CAS_MISMATCH', `the network's record has seq ${seq}, not ${record.cas}: it changed since it was read`);
       }
       throw new AppError('ERR_SEQ_OUTDATED', `the network already has seq ${seq} (≥ ${record.seq})`);
     }
-    return { successes: alert['successes'] as number };
+    return { successes: alert.successes };
   }
 
   /** Announces this node as a peer of `target` (20-byte hex) in the DHT. */
@@ -411,8 +465,9 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
    * none within `timeoutMs` (libtorrent reports replies that carry peers, and no end).
    */
   async dhtGetPeers(target: string, timeoutMs = 10_000): Promise<Endpoint[]> {
-    const done = this.#waitForAlert(
-      (a) => a.type === 'dht_get_peers_reply' && a['target'] === target && (a['peers'] as unknown[]).length > 0,
+    const done = this.#waitFor(
+      'dht_get_peers_reply',
+      (a) => a.target === target && a.peers.length > 0,
       'the DHT peer lookup',
       timeoutMs,
       () => {
@@ -420,7 +475,7 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
       },
     );
     try {
-      const peers = (await done)['peers'] as { address: string; port: number }[];
+      const { peers } = await done;
       return peers.map((p) => ({ host: p.address, port: p.port }));
     } catch (error) {
       if ((error as AppError).code === 'ERR_TIMEOUT') return [];
@@ -476,7 +531,8 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
 
   #handleWake(): void {
     for (const alert of this.#native.popAlerts()) {
-      if (alert.type === 'state_update') this.emit('status', alert['statuses'] as TorrentStatus[]);
+      if (isAlert(alert, 'state_update')) this.emit('status', alert.statuses);
+      if (isAlert(alert, 'file_error') && alert.torrent !== undefined && alert.error !== undefined) this.#writeFailures.set(alert.torrent, alert.error);
       this.emit('alert', alert);
       for (const waiter of [...this.#waiters]) {
         if (waiter.match(alert)) waiter.resolve(alert);
@@ -495,6 +551,11 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
       this.emit('extension-dropped', dropped - this.#extensionDropped);
       this.#extensionDropped = dropped;
     }
+  }
+
+  /** #waitForAlert for an alert of `type`, typed as that alert. */
+  #waitFor<T extends TypedAlertType>(type: T, match: (alert: AlertOf<T>) => boolean, what: string, timeoutMs: number, send?: () => void): Promise<AlertOf<T>> {
+    return this.#waitForAlert((a) => isAlert(a, type) && match(a), what, timeoutMs, send) as Promise<AlertOf<T>>;
   }
 
   /**
@@ -535,13 +596,13 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
   }
 }
 
-function toItem(alert: RawAlert): MutableItem {
+function toItem(alert: AlertOf<'dht_mutable_item'>): MutableItem {
   return {
-    publicKey: alert['publicKey'] as string,
-    salt: alert['salt'] as Buffer,
-    seq: alert['seq'] as bigint,
-    value: alert['value'] as Buffer,
-    signature: alert['signature'] as string,
-    authoritative: alert['authoritative'] as boolean,
+    publicKey: alert.publicKey,
+    salt: alert.salt,
+    seq: alert.seq,
+    value: alert.value,
+    signature: alert.signature,
+    authoritative: alert.authoritative,
   };
 }

@@ -370,7 +370,8 @@ export class SiteNode {
     if (deviceInfohash === undefined) throw new Error('publish: a version without an infohash');
     // The merged version: the folder and what the other devices published; it is this
     // device's version itself when nothing else is carried.
-    const merged = buildVersion({ ...common, reuse, carried, ...(mainVersion === undefined ? {} : { previous: mainVersion }) });
+    // Nothing carried: the merged version is this device's (staging it again took a second copy of the site, issue #25).
+    const merged = carried.length === 0 ? device : buildVersion({ ...common, reuse, carried, ...(mainVersion === undefined ? {} : { previous: mainVersion }) });
     const mainInfohash = merged.carriedItems === 0 ? deviceInfohash : merged.unchanged ? mainVersion?.infohash : await this.#adopt(merged);
     if (mainInfohash === undefined) throw new Error('publish: a version without an infohash');
     if (merged.carriedItems === 0 && merged.staging !== undefined) fs.rmSync(merged.staging, { recursive: true, force: true });
@@ -673,6 +674,8 @@ export class SiteNode {
     try {
       for (;;) {
         const status = this.session.status(torrentId);
+        const writeFailure = this.session.writeFailure(torrentId); // a full disk: not a timeout (issue #25)
+        if (writeFailure !== undefined) throw writeFailure;
         if (status.error !== undefined) throw new AppError('ERR_LIBTORRENT', status.error.message);
         if (status.hasMetadata && status.totalWanted > maxBytes) {
           throw new AppError('ERR_TOO_LARGE', `version ${hex} is ${status.totalWanted} bytes, more than the ${maxBytes} this node accepts`);
@@ -723,7 +726,8 @@ export class SiteNode {
       this.#replies.versionStored();
       return added.value;
     } catch (error) {
-      await this.#drop(infohash, (error as AppError).code !== 'ERR_TIMEOUT');
+      // Files too on a timeout: partial data outside the index and the budget stayed forever (issue #25).
+      await this.#drop(infohash, true);
       throw error;
     } finally {
       this.#fetching.delete(hex);

@@ -128,14 +128,18 @@ export class SiteRecords {
   async publish(identity: Identity, value: Uint8Array, options: PublishOptions = {}): Promise<Published> {
     const salt = options.salt ?? EMPTY;
     let lastError: unknown;
+    // The highest seq signed for the slot, this call's own included: a retry signs above
+    // the record it reserved (beforePut) on the first attempt, never at its seq again.
+    let localSeq = options.localSeq;
     for (let attempt = 0; attempt < 2; attempt++) {
       const lookupOptions: { timeoutMs?: number } = {};
       if (options.timeoutMs !== undefined) lookupOptions.timeoutMs = options.timeoutMs;
       const previous = attempt === 0 && options.networkHead !== undefined ? options.networkHead.head : (await this.lookup(identity.publicKey, salt, lookupOptions)).head;
-      const seq = nextSeq(options.localSeq, previous?.record.seq);
+      const seq = nextSeq(localSeq, previous?.record.seq);
       if (!seq.ok) throw new AppError(seq.error.code, seq.error.message);
       const record = signRecord(identity, { salt, seq: seq.value, value });
       await options.beforePut?.(record);
+      localSeq = record.seq;
       const cas = casFor(previous?.record);
       try {
         const { successes } = await this.#session.dhtPutMutable(

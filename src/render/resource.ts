@@ -41,8 +41,12 @@ export function classifyResource(src: string): Resource {
     return { kind: 'refused', reason: 'the file name is malformed' };
   }
   if (path === '') return { kind: 'refused', reason: 'no file is named' };
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  // `../`, `.`, `a/`: a folder (issue #25: `../` was "'.' files are not shown").
+  if (name === '' || name === '.' || name === '..') return { kind: 'refused', reason: `'${path}' names a folder, not a file` };
   const ext = extensionOf(path);
   if (IMAGE_EXTENSIONS.has(ext)) return { kind: 'image', path };
   if (MEDIA_EXTENSIONS.has(ext)) return { kind: 'media', path };
+  if (ext === '') return { kind: 'refused', reason: `'${name}' has no file extension (PNG, JPEG and GIF files are shown)` };
   return { kind: 'refused', reason: `'.${ext}' files are not shown (PNG, JPEG and GIF are)` };
 }

@@ -19,6 +19,15 @@ export function escapeRichText(text: string): string {
 
 const COLOUR = /^#[0-9a-f]{6}$/;
 
+// Bidi overrides (LRO, RLO) display the characters after them in the reverse order, up to
+// the end of the paragraph: an RLO before or inside a link makes its text read as another
+// (issue #25: "moc.knab" shows as "bank.com"), while the confirmation shows the real target.
+// Nothing in ordinary text needs them (the bidi algorithm orders RTL text itself).
+const BIDI_OVERRIDES = /[\u202d\u202e]/g;
+// In a link's text, every explicit direction character (embeddings, overrides, isolates,
+// marks): a link reads in the order of its characters.
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 /**
  * Serializes runs into rich text (only tags of ours, only escaped text). `linkColour` is a
  * theme constant (`#rrggbb`), never document data.
@@ -28,7 +37,8 @@ export function runsToRichText(runs: readonly Run[], linkColour?: string): strin
   const linkStyle = linkColour === undefined ? '' : ` style="color:${linkColour}"`;
   let out = '';
   for (const run of runs) {
-    let html = escapeRichText(run.text).replace(/\n/g, '<br>');
+    const text = run.text.replace(run.link === undefined ? BIDI_OVERRIDES : BIDI_CONTROLS, '');
+    let html = escapeRichText(text).replace(/\n/g, '<br>');
     if (run.code === true) html = `<code>${html}</code>`;
     if (run.strike === true) html = `<s>${html}</s>`;
     if (run.italic === true) html = `<i>${html}</i>`;

@@ -212,18 +212,45 @@ function moveAside(from: string, to: string): void {
 }
 
 /**
+ * The first MAX_KEY_FILE_BYTES + 1 bytes of backup `file` (enough for parseKeyFile to
+ * say it is too large), or undefined when it does not exist. Only a regular file is read:
+ * opened without blocking and checked before any read, so a FIFO cannot hang the import
+ * and /dev/zero is not read to its (missing) end (issue #25: 11 GB in 60 s).
+ */
+function readBackup(file: string): Uint8Array | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw toStoreError(error, 'read the backup', file);
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) {
+      throw new StoreError('ERR_KEY_FILE_NOT_REGULAR', `${file} is not a regular file (a folder, device or pipe): give the backup file itself`);
+    }
+    const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = fs.readSync(fd, buffer, length, buffer.length - length, length);
+      if (read === 0) break;
+      length += read;
+    }
+    return new Uint8Array(buffer.subarray(0, length));
+  } catch (error) {
+    throw toStoreError(error, 'read the backup', file);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
  * Installs the identity in the key file (or backup) `file` as the identity of `dataDir`;
  * see the rules at the top of this module. Throws StoreError with core's key-file codes
  * for a bad backup, `ERR_IDENTITY_EXISTS` for an identity without backup.
  */
 export function importIdentity(dataDir: string, file: string, now: () => number = Date.now): ImportReport {
-  let bytes: Uint8Array | undefined;
-  try {
-    bytes = new Uint8Array(fs.readFileSync(file).subarray(0, MAX_KEY_FILE_BYTES + 1));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw toStoreError(error, 'read the backup', file);
-  }
-  const parsed = parseKeyFile(bytes);
+  const parsed = parseKeyFile(readBackup(file));
   if (!parsed.ok) throw new StoreError(parsed.error.code, `${file}: ${parsed.error.message}`);
   const incoming = parsed.value;
   const folder = ensureKeysFolder(dataDir);

@@ -24,6 +24,7 @@ import type { Identity } from '../core/identity.js';
 import { createItem, decodeItem, encodeItem, MAX_BODY_BYTES, type Item, type ItemDraft } from '../core/item.js';
 import { createManifest, encodeManifest, itemFilePath, MANIFEST_PATH, MAX_MANIFEST_ITEMS, type SiteManifest } from '../core/manifest.js';
 import { checkSitePath, findPathCollision } from '../core/site-path.js';
+import { StoreError } from './store-error.js';
 
 /** The folder of versions being built, inside the data folder. */
 export const STAGING_FOLDER = 'staging';
@@ -279,6 +280,16 @@ export function buildVersion(request: BuildRequest): BuiltVersion {
     writeFile(root, MANIFEST_PATH, encodeManifest(manifest));
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
+    const errno = (error as NodeJS.ErrnoException).code;
+    if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+      // A clear message rather than "internal error: ENOSPC … copyfile" (issue #25 item 6).
+      const megabytes = Math.ceil(request.source.files.reduce((sum, file) => sum + file.size, 0) / 1e6);
+      throw new StoreError(
+        'ERR_STORE_DISK_FULL',
+        `the disk of the data folder ${request.dataDir} is full: a new version is a copy of the site's files (about ${megabytes} MB), so free that much space and publish again; nothing was kept (${errno})`,
+        { cause: error },
+      );
+    }
     throw error;
   }
   return { unchanged: false, staging, root, manifest, items: manifestDraft.items, newItems, carriedItems };

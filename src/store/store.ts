@@ -376,15 +376,31 @@ export class Store {
    */
   adoptVersion(staging: string, infohash: Uint8Array, origin: string): Result<{ isNew: boolean; newItems: number }, FolderErrorCode> {
     const target = contentFolder(this.#dataDir, requireInfohash(infohash));
+    let moved = false;
     try {
       fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
       if (fs.existsSync(target)) fs.rmSync(staging, { recursive: true, force: true });
-      else fs.renameSync(staging, target);
+      else {
+        fs.renameSync(staging, target);
+        moved = true;
+      }
       syncDir(path.dirname(target));
     } catch (error) {
+      fs.rmSync(staging, { recursive: true, force: true });
       throw toStoreError(error, 'store the new version', target);
     }
-    return this.addVersionFromDisk(infohash, origin);
+    // A version that does not verify, or that the index cannot take (a full disk), leaves
+    // nothing in content/, where neither the index nor a record would name it (issue #25:
+    // 8.6 MB left after a publish on a full disk, and the next publishes failing for it).
+    let added: Result<{ isNew: boolean; newItems: number }, FolderErrorCode>;
+    try {
+      added = this.addVersionFromDisk(infohash, origin);
+    } catch (error) {
+      if (moved) fs.rmSync(target, { recursive: true, force: true });
+      throw error;
+    }
+    if (!added.ok && moved) fs.rmSync(target, { recursive: true, force: true });
+    return added;
   }
 
   /** Where the files of stored version `infohash` are (the site's root folder), if on disk. */

@@ -8,7 +8,7 @@ function code(path: string): string | undefined {
 }
 
 test('ordinary paths are accepted unchanged', () => {
-  for (const path of ['index.md', 'posts/2024/hello world.md', '.well-known/x', 'ünïcødé/ファイル.md', 'a/b/c/d.png', '...x', 'cone/file', 'icon.d/x', 'CONSOLE.md', 'com10', 'a b']) {
+  for (const path of ['index.md', 'posts/2024/hello world.md', '.well-known/x', 'ünïcødé/ファイル.md', 'a/b/c/d.png', '...x', 'cone/file', 'icon.d/x', 'CONSOLE.md', 'com10', 'a b', 'x'.repeat(240), 'שלום/مرحبا.md']) {
     assert.deepEqual(checkSitePath(path), { ok: true, value: path }, path);
   }
 });
@@ -47,6 +47,16 @@ test('paths that leave the site or alias something else are rejected with a code
     ['dir /x', 'ERR_PATH_TRAILING_DOT_OR_SPACE'],
     ['cafe\u0301.md', 'ERR_PATH_NOT_NFC'],
     ['x'.repeat(256), 'ERR_PATH_SEGMENT_TOO_LONG'],
+    // libtorrent 2.0.8 cuts names of 241-255 bytes to 240 (issue #25 item 7).
+    ['x'.repeat(241), 'ERR_PATH_SEGMENT_TOO_LONG'],
+    [`posts/${'é'.repeat(121)}`, 'ERR_PATH_SEGMENT_TOO_LONG'],
+    // Invisible format characters: libtorrent drops U+200E/U+200F/U+202A-E from names; all hide or reorder text.
+    ['a\u200eb.md', 'ERR_PATH_FORMAT_CHARACTER'],
+    ['invoice\u202etxt.exe', 'ERR_PATH_FORMAT_CHARACTER'],
+    ['posts/\u2067x\u2069.md', 'ERR_PATH_FORMAT_CHARACTER'],
+    ['zero\u200bwidth.md', 'ERR_PATH_FORMAT_CHARACTER'],
+    ['\ufeffindex.md', 'ERR_PATH_FORMAT_CHARACTER'],
+    ['a\u061cb', 'ERR_PATH_FORMAT_CHARACTER'],
     [Array.from({ length: MAX_SITE_PATH_SEGMENTS + 1 }, () => 'a').join('/'), 'ERR_PATH_TOO_DEEP'],
     [Array.from({ length: 8 }, () => 'y'.repeat(200)).join('/'), 'ERR_PATH_TOO_LONG'],
   ];

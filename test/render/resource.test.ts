@@ -17,3 +17,16 @@ test('images are never fetched from file:, http:, network paths or hidden scheme
     assert.equal(classifyResource(src).kind, 'refused', src);
   }
 });
+
+test('the reason a reader sees names a folder as a folder and a missing extension as such, not "\'.\' files" (issue #25)', () => {
+  const reason = (src: string): string | undefined => {
+    const resource = classifyResource(src);
+    return resource.kind === 'refused' ? resource.reason : undefined;
+  };
+  assert.equal(reason('../'), "'../' names a folder, not a file");
+  assert.equal(reason('..'), "'..' names a folder, not a file");
+  assert.equal(reason('img/'), "'img/' names a folder, not a file");
+  assert.equal(reason('img/.'), "'img/.' names a folder, not a file");
+  assert.equal(reason('../photo'), "'photo' has no file extension (PNG, JPEG and GIF files are shown)");
+  assert.equal(reason('a.svg'), "'.svg' files are not shown (PNG, JPEG and GIF are)");
+});

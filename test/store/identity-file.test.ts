@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -110,6 +111,20 @@ test('import: installs into an empty folder, is a no-op for the same identity, r
   const garbage = path.join(root, `garbage-${counter++}.key`);
   fs.writeFileSync(garbage, 'hello');
   assert.throws(() => importIdentity(dir, garbage), isStoreError('ERR_KEY_FILE_FORMAT'));
+});
+
+test('import reads a bounded part of a file and refuses what is not a regular file (/dev/zero, a FIFO, a folder)', () => {
+  const dir = dataDir();
+  const huge = path.join(root, `huge-${counter++}.key`);
+  fs.writeFileSync(huge, Buffer.alloc(4 * 1024 * 1024, 'a'));
+  assert.throws(() => importIdentity(dir, huge), isStoreError('ERR_KEY_FILE_TOO_LARGE'));
+  // On main /dev/zero was read until memory ran out (11 GB in 60 s), and a FIFO hung.
+  assert.throws(() => importIdentity(dir, '/dev/zero'), isStoreError('ERR_KEY_FILE_NOT_REGULAR', /\/dev\/zero is not a regular file/));
+  const fifo = path.join(root, `fifo-${counter++}`);
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  assert.throws(() => importIdentity(dir, fifo), isStoreError('ERR_KEY_FILE_NOT_REGULAR'));
+  assert.throws(() => importIdentity(dir, root), isStoreError('ERR_KEY_FILE_NOT_REGULAR'));
+  assert.throws(() => loadIdentity(dir), isStoreError('ERR_KEY_FILE_MISSING'), 'nothing was installed');
 });
 
 test('import replaces a corrupt key and keeps the corrupt file aside', () => {

@@ -2,9 +2,11 @@
 #include <napi.h>
 
 #include "bindings.h"
+#include "common.h"
 
 namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  swarmpress::bind_errors(env, exports);
   swarmpress::bind_version(env, exports);
   swarmpress::bind_session(env, exports);
   swarmpress::bind_torrent_files(env, exports);

@@ -16,18 +16,67 @@ void throw_range_error(Napi::Env env, const std::string& what, const std::string
   throw error;
 }
 
-Napi::Object native_error_object(Napi::Env env, const lt::error_code& ec, const std::string& operation) {
-  auto error = Napi::Error::New(env, operation + ": " + ec.message() + " (" + ec.category().name() + " " + std::to_string(ec.value()) + ")");
+namespace {
+
+struct AddonData {
+  Napi::FunctionReference error_constructor;
+};
+
+AddonData& addon_data(Napi::Env env) {
+  auto* data = env.GetInstanceData<AddonData>();
+  if (data == nullptr) {
+    data = new AddonData();
+    env.SetInstanceData(data);  // deleted by Node when the environment goes away
+  }
+  return *data;
+}
+
+Napi::Value SetErrorConstructor(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsFunction()) throw_type_error(info.Env(), "constructor", "a function");
+  addon_data(info.Env()).error_constructor = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+// new NativeError({code, category, value, operation, message}) with the class JS handed
+// over; before that (a caller that skipped the loader) an Error with the same fields.
+Napi::Object make_error(Napi::Env env, const std::string& code, const std::string& category, int value, const std::string& operation,
+                        const std::string& message) {
+  Napi::Object fields = Napi::Object::New(env);
+  fields.Set("code", Napi::String::New(env, code));
+  fields.Set("category", Napi::String::New(env, category));
+  fields.Set("value", Napi::Number::New(env, value));
+  fields.Set("operation", Napi::String::New(env, operation));
+  fields.Set("message", Napi::String::New(env, message));
+  AddonData& data = addon_data(env);
+  if (!data.error_constructor.IsEmpty()) return data.error_constructor.New({fields});
+  Napi::Object error = Napi::Error::New(env, message).Value();
   error.Set("name", Napi::String::New(env, "NativeError"));
-  error.Set("code", Napi::String::New(env, "ERR_LIBTORRENT"));
-  error.Set("category", Napi::String::New(env, ec.category().name()));
-  error.Set("value", Napi::Number::New(env, ec.value()));
-  error.Set("operation", Napi::String::New(env, operation));
-  return error.Value();
+  for (const char* key : {"code", "category", "value", "operation"}) error.Set(key, fields.Get(key));
+  return error;
+}
+
+}  // namespace
+
+void bind_errors(Napi::Env env, Napi::Object exports) {
+  addon_data(env);
+  exports.Set("setErrorConstructor", Napi::Function::New(env, SetErrorConstructor, "setErrorConstructor"));
+}
+
+Napi::Object native_error_object(Napi::Env env, const lt::error_code& ec, const std::string& operation) {
+  std::string message = operation + ": " + ec.message() + " (" + ec.category().name() + " " + std::to_string(ec.value()) + ")";
+  return make_error(env, "ERR_LIBTORRENT", ec.category().name(), ec.value(), operation, message);
 }
 
 void throw_native_error(Napi::Env env, const lt::error_code& ec, const std::string& operation) {
   throw Napi::Error(env, native_error_object(env, ec, operation));
+}
+
+Napi::Object state_error_object(Napi::Env env, const std::string& code, const std::string& operation, const std::string& message) {
+  return make_error(env, code, "swarmpress", 0, operation, message);
+}
+
+void throw_state_error(Napi::Env env, const std::string& code, const std::string& operation, const std::string& message) {
+  throw Napi::Error(env, state_error_object(env, code, operation, message));
 }
 
 std::string arg_string(const Napi::CallbackInfo& info, size_t index, const std::string& name, size_t max_bytes) {

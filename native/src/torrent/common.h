@@ -17,10 +17,18 @@ namespace swarmpress {
 [[noreturn]] void throw_type_error(Napi::Env env, const std::string& what, const std::string& expected);
 // Throws a JS RangeError (code ERR_OUT_OF_RANGE) naming `what`.
 [[noreturn]] void throw_range_error(Napi::Env env, const std::string& what, const std::string& expected);
-// Throws a JS Error named NativeError with libtorrent's category, value, message and the
+// The NativeError class is JS's (src/net/native-error.ts): the loader hands it over once
+// with setErrorConstructor, as better-sqlite3 does, so every failure thrown from here is an
+// instance of the class the app presents, not a look-alike.
+void bind_errors(Napi::Env env, Napi::Object exports);
+// A NativeError (code ERR_LIBTORRENT) with libtorrent's category, value and message and the
 // operation that failed (STYLE.md "Errors").
 [[noreturn]] void throw_native_error(Napi::Env env, const lt::error_code& ec, const std::string& operation);
 Napi::Object native_error_object(Napi::Env env, const lt::error_code& ec, const std::string& operation);
+// A NativeError of the binding's own (category "swarmpress", value 0) with its own `code`,
+// e.g. ERR_SESSION_CLOSED: a call that cannot be made in the binding's present state.
+[[noreturn]] void throw_state_error(Napi::Env env, const std::string& code, const std::string& operation, const std::string& message);
+Napi::Object state_error_object(Napi::Env env, const std::string& code, const std::string& operation, const std::string& message);
 
 // Arguments, checked.
 std::string arg_string(const Napi::CallbackInfo& info, size_t index, const std::string& name, size_t max_bytes);

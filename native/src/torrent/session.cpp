@@ -221,9 +221,7 @@ class Session : public Napi::ObjectWrap<Session> {
 
   lt::session& Live(Napi::Env env) {
     if (!session_) {
-      auto error = Napi::Error::New(env, "the session is closed");
-      error.Set("code", Napi::String::New(env, "ERR_SESSION_CLOSED"));
-      throw error;
+      throw_state_error(env, "ERR_SESSION_CLOSED", "session", "the session is closed");
     }
     return *session_;
   }
@@ -233,9 +231,7 @@ class Session : public Napi::ObjectWrap<Session> {
     std::string id = arg_string(info, index, "id", 64);
     auto found = torrents_.find(id);
     if (found == torrents_.end() || !found->second.is_valid()) {
-      auto error = Napi::Error::New(info.Env(), "no torrent " + id + " in this session");
-      error.Set("code", Napi::String::New(info.Env(), "ERR_NO_TORRENT"));
-      throw error;
+      throw_state_error(info.Env(), "ERR_NO_TORRENT", "find_torrent", "no torrent " + id + " in this session");
     }
     return found->second;
   }
@@ -426,9 +422,7 @@ class Session : public Napi::ObjectWrap<Session> {
   static std::shared_ptr<const lt::torrent_info> Metadata(Napi::Env env, lt::torrent_handle const& handle) {
     std::shared_ptr<const lt::torrent_info> ti = handle.torrent_file();
     if (!ti) {
-      auto error = Napi::Error::New(env, "the torrent's metadata is not known yet");
-      error.Set("code", Napi::String::New(env, "ERR_NO_METADATA"));
-      throw error;
+      throw_state_error(env, "ERR_NO_METADATA", "torrent_file", "the torrent's metadata is not known yet");
     }
     return ti;
   }
@@ -585,9 +579,7 @@ class Session : public Napi::ObjectWrap<Session> {
     Napi::Env env = info.Env();
     lt::session& session = Live(env);
     if (!plugin_) {
-      auto error = Napi::Error::New(env, "this session was created without an extension name");
-      error.Set("code", Napi::String::New(env, "ERR_NO_EXTENSION"));
-      throw error;
+      throw_state_error(env, "ERR_NO_EXTENSION", "send_extension", "this session was created without an extension name");
     }
     std::string id = arg_string(info, 0, "id", 64);
     std::string payload = arg_bytes(info, 1, "payload", kMaxExtensionPayload);

@@ -160,8 +160,7 @@ class CreateTorrentWorker : public Napi::AsyncWorker {
 
   void OnError(const Napi::Error& error) override {
     Napi::Env env = Env();
-    Napi::Object value = error_ ? native_error_object(env, error_, "create_torrent") : error.Value();
-    value.Set("code", Napi::String::New(env, code_));
+    Napi::Object value = error_ ? native_error_object(env, error_, "create_torrent") : state_error_object(env, code_, "create_torrent", error.Message());
     deferred_.Reject(value);
   }
 
