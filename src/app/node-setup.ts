@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SessionOptions } from '../net/session.js';
-import { SiteNode, type NodeEvent } from '../net/site-node.js';
+import { SiteNode, type NodeEvent } from '../net/node/site-node.js';
 import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
 import { cacheBudgetBytes, rateLimitSettings, readSettings } from '../store/settings-file.js';
 import { Store } from '../store/store.js';
@@ -93,7 +93,7 @@ export function saveSessionState(node: SiteNode): void {
 export function startNode(common: CommonOptions, options: { log?: (event: NodeEvent) => void; transient?: boolean; store?: Store } = {}): SiteNode {
   const dataDir = ensureDataDir(resolveDataDir(common.dataDir));
   const { settings, problem } = readSettings(dataDir);
-  if (problem !== undefined) options.log?.({ event: 'warning', message: problem, code: 'ERR_SETTINGS' });
+  if (problem !== undefined) options.log?.({ type: 'warning', text: problem, code: 'ERR_SETTINGS' });
   // A store opened already (the window reads stored pages before the node starts) becomes the node's.
   const store = options.store ?? Store.open({ dataDir, cacheBudgetBytes: cacheBudgetBytes(settings) });
   if (options.store !== undefined) store.setCacheBudget(cacheBudgetBytes(settings));
