@@ -122,8 +122,6 @@ export class Publisher {
     const site = deriveSiteIdentity(author, name);
     const key = site.publicKey;
     const scan = scanSource(source);
-    writeOwnSite(this.dataDir, { name, source });
-    this.#swarms.store.noteSite({ key, origin: 'own', isOwn: true });
     await this.#flushOutbox(key);
     const mySalt = deviceSalt(deviceId(this.dataDir));
 
@@ -180,6 +178,9 @@ export class Publisher {
     if (mainInfohash === undefined) throw new Error('publish: a version without an infohash');
     if (merged.carriedItems === 0 && merged.staging !== undefined) fs.rmSync(merged.staging, { recursive: true, force: true });
     const shown = merged.carriedItems === 0 ? device : merged;
+    // Built: only now is the folder the site's (a failed build changes nothing, issue #21).
+    writeOwnSite(this.dataDir, { name, source });
+    this.#swarms.store.noteSite({ key, origin: 'own', isOwn: true });
 
     const builtMs = performance.now();
     // Records only for the slots whose version changed.
