@@ -50,6 +50,8 @@ export interface LanLinkOptions {
   /** The IPv4 address of the interface to use (in a namespace, its veth address). */
   readonly interfaceAddress?: string;
   readonly onWarning?: (message: string) => void;
+  /** A handler of a neighbour's announcement failed (caught here: it never leaves the event loop's callback). */
+  readonly onError?: (error: unknown) => void;
 }
 
 export class LanLink {
@@ -58,21 +60,25 @@ export class LanLink {
   /** Sites asked for (`get` of a site not carried), by hex key, until they arrive. */
   readonly #wanted = new Set<string>();
 
-  private constructor(node: LanLinkNode, lan: LanDiscovery) {
+  private constructor(node: LanLinkNode, lan: LanDiscovery, onError: (error: unknown) => void) {
     this.#node = node;
     this.#lan = lan;
-    lan.on('peer-up', (peer) => {
-      this.#handlePeer(peer);
-    });
-    lan.on('peer-updated', (peer) => {
-      this.#handlePeer(peer);
-    });
+    const handle = (peer: LanPeer): void => {
+      // What a packet from the LAN triggers must not throw out of the socket's callback.
+      try {
+        this.#handlePeer(peer);
+      } catch (error) {
+        onError(error);
+      }
+    };
+    lan.on('peer-up', handle);
+    lan.on('peer-updated', handle);
   }
 
   /** Opens LAN discovery (rejects with `ERR_LAN_OPEN` when it cannot) and announces the node's sites. */
   static async open(options: LanLinkOptions): Promise<LanLink> {
     const lan = await LanDiscovery.open({ port: options.port, ...(options.interfaceAddress === undefined ? {} : { interfaceAddress: options.interfaceAddress }) });
-    const link = new LanLink(options.node, lan);
+    const link = new LanLink(options.node, lan, options.onError ?? ((error) => options.onWarning?.(`a LAN announcement was not handled: ${String(error)}`)));
     lan.on('warning', (error) => options.onWarning?.(error.message));
     link.advertise();
     return link;

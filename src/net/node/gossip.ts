@@ -80,14 +80,20 @@ export class Gossip {
 
   #handleMessage(event: ExtensionEvent & { readonly payload: Buffer }): void {
     if (this.#closed) return;
-    if (isReplyNotice(event.payload)) this.replies.handleMessage(event);
-    else this.#push.handleMessage(event);
+    this.#swarms.guard('BEP 10 message', () => {
+      if (isReplyNotice(event.payload)) this.replies.handleMessage(event);
+      else this.#push.handleMessage(event);
+    });
   }
 
   #handlePeer(event: ExtensionEvent): void {
     if (this.#closed) return;
-    this.#push.handlePeer(event);
-    this.replies.handlePeer(event);
+    this.#swarms.guard('BEP 10 handshake', () => {
+      this.#push.handlePeer(event);
+    });
+    this.#swarms.guard('BEP 10 handshake', () => {
+      this.replies.handlePeer(event);
+    });
   }
 
   /** A record pushed by a peer (checked by push.ts): stored when newer, then its version fetched. */

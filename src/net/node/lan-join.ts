@@ -58,13 +58,18 @@ export class LanJoin {
       onWarning: (message) => {
         swarms.log({ type: 'lan-warning', reason: message });
       },
+      onError: (error) => {
+        swarms.handlerFailed('lan', error);
+      },
       node: {
         sites: () => this.#carriedSites(),
         carries: (key) => this.#carries(key),
         latestSigned: (key) => latestSigned(swarms.store, key),
         title: (key) => swarms.store.site(key)?.title,
         joinSwarm: (key, infohash, peer) => {
-          this.#joinSwarm(key, infohash, peer);
+          swarms.guard('lan join', () => {
+            this.#joinSwarm(key, infohash, peer);
+          });
         },
       },
     });
@@ -127,8 +132,10 @@ export class LanJoin {
       this.#hints.set(keyHex, hex);
       swarms.addMagnet(infohash, key);
       setTimeout(() => {
-        if (this.#hints.get(keyHex) === hex) this.#hints.delete(keyHex);
-        this.#dropHint(hex);
+        swarms.guard('lan hint expiry', () => {
+          if (this.#hints.get(keyHex) === hex) this.#hints.delete(keyHex);
+          this.#dropHint(hex);
+        });
       }, LAN_HINT_TTL_MS).unref();
     }
     for (const id of swarms.torrentsOf(key)) swarms.connect(id, peer);
@@ -139,6 +146,8 @@ export class LanJoin {
     const swarms = this.#swarms;
     const infohash = fromHex(hex, INFOHASH_BYTES);
     if (swarms.closed || infohash === undefined || swarms.isFetching(hex) || swarms.store.version(infohash) !== undefined) return;
-    void swarms.drop(infohash, true);
+    swarms.drop(infohash, true).catch((error: unknown) => {
+      swarms.handlerFailed('lan hint drop', error);
+    });
   }
 }

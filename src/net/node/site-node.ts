@@ -1,15 +1,11 @@
 /**
  * A swarmpress node: one libtorrent session, the store, and what turns them into mutable
- * sites (DESIGN.md "Swarm and DHT"). This is the facade: it starts and closes the node and
- * wires its rooms, each of which owns one job:
- * - swarms.ts: the torrents held and their sites, seeding policy, resume data, announces;
- * - fetcher.ts: download a version, check whose it is, verify and store it;
- * - resolver.ts: an address to the newest version this node can verify (DHT, LAN, stored);
- * - publisher.ts: an author's folder as the next version, merges, the outbox;
- * - upkeep.ts: followed sites, re-puts, the cache budget, block lists;
- * - gossip.ts: the BEP 10 channel (pushed records, reply notices);
- * - lan-join.ts: LAN discovery's side of the node;
- * - events.ts: what the node reports.
+ * sites (DESIGN.md "Swarm and DHT"). This facade starts and closes the node and wires its
+ * rooms, one job each: swarms.ts (torrents held and their sites, seeding, resume data),
+ * fetcher.ts (download, check, verify, store a version), resolver.ts (an address to the
+ * newest version it can verify), publisher.ts (publish, merge, outbox), upkeep.ts
+ * (following, re-puts, budget, block lists), gossip.ts (the BEP 10 channel), lan-join.ts
+ * (LAN discovery's side) and events.ts (what the node reports).
  *
  * Everything from the network is checked by core before it is trusted: records by
  * SiteRecords, versions by the store (manifest and every item), and a version must be
@@ -194,6 +190,11 @@ export class SiteNode {
   /** What reply notices were refused, by code (site-replies.ts). */
   get replyNoticesDropped(): ReadonlyMap<string, number> {
     return this.#gossip.replies.dropped;
+  }
+
+  /** Network-triggered handlers that failed (caught, counted and logged), by where they ran. */
+  get handlerFailures(): ReadonlyMap<string, number> {
+    return this.#swarms.handlerFailures;
   }
 
   /** Fetches the versions of reply notices still pending (a duty); resolves with how many replies were verified. */

@@ -69,6 +69,8 @@ export class Swarms {
   readonly #swarms = new Map<string, Swarm>();
   readonly #recordListeners = new Set<(record: MutableRecord, broadcast: boolean) => void>();
   readonly #storedListeners: ((version: StoredVersion) => Promise<void> | void)[] = [];
+  /** Failures of handlers that something from the network triggered, by where they ran. */
+  readonly #handlerFailures = new Map<string, number>();
   #bootstrapped: Promise<void> | undefined;
   #seedReads: boolean;
   #closed = false;
@@ -93,6 +95,32 @@ export class Swarms {
 
   log(event: NodeEvent): void {
     this.#options.log?.(event);
+  }
+
+  /** Failures of network-triggered handlers, by where they ran (see {@link guard}). */
+  get handlerFailures(): ReadonlyMap<string, number> {
+    return this.#handlerFailures;
+  }
+
+  /**
+   * Runs `handler`, which something from the network triggered (an mDNS packet, a BEP 10
+   * message, a timer a neighbour's hint set): a failure is caught, counted under `where`
+   * and logged, never thrown out of the event loop (issue #25: an mDNS burst made
+   * add_torrent throw there and killed the node).
+   */
+  guard(where: string, handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      this.handlerFailed(where, error);
+    }
+  }
+
+  /** Counts and logs a failure of a network-triggered handler (an async one's rejection). */
+  handlerFailed(where: string, error: unknown): void {
+    this.#handlerFailures.set(where, (this.#handlerFailures.get(where) ?? 0) + 1);
+    if (this.#closed) return;
+    this.log({ type: 'warning', text: `${where}: ${error instanceof Error ? error.message : String(error)} (ignored)`, code: 'ERR_HANDLER' });
   }
 
   /** Ids (= v1 hex) of the torrents held. */
