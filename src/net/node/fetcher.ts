@@ -64,6 +64,23 @@ export class Fetcher {
     this.#maxVersionBytes = options.maxVersionBytes;
   }
 
+  /** Waits until torrent `id` got its metadata or finished, or `ms` passed. */
+  #waitForChange(id: string, ms: number): Promise<void> {
+    const session = this.#swarms.session;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        session.off('alert', onAlert);
+        resolve();
+      };
+      const onAlert = (alert: { type: string; torrent?: string }): void => {
+        if (alert.torrent === id && (alert.type === 'metadata_received' || alert.type === 'torrent_finished')) done();
+      };
+      const timer = setTimeout(done, ms);
+      session.on('alert', onAlert);
+    });
+  }
+
   /** The largest version this node downloads (default: the cache budget, at most 4 GiB). */
   get maxVersionBytes(): number {
     return this.#maxVersionBytes ?? Math.min(MAX_DOWNLOAD_BYTES, this.#swarms.store.cacheUsage().budgetBytes);
@@ -85,6 +102,8 @@ export class Fetcher {
     }
     const startedMs = performance.now();
     const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+    // A swarm being left (a LAN hint that expired) cannot be joined again until it is gone.
+    await swarms.removed(hex);
     const torrentId = swarms.addMagnet(infohash, options.expectAuthor);
     swarms.setFetching(hex, true);
     for (const peer of options.peers ?? []) swarms.connect(torrentId, peer);
@@ -108,6 +127,8 @@ export class Fetcher {
         if (status.hasMetadata && status.totalWanted > maxBytes) {
           throw new AppError('ERR_TOO_LARGE', `version ${hex} is ${status.totalWanted} bytes, more than the ${maxBytes} this node accepts`);
         }
+        // Its size is known and within the cap: only now does a piece get requested.
+        if (status.hasMetadata) swarms.allowDownload(torrentId);
         options.onProgress?.({ state: status.state, progress: status.progress, peers: status.peers });
         if (status.peers === 0 && swarms.now() - askedMs > 5_000) askForPeers();
         if (status.isFinished || status.isSeeding) break;
@@ -115,11 +136,7 @@ export class Fetcher {
         if (left <= 0) {
           throw new AppError('ERR_TIMEOUT', `version ${hex} was not downloaded within ${Math.round(timeoutMs / 1000)} s (${status.hasMetadata ? `${Math.round(status.progress * 100)}%` : 'no metadata'}, ${status.peers} peer${status.peers === 1 ? '' : 's'})`);
         }
-        try {
-          await swarms.session.waitFinished(torrentId, Math.min(250, left));
-        } catch (error) {
-          if ((error as AppError).code !== 'ERR_TIMEOUT') throw error;
-        }
+        await this.#waitForChange(torrentId, Math.min(250, left));
       }
       const downloadedMs = performance.now();
       // Whose version is it? Checked before anything is stored: a version signed by another

@@ -47,6 +47,8 @@ interface Swarm {
   expectedSite: Uint8Array | undefined;
   /** Being downloaded (not paused by the seeding policy until it is stored). */
   fetching: boolean;
+  /** Added by magnet and not allowed to download yet: peers are connected, no piece is requested. */
+  uploadOnly: boolean;
 }
 
 /** A version that was just stored (fetched and verified). */
@@ -67,6 +69,8 @@ export class Swarms {
   readonly #options: SwarmsOptions;
   /** Torrents held, by id (= v1 infohash, hex). */
   readonly #swarms = new Map<string, Swarm>();
+  /** Torrents being removed (libtorrent removes asynchronously: the same one cannot be added meanwhile). */
+  readonly #removing = new Map<string, Promise<void>>();
   readonly #recordListeners = new Set<(record: MutableRecord, broadcast: boolean) => void>();
   readonly #storedListeners: ((version: StoredVersion) => Promise<void> | void)[] = [];
   /** Failures of handlers that something from the network triggered, by where they ran. */
@@ -128,8 +132,14 @@ export class Swarms {
     return [...this.#swarms.keys()];
   }
 
+  /** Whether torrent `hex` is held, or still being removed. */
   has(hex: string): boolean {
-    return this.#swarms.has(hex);
+    return this.#swarms.has(hex) || this.#removing.has(hex);
+  }
+
+  /** Resolves once a removal of torrent `hex` under way (if any) has ended. */
+  async removed(hex: string): Promise<void> {
+    await this.#removing.get(hex);
   }
 
   // --- adding and dropping ------------------------------------------------------------------
@@ -154,16 +164,33 @@ export class Swarms {
     if (seeded > 0) this.log({ type: 'seeding', versions: seeded });
   }
 
-  /** Adds version `infohash` by its magnet (unless held) and returns its id; `site` is the key of the record that named it. */
+  /**
+   * Adds version `infohash` by its magnet (unless held) and returns its id; `site` is the
+   * key of the record that named it (or, for a LAN hint, that the neighbour says it is of).
+   * It is added in upload mode: peers are connected and BEP 10 handshakes happen (where a
+   * neighbour hands over its signed record), but nothing is downloaded until
+   * {@link allowDownload} — which only a fetch does, once a signed record named the version
+   * and its size is within the cap (issue #25 item 2).
+   */
   addMagnet(infohash: Uint8Array, site?: Uint8Array): string {
     const hex = toHex(infohash);
     const held = this.#swarms.get(hex);
     if (held === undefined) {
-      const id = this.session.addTorrent({ magnet: `magnet:?xt=urn:btih:${hex}`, savePath: contentFolder(this.dataDir, infohash) }).id;
+      const id = this.session.addTorrent({ magnet: `magnet:?xt=urn:btih:${hex}`, savePath: contentFolder(this.dataDir, infohash), uploadMode: true }).id;
       this.#track(hex, id);
+      const added = this.#swarms.get(hex);
+      if (added !== undefined) added.uploadOnly = true;
     }
     if (site !== undefined) this.expect(hex, site);
     return hex;
+  }
+
+  /** Lets torrent `hex` download (it was added by magnet in upload mode). */
+  allowDownload(hex: string): void {
+    const swarm = this.#swarms.get(hex);
+    if (swarm?.uploadOnly !== true) return;
+    this.session.setUploadMode(hex, false);
+    swarm.uploadOnly = false;
   }
 
   /** Adds a version made here (its files complete in the content folder) and seeds it; returns its id. */
@@ -176,7 +203,7 @@ export class Swarms {
   #track(hex: string, id: string): void {
     // The session names a torrent by its v1 infohash in hex: one key for both.
     if (id !== hex) throw new Error(`the session named version ${hex} '${id}'`);
-    this.#swarms.set(hex, this.#swarms.get(hex) ?? { expectedSite: undefined, fetching: false });
+    this.#swarms.set(hex, this.#swarms.get(hex) ?? { expectedSite: undefined, fetching: false, uploadOnly: false });
   }
 
   /** Notes the site a torrent belongs to until it is stored (what the record that named it says). */
@@ -201,7 +228,12 @@ export class Swarms {
   async drop(infohash: Uint8Array, deleteFiles: boolean): Promise<void> {
     const hex = toHex(infohash);
     const held = this.#swarms.delete(hex);
-    if (held) await this.session.removeTorrent(hex, { deleteFiles }).catch(() => undefined);
+    if (held) {
+      const removal = this.session.removeTorrent(hex, { deleteFiles }).catch(() => undefined);
+      this.#removing.set(hex, removal);
+      await removal;
+      if (this.#removing.get(hex) === removal) this.#removing.delete(hex);
+    }
     removeResumeData(this.dataDir, infohash);
     if (deleteFiles && this.store.version(infohash) === undefined) fs.rmSync(contentFolder(this.dataDir, infohash), { recursive: true, force: true });
   }

@@ -104,3 +104,48 @@ test('bursts of mDNS claims naming two infohashes in turn do not kill the node (
   assert.equal(last(await runOnHost(nodeHost, path.join(dir, 'a'), ['publish', path.join(dir, 'site')]))['url'], url);
   assert.equal(node.child.exitCode, null, `the node still runs: ${node.stderr.slice(-600)}`);
 });
+
+/**
+ * A neighbour that seeds a large torrent of its own and announces it over mDNS as a newer
+ * version of the node's site (issue #25 item 2): it reports whether the node joined it in
+ * that swarm (a BEP 10 handshake) and how many payload bytes it uploaded in the 5 s after.
+ */
+const HINT = `
+const [lanUrl, sessionUrl, address, key, folder] = process.argv.slice(2);
+const fs = await import('node:fs');
+const path = await import('node:path');
+const crypto = await import('node:crypto');
+const { LanDiscovery } = await import(lanUrl);
+const { TorrentSession, createTorrent } = await import(sessionUrl);
+fs.mkdirSync(path.join(folder, 'big'), { recursive: true });
+fs.writeFileSync(path.join(folder, 'big', 'payload.bin'), crypto.randomBytes(16 * 1024 * 1024));
+const created = await createTorrent(path.join(folder, 'big'), { format: 'v1' });
+const session = new TorrentSession({ listen: address + ':6881', dht: false, lsd: false, portMapping: false });
+const id = session.addTorrent({ torrent: created.torrent, savePath: folder, seedMode: true }).id;
+const handshake = new Promise((resolve) => {
+  session.on('extension-peer', (event) => { if (event.torrent === id) resolve(true); });
+  setTimeout(() => resolve(false), 30000);
+});
+const lan = await LanDiscovery.open({ port: 6881, interfaceAddress: address, sites: [{ key, seq: 999n, infohash: id }] });
+const joined = await handshake;
+let uploaded = 0;
+const until = Date.now() + 5000;
+while (Date.now() < until) {
+  uploaded = Math.max(uploaded, session.status(id).totalUpload);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+console.log(JSON.stringify({ joined, uploaded, size: created.totalSize }));
+await lan.close();
+await session.close();
+`;
+
+test('a LAN hint is only a hint: the node joins the hinted swarm to hear the record, and downloads nothing (issue #25 item 2)', { skip, timeout: 240_000 }, async () => {
+  const hostile = lan.hosts[2];
+  assert.ok(hostile !== undefined);
+  const folder = path.join(dir, 'hint-seed');
+  const report = await runScript(hostile, 'hint', HINT, [dist('src', 'net', 'lan.js'), dist('src', 'net', 'session.js'), hostile.address, key, folder]);
+  assert.equal(report['size'], 16 * 1024 * 1024);
+  assert.equal(report['joined'], true, 'the node connected in the hinted swarm (where a neighbour hands over its record)');
+  assert.equal(report['uploaded'], 0, 'no byte of the hinted version was downloaded: no signed record names it');
+  assert.equal(node.child.exitCode, null, `the node still runs: ${node.stderr.slice(-600)}`);
+});
