@@ -1,6 +1,6 @@
 /**
  * Hostile LAN neighbours against a node's LAN side (src/net/node/lan-join.ts), on real
- * hosts (network namespaces on one bridge), the DHT off: issue #25 items 1 and 2.
+ * hosts (network namespaces on one bridge), the DHT off: issue #25 items 1, 2 and 9.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -47,7 +47,7 @@ async function runScript(host: LanHost, name: string, source: string, args: read
 before(async () => {
   if (skip !== false) return;
   dir = makeTempDir();
-  lan = await createLan(3);
+  lan = await createLan(4);
   const host = lan.hosts[0];
   assert.ok(host !== undefined);
   nodeHost = host;
@@ -148,4 +148,50 @@ test('a LAN hint is only a hint: the node joins the hinted swarm to hear the rec
   assert.equal(report['joined'], true, 'the node connected in the hinted swarm (where a neighbour hands over its record)');
   assert.equal(report['uploaded'], 0, 'no byte of the hinted version was downloaded: no signed record names it');
   assert.equal(node.child.exitCode, null, `the node still runs: ${node.stderr.slice(-600)}`);
+});
+
+/** Sends one UDP datagram with a forged IPv4 source address (a raw socket; root in the host's namespace). */
+const SPOOF = `
+import socket, struct, sys
+src, dst, sport, dport, payload = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), bytes.fromhex(sys.argv[5])
+udp = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
+ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 255, 17, 0, socket.inet_aton(src), socket.inet_aton(dst))
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+s.sendto(ip + udp, (dst, 0))
+print('{"sent": 1}')
+`;
+
+/** Listens on `port` inside a host and reports the connections it got within `ms`. */
+const LISTEN = `
+const [address, port, ms] = process.argv.slice(2);
+const net = await import('node:net');
+let connections = 0;
+const server = net.createServer((socket) => { connections += 1; socket.destroy(); });
+await new Promise((resolve) => server.listen(Number(port), address, resolve));
+console.log(JSON.stringify({ listening: true }));
+await new Promise((resolve) => setTimeout(resolve, Number(ms)));
+server.close();
+console.log(JSON.stringify({ connections }));
+`;
+
+test('an mDNS claim with a forged source address makes the node connect nowhere (issue #25 item 9)', {
+  skip: skip !== false ? skip : 'issue #25 item 9: a LAN peer is the source address of its packet, which a raw socket forges; it needs a return-path check (a legacy-unicast query to the claimed host, RFC 6762 section 6.7) before any connection',
+  timeout: 120_000,
+}, async () => {
+  const [, , spoofer, victim] = lan.hosts;
+  assert.ok(spoofer !== undefined && victim !== undefined);
+  const port = 7443;
+  const listenScript = path.join(dir, 'listen.mjs');
+  fs.writeFileSync(listenScript, LISTEN);
+  const listener = victim.startNode([listenScript, victim.address, String(port), '8000'], { env: LAN_NODE_ENV });
+  await listener.waitFor((m) => m['listening'] === true, 'the third host to listen', 10_000);
+  const { announcement, MDNS_GROUP, MDNS_PORT } = await import('../../helpers/mdns-wire.js');
+  const packet = announcement('forged', port, ['txtvers=1', `port=${port}`, `s0=${key}:5000/${'3'.repeat(40)}`], victim.address);
+  const script = path.join(dir, 'spoof.py');
+  fs.writeFileSync(script, SPOOF);
+  const sent = await spoofer.exec('python3', [script, victim.address, MDNS_GROUP, String(MDNS_PORT), String(MDNS_PORT), packet.toString('hex')], 10_000);
+  assert.equal(sent.code, 0, sent.stderr);
+  const exit = await listener.waitExit(20_000);
+  assert.equal(exit.code, 0, listener.stderr);
+  assert.equal(listener.messages.at(-1)?.['connections'], 0, 'the node did not connect to the host the forged packet named');
 });
