@@ -18,10 +18,10 @@ import { DEFAULT_SITE_NAME, type Identity } from '../../core/identity.js';
 import { clearStaging } from '../../store/site-build.js';
 import type { Store } from '../../store/store.js';
 import type { LanLink } from '../lan-link.js';
-import type { Endpoint, SessionOptions, TorrentSession } from '../session.js';
+import type { SessionOptions, TorrentSession } from '../session.js';
 import { SiteRecords } from '../site-records.js';
 import type { NodeLog } from './events.js';
-import { Fetcher, type Fetched, type FetchProgress } from './fetcher.js';
+import { Fetcher, type Fetched, type FetchOptions } from './fetcher.js';
 import { Gossip } from './gossip.js';
 import { LanJoin } from './lan-join.js';
 import { Publisher, type PublishResult } from './publisher.js';
@@ -30,7 +30,7 @@ import { Swarms } from './swarms.js';
 import { Upkeep, type BlockListOutcome } from './upkeep.js';
 
 export type { NodeEvent, NodeEventType, NodeLog } from './events.js';
-export type { FetchProgress } from './fetcher.js';
+export type { Fetched, FetchOptions, FetchProgress } from './fetcher.js';
 export type { PublishResult } from './publisher.js';
 export type { Resolved, ResolveSource } from './resolver.js';
 export type { BlockListOutcome } from './upkeep.js';
@@ -146,10 +146,7 @@ export class SiteNode {
   }
 
   /** Downloads, verifies and stores version `infohash`; see Fetcher.fetch. */
-  fetch(
-    infohash: Uint8Array,
-    options: { timeoutMs?: number; origin?: string; expectAuthor?: Uint8Array; peers?: readonly Endpoint[]; onProgress?: (progress: FetchProgress) => void } = {},
-  ): Promise<Fetched> {
+  fetch(infohash: Uint8Array, options: FetchOptions = {}): Promise<Fetched> {
     return this.#fetcher.fetch(infohash, options);
   }
 
