@@ -8,7 +8,7 @@
  * Ownership: whoever creates an AppNode calls `close()`, which stops the duties, the
  * control socket and the node, in that order. Threading: JS thread only.
  */
-import type { NodeEvent, SiteNode } from '../net/site-node.js';
+import type { NodeEvent, SiteNode } from '../net/node/site-node.js';
 import { cacheBudgetBytes, rateLimitSettings, writeSettings, type NodeSettings } from '../store/settings-file.js';
 import type { CommonOptions } from './cli.js';
 import type { ControlServer } from './control.js';

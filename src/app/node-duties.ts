@@ -1,7 +1,7 @@
 /**
  * What a running node does besides answering requests (serve and the app): puts what waits
  * in the outbox, checks followed sites and subscribed block lists (DHT polling; pushes arrive
- * through the node), fetches the versions of reply notices not checked yet (site-replies.ts), re-puts
+ * through the node), fetches the versions of reply notices not checked yet (node/site-replies.ts), re-puts
  * the records of own and followed sites (BEP 44 items expire after two hours) and keeps the
  * cache within its budget, and runs the commands handed to it over the control socket.
  *
@@ -9,7 +9,7 @@
  * `SWARMPRESS_REPUT_SECONDS` (default 3600) between re-puts.
  */
 import { toHex } from '../core/bytes.js';
-import type { NodeEvent, SiteNode } from '../net/site-node.js';
+import type { NodeEvent, SiteNode } from '../net/node/site-node.js';
 import type { CommonOptions } from './cli.js';
 import { ControlServer } from './control.js';
 import { presentError } from './messages.js';
@@ -31,7 +31,7 @@ export async function pollFollowed(node: SiteNode, log: (event: NodeEvent) => vo
     try {
       await node.refresh(key);
     } catch (error) {
-      log({ event: 'poll-failed', message: `${hex}: ${presentError(error).message}`, key: hex });
+      log({ type: 'poll-failed', key: hex, reason: presentError(error).message });
     }
   }
 }
@@ -60,9 +60,9 @@ export async function startLan(node: SiteNode, common: CommonOptions, log: (even
   if (lan === undefined) return;
   try {
     await node.startLan(lan);
-    log({ event: 'lan', message: `LAN discovery on${lan.interfaceAddress === undefined ? '' : ` (${lan.interfaceAddress})`}`, ...lan });
+    log({ type: 'lan', ...lan });
   } catch (error) {
-    log({ event: 'warning', message: presentError(error).message, code: presentError(error).code });
+    log({ type: 'warning', text: presentError(error).message, code: presentError(error).code });
   }
 }
 
@@ -81,17 +81,17 @@ export function startDuties(node: SiteNode, log: (event: NodeEvent) => void): No
     busy = true;
     try {
       const flushed = await node.flushOutbox();
-      if (flushed > 0) log({ event: 'outbox', message: `put ${flushed} pending record${flushed === 1 ? '' : 's'}` });
+      if (flushed > 0) log({ type: 'outbox-flushed', records: flushed });
       await pollFollowed(node, log);
       // Not awaited: a fetch may take a minute, and the rest of the cycle need not wait.
       void node.checkReplyNotices();
       if (reput) {
         const result = await node.reputAll();
-        log({ event: 'reput', message: `re-put ${result.put} record${result.put === 1 ? '' : 's'}${result.failed > 0 ? ` (${result.failed} failed)` : ''}`, ...result });
+        log({ type: 'reput', ...result });
       }
       await node.enforceBudget();
     } catch (error) {
-      log({ event: 'error', message: presentError(error).message });
+      log({ type: 'error', text: presentError(error).message });
     } finally {
       busy = false;
     }

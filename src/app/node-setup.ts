@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NativeError, type SessionOptions } from '../net/session.js';
-import { SiteNode, type NodeEvent } from '../net/site-node.js';
+import { SiteNode, type NodeEvent } from '../net/node/site-node.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
 import { cacheBudgetBytes, rateLimitSettings, readSettings } from '../store/settings-file.js';
@@ -97,7 +97,7 @@ export function saveSessionState(node: SiteNode): void {
 export function startNode(common: CommonOptions, options: { log?: (event: NodeEvent) => void; transient?: boolean; store?: Store } = {}): SiteNode {
   const dataDir = ensureDataDir(resolveDataDir(common.dataDir));
   const { settings, problem } = readSettings(dataDir);
-  if (problem !== undefined) options.log?.({ event: 'warning', message: problem, code: 'ERR_SETTINGS' });
+  if (problem !== undefined) options.log?.({ type: 'warning', text: problem, code: 'ERR_SETTINGS' });
   // A store opened already (the window reads stored pages before the node starts) becomes the node's.
   const store = options.store ?? Store.open({ dataDir, cacheBudgetBytes: cacheBudgetBytes(settings) });
   if (options.store !== undefined) store.setCacheBudget(cacheBudgetBytes(settings));
@@ -122,7 +122,7 @@ export function startNode(common: CommonOptions, options: { log?: (event: NodeEv
     } catch (error) {
       // A damaged session.state (a cache of the DHT's routing table) is as if absent.
       if (!(error instanceof NativeError && error.operation === 'read_session_params')) throw error;
-      options.log?.({ event: 'warning', message: `${STATE_FILE} cannot be read (${error.message}): starting without it`, code: 'ERR_SESSION_STATE' });
+      options.log?.({ type: 'warning', text: `${STATE_FILE} cannot be read (${error.message}): starting without it`, code: 'ERR_SESSION_STATE' });
       return start(session);
     }
   } catch (error) {
@@ -169,7 +169,7 @@ export async function onNode(
   // Its log is not shown (the command's output says what happened), but for a damaged
   // session.state, which the user should know was thrown away.
   const log = (event: NodeEvent): void => {
-    if (event['code'] === 'ERR_SESSION_STATE') out.note(`warning: ${event.message}`);
+    if (event.type === 'warning' && event.code === 'ERR_SESSION_STATE') out.note(`warning: ${event.text}`);
   };
   const node = startNode(common, { transient: true, log });
   try {

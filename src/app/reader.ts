@@ -17,7 +17,8 @@
 import { assertNever } from '../core/assert-never.js';
 import { formatAddress, parseTypedAddress, resolveReference, type SwarmAddress } from '../core/address.js';
 import { bytesEqual, toHex } from '../core/bytes.js';
-import type { FetchProgress, NodeEvent, Resolved } from '../net/site-node.js';
+import { describeEvent, type NodeEvent } from '../net/node/events.js';
+import type { FetchProgress, Resolved } from '../net/node/site-node.js';
 import type { LayoutPlan } from '../render/layout.js';
 import type { Store } from '../store/store.js';
 import { presentError } from './messages.js';
@@ -383,36 +384,36 @@ export class Reader {
   }
 
   #handleNodeEvent(event: NodeEvent): void {
-    if (event.event === 'reply') {
+    if (event.type === 'reply') {
       void this.#refreshThread(event);
       return;
     }
-    if (event.event !== 'updated' || typeof event['key'] !== 'string') return;
-    const hex = event['key'];
+    if (event.type !== 'updated') return;
+    const hex = event.key;
     const shown = this.#shown;
     const isShown = shown?.siteKey !== undefined && toHex(shown.siteKey) === hex;
     // The version shown already (it arrived by two ways at once: opened, and pushed by a peer).
-    if (isShown && event['infohash'] === toHex(shown.infohash)) return;
+    if (isShown && event.infohash === toHex(shown.infohash)) return;
     if (isShown && this.#options.kiosk === true) {
       void this.reload();
       return;
     }
     this.#library.markNew(hex);
     this.refreshLibrary();
-    if (isShown) this.#window.setStatus(`Version ${typeof event['seq'] === 'string' ? event['seq'] : '?'} of this site arrived: press F5 to show it.`);
+    if (isShown) this.#window.setStatus(`Version ${event.seq ?? '?'} of this site arrived: press F5 to show it.`);
   }
 
-  /** A reply to the item shown was verified (site-replies.ts): the page is shown again with its thread. */
-  async #refreshThread(event: NodeEvent): Promise<void> {
+  /** A reply to the item shown was verified (node/site-replies.ts): the page is shown again with its thread. */
+  async #refreshThread(event: Extract<NodeEvent, { type: 'reply' }>): Promise<void> {
     const shown = this.#shown;
     const store = this.#node.store;
-    if (shown === undefined || store === undefined || event['target'] !== toHex(shown.item.id)) return;
+    if (shown === undefined || store === undefined || event.target !== toHex(shown.item.id)) return;
     try {
       await this.#showItem(store, shown.address, shown.text, shown.resolved, { id: shown.item.id, path: shown.path }, this.#token, shown);
     } catch {
       return; // the page is gone from the store meanwhile: what is shown stays
     }
     const now = this.#shown;
-    if (now !== shown && now !== undefined && bytesEqual(now.item.id, shown.item.id)) this.#window.setStatus(`A reply arrived: ${event.message}`);
+    if (now !== shown && now !== undefined && bytesEqual(now.item.id, shown.item.id)) this.#window.setStatus(`A reply arrived: ${describeEvent(event)}`);
   }
 }

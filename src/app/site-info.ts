@@ -12,7 +12,7 @@
  */
 import { fromHex, toHex } from '../core/bytes.js';
 import { INFOHASH_BYTES } from '../core/bep46.js';
-import type { SiteNode } from '../net/site-node.js';
+import type { SiteNode } from '../net/node/site-node.js';
 import { formatBytes } from '../render/block-widgets.js';
 import type { SiteInfoView } from '../widgets/main-window.js';
 import { localTime } from './when.js';

@@ -15,7 +15,7 @@ import { DEFAULT_SITE_NAME, deriveSiteIdentity, isSiteName } from '../core/ident
 import { MAX_BODY_BYTES, MAX_TITLE_BYTES } from '../core/item.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { readOwnSites } from '../store/local-files.js';
-import type { FetchProgress, PublishResult, Resolved, SiteNode } from '../net/site-node.js';
+import type { FetchProgress, PublishResult, Resolved, SiteNode } from '../net/node/site-node.js';
 
 /** Longest wait for the DHT while resolving a site (the download has its own timeout). */
 const MAX_RESOLVE_MS = 20_000;

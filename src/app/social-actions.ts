@@ -2,13 +2,13 @@
  * What the window's Site menu and library do about muting and block lists, for the
  * reader's site actions (reader/site-actions.ts): mute or unmute a site, subscribe to
  * or unsubscribe from its published block list (the node applies it at once when a version
- * is stored, site-node.ts `applyBlockList`), lift a library row of the Blocked section, and
+ * is stored, node/upkeep.ts `applyBlockList`), lift a library row of the Blocked section, and
  * whether content is hidden from lists (blocked or muted). Each action returns the sentence
  * the status line shows. JS thread only.
  */
 import { isBlockListPath } from '../core/block-list.js';
 import { fromHex } from '../core/bytes.js';
-import type { SiteNode } from '../net/site-node.js';
+import type { SiteNode } from '../net/node/site-node.js';
 import type { Store } from '../store/store.js';
 import { BLOCKED_ROW, LIST_ROW, MUTED_ROW, shortKey } from './library-view.js';
 

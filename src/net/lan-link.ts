@@ -2,7 +2,9 @@
  * What a node does with LAN discovery (DESIGN.md "LAN and fast updates", issue #8): it
  * announces the sites it carries with their newest seq and the infohash of that version
  * (lan-notice.ts), and when a neighbour claims a newer seq of a site it carries, or of a
- * site it is asked for, it joins the swarm the neighbour names and connects to it there:
+ * site it is asked for, it checks that the neighbour is at the address its packet came from
+ * (lan-check.ts: a packet's source is forged at will), then joins the swarm the neighbour
+ * names — downloading nothing (node/swarms.ts) — and connects to it there:
  * the BEP 10 handshake then makes the neighbour push its signed record (push.ts), which is
  * checked like any other. A claim is never believed: a neighbour that claims a seq it
  * cannot sign for costs one connection attempt and changes nothing.
@@ -50,6 +52,8 @@ export interface LanLinkOptions {
   /** The IPv4 address of the interface to use (in a namespace, its veth address). */
   readonly interfaceAddress?: string;
   readonly onWarning?: (message: string) => void;
+  /** A handler of a neighbour's announcement failed (caught here: it never leaves the event loop's callback). */
+  readonly onError?: (error: unknown) => void;
 }
 
 export class LanLink {
@@ -57,22 +61,28 @@ export class LanLink {
   readonly #lan: LanDiscovery;
   /** Sites asked for (`get` of a site not carried), by hex key, until they arrive. */
   readonly #wanted = new Set<string>();
+  readonly #onError: (error: unknown) => void;
 
-  private constructor(node: LanLinkNode, lan: LanDiscovery) {
+  private constructor(node: LanLinkNode, lan: LanDiscovery, onError: (error: unknown) => void) {
     this.#node = node;
     this.#lan = lan;
-    lan.on('peer-up', (peer) => {
-      this.#handlePeer(peer);
-    });
-    lan.on('peer-updated', (peer) => {
-      this.#handlePeer(peer);
-    });
+    this.#onError = onError;
+    const handle = (peer: LanPeer): void => {
+      // What a packet from the LAN triggers must not throw out of the socket's callback.
+      try {
+        this.#handlePeer(peer);
+      } catch (error) {
+        onError(error);
+      }
+    };
+    lan.on('peer-up', handle);
+    lan.on('peer-updated', handle);
   }
 
   /** Opens LAN discovery (rejects with `ERR_LAN_OPEN` when it cannot) and announces the node's sites. */
   static async open(options: LanLinkOptions): Promise<LanLink> {
     const lan = await LanDiscovery.open({ port: options.port, ...(options.interfaceAddress === undefined ? {} : { interfaceAddress: options.interfaceAddress }) });
-    const link = new LanLink(options.node, lan);
+    const link = new LanLink(options.node, lan, options.onError ?? ((error) => options.onWarning?.(`a LAN announcement was not handled: ${String(error)}`)));
     lan.on('warning', (error) => options.onWarning?.(error.message));
     link.advertise();
     return link;
@@ -176,6 +186,7 @@ export class LanLink {
   }
 
   #handlePeer(peer: LanPeer): void {
+    const joins: { key: Uint8Array; infohash: Uint8Array | undefined }[] = [];
     for (const site of peer.sites) {
       const key = fromHex(site.key, 32);
       if (key === undefined) continue;
@@ -183,8 +194,14 @@ export class LanLink {
       if (!wanted && !this.#node.carries(key)) continue;
       const known = this.#node.latestSigned(key)?.seq;
       if (known !== undefined && site.seq <= known) continue;
-      const infohash = site.infohash === undefined ? undefined : fromHex(site.infohash, 20);
-      this.#node.joinSwarm(key, infohash, { host: peer.host, port: peer.port });
+      joins.push({ key, infohash: site.infohash === undefined ? undefined : fromHex(site.infohash, 20) });
     }
+    if (joins.length === 0) return;
+    // Connect only to where the announcement really came from (issue #25 item 9): a packet's
+    // source address is forged at will, and the node would connect to whatever host it names.
+    void this.#lan.confirm(peer).then((confirmed) => {
+      if (!confirmed) return;
+      for (const join of joins) this.#node.joinSwarm(join.key, join.infohash, { host: peer.host, port: peer.port });
+    }).catch(this.#onError);
   }
 }

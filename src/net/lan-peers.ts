@@ -23,6 +23,8 @@ export interface LanPeer {
   readonly id: string;
   /** The announced instance name (display only). */
   readonly instance: string;
+  /** The announced instance domain, lower-cased (`<instance>._swarmpress._tcp.local`). */
+  readonly domain: string;
   /** Where to connect: the IPv4 source address of the announcement. */
   readonly host: string;
   /** The announced BitTorrent listen port. */
@@ -112,6 +114,7 @@ export class LanPeerTable {
     const peer: LanPeer = Object.freeze({
       id,
       instance,
+      domain,
       host: source,
       port: notice.port,
       sites: Object.freeze([...notice.sites]),

@@ -19,7 +19,9 @@
  * rate-limited too, so that a query flood cannot make this node flood the LAN with answers.
  *
  * Nothing learned here is identity: a peer is an address, a port and claims about sites,
- * for connecting and asking; only signed records count.
+ * for connecting and asking; only signed records count. Even the address is a claim (a
+ * raw socket forges a packet's source): {@link LanDiscovery.confirm} checks it by a unicast
+ * round trip (lan-check.ts) before anyone connects there.
  *
  * Ownership: whoever opens a LanDiscovery closes it (`close()`, idempotent), which says
  * goodbye on the LAN and frees the socket.
@@ -31,6 +33,7 @@ import { performance } from 'node:perf_hooks';
 import { Bonjour, type Service } from 'bonjour-service';
 import { AppError } from '../core/errors.js';
 import { decodeLanNotice, encodeLanNotice, type EncodedNotice, type NoticeSite } from '../core/lan-notice.js';
+import { isCheckOf, PathChecks } from './lan-check.js';
 import { readAnnouncements, SERVICE_DOMAIN } from './lan-packet.js';
 import { LanPeerTable, type LanPeer, type PeerChange, type PeerDownReason, type PeerTableLimits } from './lan-peers.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -62,6 +65,7 @@ export const KEEPALIVE_INTERVAL_MS = 60_000;
 const STARTUP_QUERY_DELAYS_MS = [0, 1000, 3000] as const;
 /** How long a goodbye is sent for before the socket closes. */
 const CLOSE_TIMEOUT_MS = 1000;
+const MDNS_PORT = 5353;
 
 /**
  * Limits of the peer table. Announced TTLs are not trusted (a peer could pin itself
@@ -124,7 +128,8 @@ interface Mdns {
   listeners(event: 'query'): ((packet: unknown, rinfo: unknown) => void)[];
   removeAllListeners(event: 'query'): unknown;
   query(name: string, type: string, callback: (error: Error | null) => void): void;
-  respond(records: unknown[], callback: (error: Error | null) => void): void;
+  respond(records: unknown[] | { id: number; answers: unknown[] }, rinfo: ((error: Error | null) => void) | { address: string; port: number }, callback?: (error: Error | null) => void): void;
+  send(message: { type: 'query'; id: number; questions: { name: string; type: string }[] }, rinfo: { address: string; port: number }, callback: (error: Error | null) => void): void;
 }
 
 /**
@@ -133,7 +138,7 @@ interface Mdns {
  */
 function mdnsOf(bonjour: Bonjour): Mdns {
   const mdns = (bonjour as unknown as { server?: { mdns?: Record<string, unknown> } }).server?.mdns;
-  for (const method of ['on', 'once', 'off', 'listeners', 'removeAllListeners', 'query', 'respond']) {
+  for (const method of ['on', 'once', 'off', 'listeners', 'removeAllListeners', 'query', 'respond', 'send']) {
     if (typeof mdns?.[method] !== 'function') throw new AppError('ERR_LAN_LIBRARY', `bonjour-service has no server.mdns.${method}(): was it upgraded?`);
   }
   return mdns as unknown as Mdns;
@@ -163,6 +168,8 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   readonly #republishes = new RateLimiter({ perKey: REPUBLISH_LIMIT, maxKeys: 1 });
   readonly #dropped = new Map<string, number>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Return-path checks of neighbours (lan-check.ts). */
+  readonly #checks: PathChecks;
   #notice: EncodedNotice;
   #service: Service | undefined;
   #republishTimer: NodeJS.Timeout | undefined;
@@ -214,6 +221,15 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
       this.#bonjour.destroy();
       throw error;
     }
+    const mdns = this.#mdns;
+    this.#checks = new PathChecks({
+      send: (id, domain, host, done) => {
+        mdns.send({ type: 'query', id, questions: [{ name: domain, type: 'SRV' }] }, { address: host, port: MDNS_PORT }, done);
+      },
+      onFailed: () => {
+        this.#drop('ERR_LAN_UNCONFIRMED');
+      },
+    });
     this.#mdns.on('response', (packet, rinfo) => {
       this.#handleResponse(packet, rinfo);
     });
@@ -263,9 +279,18 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     if (changed) this.#republish();
   }
 
+  /**
+   * Whether `peer` really is at its source address (issue #25 item 9; lan-check.ts): it
+   * answered a unicast query with a random id sent there. Never rejects.
+   */
+  confirm(peer: LanPeer): Promise<boolean> {
+    return this.#checks.confirm(peer);
+  }
+
   /** Says goodbye on the LAN and closes the socket. Idempotent; no event is emitted after it. */
   close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
+      this.#checks.close();
       for (const timer of this.#timers) clearTimeout(timer);
       clearTimeout(this.#republishTimer);
       clearTimeout(this.#expiryTimer);
@@ -400,10 +425,25 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
         return;
       }
       try {
+        this.#answerCheck(packet as { id?: unknown; questions: unknown[] }, source, rinfo);
         for (const responder of responders) responder(packet, rinfo);
       } catch (error) {
         this.#warn('ERR_LAN_ANSWER', `answering an mDNS query failed: ${messageOf(error)}`);
       }
+    });
+  }
+
+  /**
+   * A return-path check by another node (lan-check.ts): a query with a non-zero id for this
+   * node's own instance is answered by unicast to where it came from, with that id.
+   * (bonjour-service answers it too, by multicast, with id 0, which checks nothing.)
+   */
+  #answerCheck(packet: { id?: unknown; questions: unknown[] }, source: string, rinfo: unknown): void {
+    const id = isCheckOf(packet, this.#domain);
+    const port = typeof rinfo === 'object' && rinfo !== null ? (rinfo as { port?: unknown }).port : undefined;
+    if (id === undefined || typeof port !== 'number' || this.#service === undefined) return;
+    this.#mdns.respond({ id, answers: this.#service.records() }, { address: source, port }, (error) => {
+      if (error !== null) this.#warn('ERR_LAN_SEND', `a return-path check could not be answered: ${error.message}`);
     });
   }
 
@@ -421,6 +461,7 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
         this.#drop('ERR_LAN_RATE_LIMITED');
         return;
       }
+      this.#checks.settle(packet, source);
       const reading = readAnnouncements(packet);
       for (const problem of reading.problems) this.#drop(problem);
       for (const announcement of reading.announcements) {
@@ -452,6 +493,7 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
 
   #emitChanges(changes: readonly PeerChange[]): void {
     for (const change of changes) {
+      if (change.kind === 'down') this.#checks.forget(change.peer);
       if (change.kind === 'up') this.emit('peer-up', change.peer);
       else if (change.kind === 'updated') this.emit('peer-updated', change.peer, change.previous);
       else this.emit('peer-down', change.peer, change.reason);

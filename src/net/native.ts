@@ -169,6 +169,8 @@ export interface AddTorrentParams {
   readonly resumeData?: Uint8Array;
   readonly paused?: boolean;
   readonly seedMode?: boolean;
+  /** Connect to peers but request no piece (libtorrent's upload_mode), until setUploadMode(id, false). */
+  readonly uploadMode?: boolean;
 }
 
 /** Values by libtorrent's own setting names (settings_pack); unknown names throw. */
@@ -183,6 +185,7 @@ export declare class NativeSession {
   removeTorrent(id: string, deleteFiles?: boolean): void;
   pauseTorrent(id: string): void;
   resumeTorrent(id: string): void;
+  setUploadMode(id: string, on: boolean): void;
   saveResumeData(id: string): void;
   torrentStatus(id: string): TorrentStatus;
   torrentFiles(id: string): TorrentFilesProgress | null;

@@ -5,7 +5,8 @@
  * that a reader still on version N learns of N+1 — instead of waiting for a DHT poll.
  *
  * The payload is exactly the record's wire form (core `encodeRecord`); reply notices
- * (reply-notices.ts) share the message and are left to that module. A receiver:
+ * (reply-notices.ts) share the message, and the node's one BEP 10 channel (node/gossip.ts)
+ * tells the two apart and hands this module only records. A receiver:
  * rate-limits per peer, reads the record with core (`decodeRecord`: caps, canonical form,
  * signature) against the target of the site whose torrent the message came on (a record
  * of another site or slot is refused), and hands it to `accept`, which stores it only if
@@ -17,12 +18,13 @@
  * What is refused is counted by code (`dropped`), never thrown. Identity comes only from
  * signatures: the peer's address is only where to send and whom to rate-limit.
  *
- * Ownership: the caller owns the session; `close()` detaches the listeners (idempotent).
+ * Ownership: the caller owns the session and routes its extension events here
+ * ({@link UpdatePush.handleMessage}, {@link UpdatePush.handlePeer}); `close()` makes this
+ * ignore them (idempotent).
  */
 import { decodeRecord, encodeRecord, mutableTarget, MAX_RECORD_BYTES, type MutableRecord } from '../core/bep44.js';
 import { toHex } from '../core/bytes.js';
 import { sha1 } from '../core/hash.js';
-import { isReplyNotice } from '../core/reply-notice.js';
 import type { ExtensionEvent } from './native.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Endpoint, TorrentSession } from './session.js';
@@ -64,19 +66,10 @@ export class UpdatePush {
   readonly #dropped = new Map<string, number>();
   /** Recently sent or accepted records (SHA-1 of the wire form, hex), oldest first. */
   readonly #remembered = new Set<string>();
-  readonly #onMessage = (event: ExtensionEvent & { readonly payload: Buffer }): void => {
-    this.#handleMessage(event);
-  };
-  readonly #onPeer = (event: ExtensionEvent): void => {
-    this.#handlePeer(event);
-  };
   #closed = false;
 
   constructor(options: UpdatePushOptions) {
     this.#options = options;
-    if (options.enabled === false) return;
-    options.session.on('extension-message', this.#onMessage);
-    options.session.on('extension-peer', this.#onPeer);
   }
 
   /** What was refused so far, by code (`ERR_PUSH_*` and core's `ERR_RECORD_*`). */
@@ -98,12 +91,9 @@ export class UpdatePush {
     return counts.reduce((sum, count) => sum + count, 0);
   }
 
-  /** Stops listening (idempotent). */
+  /** Stops taking messages and sending (idempotent). */
   close(): void {
-    if (this.#closed) return;
     this.#closed = true;
-    this.#options.session.off('extension-message', this.#onMessage);
-    this.#options.session.off('extension-peer', this.#onPeer);
   }
 
   /** True when `payload` was not remembered yet (and now is). */
@@ -122,16 +112,15 @@ export class UpdatePush {
     this.#dropped.set(code, (this.#dropped.get(code) ?? 0) + 1);
   }
 
-  #handleMessage(event: ExtensionEvent & { readonly payload: Buffer }): void {
-    if (this.#closed) return;
+  /** A pushed record arrived (a message that is not a reply notice); what is refused is counted. */
+  handleMessage(event: ExtensionEvent & { readonly payload: Buffer }): void {
+    if (this.#closed || this.#options.enabled === false) return;
     const refused = this.#read(event);
     if (refused !== undefined) this.#drop(refused);
   }
 
   /** Reads one pushed message; returns why it was refused, if it was. */
   #read(event: ExtensionEvent & { readonly payload: Buffer }): string | undefined {
-    // A reply notice shares the message (reply-notices.ts reads it).
-    if (isReplyNotice(event.payload)) return undefined;
     if (event.payload.length > MAX_RECORD_BYTES) return 'ERR_PUSH_TOO_LARGE';
     // A record this node sent or took already: the echo of a forward, or the same record
     // arriving over the connection of each version both peers hold. Not an error, and not
@@ -156,8 +145,9 @@ export class UpdatePush {
     return undefined;
   }
 
-  #handlePeer(event: ExtensionEvent): void {
-    if (this.#closed) return;
+  /** A peer's extension handshake arrived: it is sent the newest record of the torrent's site. */
+  handlePeer(event: ExtensionEvent): void {
+    if (this.#closed || this.#options.enabled === false) return;
     const site = this.#options.siteOf(event.torrent);
     const record = site === undefined ? undefined : this.#options.latest(site);
     if (record === undefined) return;

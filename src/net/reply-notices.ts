@@ -8,8 +8,8 @@
  *   own signed record, the reply's id, the target's id, and its listen port as an unsigned
  *   hint) to the connected peers of every version of S it holds — it usually holds one,
  *   since it read the post it replies to. Notices share the extension message of pushed
- *   records (push.ts); the two are told apart by their first bencoded key, and push.ts
- *   leaves notices alone.
+ *   records (push.ts); the two are told apart by their first bencoded key, once, by the
+ *   node's BEP 10 channel (node/gossip.ts), which hands this module only notices.
  * - Receiving. The envelope is read (cheap), a notice seen already is ignored silently,
  *   then the per-peer rate limit (like push.ts), then core's checks (caps, canonical
  *   bencode, the record's signature, its pointer); a blocked replier or a target this node
@@ -20,7 +20,7 @@
  *   fetches the replier's version as a one-off read, not a follow, from the sending host
  *   (the connection's port and the hinted one) or whoever the DHT names; the reply shows
  *   in the thread only once that version is stored and its manifest lists the reply with
- *   `rel=reply` to the target — a notice that lies is refused then (site-replies.ts).
+ *   `rel=reply` to the target — a notice that lies is refused then (node/site-replies.ts).
  * - Passing on. A verified notice (and an own one) is sent once to the peers of the
  *   target's sites (a bounded memory of notice ids, which leave the port out: no storms),
  *   and kept among the recent ones: a peer whose extension handshake arrives on a version
@@ -33,10 +33,12 @@
  * What is refused is counted by code (`dropped`), never thrown. Identity comes only from
  * signatures: the peer's address is only where to send, fetch from and whom to rate-limit.
  *
- * Ownership: the caller owns the session; `close()` detaches the listeners (idempotent).
+ * Ownership: the caller owns the session and routes its extension events here
+ * ({@link ReplyNotices.handleMessage}, {@link ReplyNotices.handlePeer}); `close()` makes
+ * this ignore them (idempotent).
  */
 import { toHex } from '../core/bytes.js';
-import { decodeReplyNotice, encodeReplyNotice, isReplyNotice, parseReplyNotice, replyNoticeId, type ReplyNotice } from '../core/reply-notice.js';
+import { decodeReplyNotice, encodeReplyNotice, parseReplyNotice, replyNoticeId, type ReplyNotice } from '../core/reply-notice.js';
 import { isIPv6 } from 'node:net';
 import type { MutableRecord } from '../core/bep44.js';
 import type { ExtensionEvent } from './native.js';
@@ -143,19 +145,10 @@ export class ReplyNotices {
    * before it holds the post. Oldest first.
    */
   readonly #parked: { readonly notice: ReplyNotice; readonly from: PushSource; readonly atMs: number }[] = [];
-  readonly #onMessage = (event: ExtensionEvent & { readonly payload: Buffer }): void => {
-    this.#handleMessage(event);
-  };
-  readonly #onPeer = (event: ExtensionEvent): void => {
-    this.#handlePeer(event);
-  };
   #closed = false;
 
   constructor(options: ReplyNoticesOptions) {
     this.#options = options;
-    if (options.enabled === false) return;
-    options.session.on('extension-message', this.#onMessage);
-    options.session.on('extension-peer', this.#onPeer);
   }
 
   /** What was refused so far, by code (`ERR_NOTICE_*` and core's `ERR_RECORD_*`, `ERR_POINTER_*`). */
@@ -202,16 +195,14 @@ export class ReplyNotices {
     return encodeReplyNotice(notice, port > 0 ? port : undefined);
   }
 
-  /** Stops listening (idempotent). */
+  /** Stops taking notices (idempotent). */
   close(): void {
-    if (this.#closed) return;
     this.#closed = true;
-    this.#options.session.off('extension-message', this.#onMessage);
-    this.#options.session.off('extension-peer', this.#onPeer);
   }
 
-  #handleMessage(event: ExtensionEvent & { readonly payload: Buffer }): void {
-    if (this.#closed || !isReplyNotice(event.payload)) return;
+  /** A reply notice arrived (the channel told it from a pushed record); what is refused is counted. */
+  handleMessage(event: ExtensionEvent & { readonly payload: Buffer }): void {
+    if (this.#closed || this.#options.enabled === false) return;
     const refused = this.#read(event);
     if (refused !== undefined) this.noteDropped(refused);
   }
@@ -273,8 +264,9 @@ export class ReplyNotices {
     }
   }
 
-  #handlePeer(event: ExtensionEvent): void {
-    if (this.#closed) return;
+  /** A peer's extension handshake arrived: it is handed the recent notices about the torrent's site. */
+  handlePeer(event: ExtensionEvent): void {
+    if (this.#closed || this.#options.enabled === false) return;
     const site = this.#options.siteOf(event.torrent);
     if (site === undefined) return;
     const hex = toHex(site);

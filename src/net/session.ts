@@ -291,6 +291,11 @@ export class TorrentSession extends EventEmitter<SessionEvents> {
     this.#native.resumeTorrent(id);
   }
 
+  /** Upload mode on: peers are connected and BEP 10 handshakes happen, but no piece is requested; off: it downloads. */
+  setUploadMode(id: string, on: boolean): void {
+    this.#native.setUploadMode(id, on);
+  }
+
   status(id: string): TorrentStatus {
     return this.#native.torrentStatus(id);
   }

@@ -20,7 +20,7 @@ const MIB = 1024 * 1024;
 const KIB = 1024;
 /**
  * Smallest cache budget taken, in MB: a version larger than the budget is not downloaded
- * (site-node.ts `fetch`), so with less nothing could be read at all.
+ * (node/fetcher.ts `fetch`), so with less nothing could be read at all.
  */
 export const MIN_CACHE_BUDGET_MB = 1;
 /** Largest cache budget taken, in MB (1 TiB). */

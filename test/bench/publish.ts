@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bytesEqual } from '../../src/core/bytes.js';
-import { SiteNode } from '../../src/net/site-node.js';
+import { SiteNode } from '../../src/net/node/site-node.js';
 import { Store } from '../../src/store/store.js';
 import { startDhtNetwork } from '../helpers/dht-network.js';
 import { LOOPBACK } from '../helpers/loopback.js';

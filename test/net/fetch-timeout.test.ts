@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { SiteNode } from '../../src/net/site-node.js';
+import { SiteNode } from '../../src/net/node/site-node.js';
 import { contentFolder } from '../../src/store/rebuild.js';
 import { Store } from '../../src/store/store.js';
 import { LOOPBACK } from '../helpers/loopback.js';

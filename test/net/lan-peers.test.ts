@@ -24,7 +24,7 @@ test('a peer comes up, changes, says goodbye, and goes after the grace period', 
   assert.ok(change?.kind === 'updated');
   assert.equal(change.previous.sites[0]?.seq, 1n);
   assert.equal(change.peer.sites[0]?.seq, 2n);
-  assert.deepEqual(table.peers[0], { id: '10.0.0.1 a.x', instance: 'a', host: '10.0.0.1', port: 6881, sites: [{ key: KEY, seq: 2n }], carried: 1, addresses: ['10.0.0.1'] });
+  assert.deepEqual(table.peers[0], { id: '10.0.0.1 a.x', instance: 'a', domain: 'a.x', host: '10.0.0.1', port: 6881, sites: [{ key: KEY, seq: 2n }], carried: 1, addresses: ['10.0.0.1'] });
   assert.ok(Object.isFrozen(table.peers[0]));
 
   table.goodbye('10.0.0.1', 'a.x', 100);

@@ -8,7 +8,7 @@ import { encodeRecord, signRecord } from '../../src/core/bep44.js';
 import { bytesEqual, toHex } from '../../src/core/bytes.js';
 import { generateIdentity } from '../../src/core/identity.js';
 import { TorrentSession } from '../../src/net/session.js';
-import { SiteNode, type NodeEvent } from '../../src/net/site-node.js';
+import { SiteNode, type NodeEvent, type NodeEventType } from '../../src/net/node/site-node.js';
 import { Store } from '../../src/store/store.js';
 import { LOOPBACK } from '../helpers/loopback.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
@@ -23,15 +23,17 @@ function start(name: string, log?: (event: NodeEvent) => void): SiteNode {
   return SiteNode.start({ store: Store.open({ dataDir: path.join(dir, name) }), session: LOOPBACK, ...(log === undefined ? {} : { log }) });
 }
 
-/** Resolves with B's first log line that matches (already logged or yet to come). */
-function logged(match: (event: NodeEvent) => boolean, timeoutMs = 30_000): Promise<NodeEvent> {
+type EventOf<K extends NodeEventType> = Extract<NodeEvent, { type: K }>;
+
+/** Resolves with B's first event of kind `type` that matches (already logged or yet to come). */
+function logged<K extends NodeEventType>(type: K, match: (event: EventOf<K>) => boolean, timeoutMs = 30_000): Promise<EventOf<K>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       waiters.delete(check);
       reject(new Error(`no such log line within ${timeoutMs} ms: ${JSON.stringify(logs)}`));
     }, timeoutMs);
     const check = (): void => {
-      const found = logs.find(match);
+      const found = logs.find((event): event is EventOf<K> => event.type === type && match(event as EventOf<K>));
       if (found === undefined) return;
       clearTimeout(timer);
       waiters.delete(check);
@@ -69,16 +71,16 @@ test('a reader that fetched version N is pushed N+1 over BEP 10 and fetches it, 
   const port = a.session.listenPort;
   // B holds version 1 and connects to A: A's handshake answer carries the signed record.
   await b.fetch(first.infohash, { expectAuthor: first.key, peers: [{ host: '127.0.0.1', port }] });
-  await logged((e) => e['event'] === 'pushed' && e['seq'] === first.seq.toString());
+  await logged('pushed', (e) => e.seq === first.seq.toString());
   assert.equal(b.latestSigned(first.key)?.seq, first.seq);
 
   writeSite(site, '# Bees\n\nThey dance.\n');
   const startedMs = performance.now();
   const second = await a.publish(site, 'bees');
   assert.equal(second.seq, first.seq + 1n);
-  const updated = await logged((e) => e['event'] === 'updated' && e['seq'] === second.seq.toString());
+  const updated = await logged('updated', (e) => e.seq === second.seq.toString());
   console.log(`# publish -> stored on the reader: ${Math.round(performance.now() - startedMs)} ms`);
-  assert.equal(updated['infohash'], toHex(second.infohash));
+  assert.equal(updated.infohash, toHex(second.infohash));
   const latest = b.store.latestVersion(first.key);
   assert.ok(latest !== undefined && bytesEqual(latest.infohash, second.infohash));
 });

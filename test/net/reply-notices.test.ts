@@ -14,8 +14,9 @@ import { encodeSitePointer } from '../../src/core/bep46.js';
 import { bytesEqual, toHex, utf8 } from '../../src/core/bytes.js';
 import { generateIdentity } from '../../src/core/identity.js';
 import { decodeReplyNotice, encodeReplyNotice } from '../../src/core/reply-notice.js';
-import { MAX_CHECK_ATTEMPTS } from '../../src/net/site-replies.js';
-import { SiteNode, type NodeEvent } from '../../src/net/site-node.js';
+import { MAX_CHECK_ATTEMPTS } from '../../src/net/node/site-replies.js';
+import { SiteNode, type NodeEvent, type NodeEventType } from '../../src/net/node/site-node.js';
+import { describeEvent } from '../../src/net/node/events.js';
 import { Store } from '../../src/store/store.js';
 import { LOOPBACK } from '../helpers/loopback.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
@@ -33,11 +34,13 @@ function start(name: string): SiteNode {
   return node;
 }
 
-/** Waits for `node`'s first log line that matches (already logged or yet to come). */
-async function logged(node: SiteNode, match: (event: NodeEvent) => boolean, timeoutMs = 30_000): Promise<NodeEvent> {
+type EventOf<K extends NodeEventType> = Extract<NodeEvent, { type: K }>;
+
+/** Waits for `node`'s first event of kind `type` that matches (already logged or yet to come). */
+async function logged<K extends NodeEventType>(node: SiteNode, type: K, match: (event: EventOf<K>) => boolean, timeoutMs = 30_000): Promise<EventOf<K>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = logs.get(node)?.find(match);
+    const found = logs.get(node)?.find((event): event is EventOf<K> => event.type === type && match(event as EventOf<K>));
     if (found !== undefined) return found;
     if (Date.now() > deadline) throw new Error(`no such log line within ${timeoutMs} ms: ${JSON.stringify(logs.get(node)?.slice(-20))}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -89,12 +92,12 @@ test("the author learns of a reply from a site it never followed nor read, and s
   const startedMs = performance.now();
   const reply = await b.publish(replies, 'b');
   bKey = reply.key;
-  await logged(b, (e) => e['event'] === 'reply-sent' && e['target'] === toHex(postId));
+  await logged(b, 'reply-sent', (e) => e.target === toHex(postId));
 
-  const shown = await logged(a, (e) => e['event'] === 'reply' && e['target'] === toHex(postId));
+  const shown = await logged(a, 'reply', (e) => e.target === toHex(postId));
   console.log(`# reply published on B -> verified in A's thread: ${Math.round(performance.now() - startedMs)} ms`);
-  assert.equal(shown['key'], toHex(reply.key));
-  assert.equal(shown['infohash'], toHex(reply.infohash));
+  assert.equal(shown.key, toHex(reply.key));
+  assert.equal(shown.infohash, toHex(reply.infohash));
   const thread = a.store.thread(postId);
   assert.deepEqual(thread.map((entry) => [entry.item.title, entry.depth]), [['Re: First post', 1]]);
   assert.equal(a.store.isFollowing('site', reply.key), false, 'a one-off read, not a follow');
@@ -106,7 +109,7 @@ test("the author learns of a reply from a site it never followed nor read, and s
 test('a reader of the post that connects later is handed the notice and shows the reply', async () => {
   const c = start('c');
   await c.fetch(aVersion.infohash, { expectAuthor: aVersion.key, peers: [peerOf(a)] });
-  await logged(c, (e) => e['event'] === 'reply' && e['target'] === toHex(postId));
+  await logged(c, 'reply', (e) => e.target === toHex(postId));
   assert.deepEqual(c.store.thread(postId).map((entry) => entry.item.title), ['Re: First post']);
 });
 
@@ -151,7 +154,7 @@ test('forged, lying, blocked, unknown and flooding notices are refused, counted,
   assert.ok(dropped('ERR_NOTICE_UNKNOWN_TARGET') >= 1);
   const total = [...a.replyNoticesDropped.values()].reduce((sum, n) => sum + n, 0);
   assert.equal(total, 65, JSON.stringify([...a.replyNoticesDropped]));
-  await logged(a, (e) => e['event'] === 'warning' && /lied/.test(e.message));
+  await logged(a, 'warning', (e) => /lied/.test(describeEvent(e)));
 
   // Nothing changed in the thread; the lying notice is stored as rejected; A still works.
   assert.deepEqual(a.store.thread(postId).map((entry) => entry.item.title), ['Re: First post']);
@@ -192,6 +195,6 @@ test('after a restart, the replier still hands its notice to a reader of the pos
   nodes.push(restarted);
   const e = start('e');
   await e.fetch(aVersion.infohash, { expectAuthor: aVersion.key, peers: [peerOf(restarted)] });
-  await logged(e, (event) => event['event'] === 'reply' && event['target'] === toHex(postId));
+  await logged(e, 'reply', (event) => event.target === toHex(postId));
   assert.deepEqual(e.store.thread(postId).map((entry) => entry.item.title), ['Re: First post']);
 });

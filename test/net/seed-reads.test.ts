@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { toHex } from '../../src/core/bytes.js';
-import { SiteNode } from '../../src/net/site-node.js';
+import { SiteNode } from '../../src/net/node/site-node.js';
 import { Store } from '../../src/store/store.js';
 import { LOOPBACK } from '../helpers/loopback.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';

@@ -40,6 +40,40 @@ test('two sessions transfer a multi-file site; the copy is identical byte for by
   }
 });
 
+test('a magnet added in upload mode gets its metadata and the BEP 10 handshake but no piece until setUploadMode(false)', async () => {
+  const site = path.join(dir, 'upload-mode', 'site');
+  makeFolder(site, { 'index.md': 2000, 'media/clip.bin': 2_000_000 });
+  const created = await createTorrent(site, { format: 'v1' });
+  const seeder = new TorrentSession(LOOPBACK);
+  const leecher = new TorrentSession(LOOPBACK);
+  try {
+    const seeded = seeder.addTorrent({ torrent: created.torrent, savePath: path.dirname(site), seedMode: true });
+    const id = leecher.addTorrent({ magnet: `magnet:?xt=urn:btih:${seeded.id}`, savePath: path.join(dir, 'upload-mode', 'out'), uploadMode: true }).id;
+    const handshake = new Promise<void>((resolve) => {
+      leecher.on('extension-peer', (event) => {
+        if (event.torrent === id) resolve();
+      });
+    });
+    leecher.connectPeer(id, { host: '127.0.0.1', port: seeder.listenPort });
+    await handshake;
+    const deadline = Date.now() + 20_000;
+    while (!leecher.status(id).hasMetadata) {
+      assert.ok(Date.now() < deadline, 'the metadata arrives in upload mode');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(leecher.status(id).totalWanted, 2_002_000);
+    assert.equal(leecher.status(id).totalDone, 0, 'no piece is requested in upload mode');
+    assert.throws(() => {
+      leecher.setUploadMode(id, 'off' as unknown as boolean);
+    }, TypeError);
+    leecher.setUploadMode(id, false);
+    await leecher.waitFinished(id, 60_000);
+    assert.equal(leecher.status(id).totalDone, 2_002_000);
+  } finally {
+    await Promise.all([seeder.close(), leecher.close()]);
+  }
+});
+
 test('reading the last file first returns its bytes before the rest has arrived', async () => {
   const site = path.join(dir, 'stream', 'site');
   makeFolder(site, { 'a-first.bin': 6_000_000, 'z-last.bin': 200_000 });

@@ -104,6 +104,7 @@ class Session : public Napi::ObjectWrap<Session> {
                            InstanceMethod<&Session::RemoveTorrent>("removeTorrent"),
                            InstanceMethod<&Session::PauseTorrent>("pauseTorrent"),
                            InstanceMethod<&Session::ResumeTorrent>("resumeTorrent"),
+                           InstanceMethod<&Session::SetUploadMode>("setUploadMode"),
                            InstanceMethod<&Session::SaveResumeData>("saveResumeData"),
                            InstanceMethod<&Session::TorrentStatus>("torrentStatus"),
                            InstanceMethod<&Session::TorrentFiles>("torrentFiles"),
@@ -297,7 +298,7 @@ class Session : public Napi::ObjectWrap<Session> {
     return out;
   }
 
-  // addTorrent({ savePath, torrent?, magnet?, infoHash?, resumeData?, paused?, seedMode? })
+  // addTorrent({ savePath, torrent?, magnet?, infoHash?, resumeData?, paused?, seedMode?, uploadMode? })
   Napi::Value AddTorrent(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     lt::session& session = Live(env);
@@ -343,6 +344,8 @@ class Session : public Napi::ObjectWrap<Session> {
     if (opt_bool(p, "paused", false)) atp.flags |= lt::torrent_flags::paused;
     else atp.flags &= ~lt::torrent_flags::paused;
     if (opt_bool(p, "seedMode", false)) atp.flags |= lt::torrent_flags::seed_mode;
+    // Upload mode: peers are connected (BEP 10 handshakes happen) but no piece is requested.
+    if (opt_bool(p, "uploadMode", false)) atp.flags |= lt::torrent_flags::upload_mode;
     lt::torrent_handle handle = session.add_torrent(std::move(atp), ec);
     if (ec) throw_native_error(env, ec, "add_torrent");
     lt::info_hash_t hashes = handle.info_hashes();
@@ -376,6 +379,15 @@ class Session : public Napi::ObjectWrap<Session> {
 
   Napi::Value ResumeTorrent(const Napi::CallbackInfo& info) {
     Torrent(info, 0).resume();
+    return info.Env().Undefined();
+  }
+
+  // setUploadMode(id, on): on, no piece is requested (see addTorrent's uploadMode).
+  Napi::Value SetUploadMode(const Napi::CallbackInfo& info) {
+    lt::torrent_handle handle = Torrent(info, 0);
+    if (info.Length() < 2 || !info[1].IsBoolean()) throw_type_error(info.Env(), "on", "a boolean");
+    if (info[1].As<Napi::Boolean>().Value()) handle.set_flags(lt::torrent_flags::upload_mode);
+    else handle.unset_flags(lt::torrent_flags::upload_mode);
     return info.Env().Undefined();
   }
 

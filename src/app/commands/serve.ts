@@ -7,7 +7,7 @@
  * shared with the app), and logs one line per event. It runs until SIGINT or SIGTERM.
  */
 import { libtorrentVersion } from '../../net/native.js';
-import type { NodeEvent } from '../../net/site-node.js';
+import { describeEvent, eventRecord, type NodeEvent } from '../../net/node/events.js';
 import type { CommonOptions } from '../cli.js';
 import type { ControlServer } from '../control.js';
 import { EXIT_OK } from '../messages.js';
@@ -17,7 +17,7 @@ import type { Output } from '../output.js';
 
 function logLine(out: Output): (event: NodeEvent) => void {
   return (event) => {
-    out.print({ time: new Date().toISOString(), ...event }, `${new Date().toISOString()} ${event.message}`);
+    out.print({ time: new Date().toISOString(), ...eventRecord(event) }, `${new Date().toISOString()} ${describeEvent(event)}`);
   };
 }
 
@@ -41,14 +41,10 @@ export async function serve(common: CommonOptions, out: Output): Promise<number>
     control = await listenForCommands(node);
     await startLan(node, common, log);
     const version = libtorrentVersion();
-    log({
-      event: 'started',
-      message: `swarmpress node started (pid ${process.pid}): data in ${node.dataDir}, listening on port ${node.session.listenPort}, libtorrent ${version.runtime}; Ctrl-C stops it`,
-      dataDir: node.dataDir, pid: process.pid, port: node.session.listenPort, libtorrent: version.runtime, seeding: node.seeding.length,
-    });
+    log({ type: 'started', dataDir: node.dataDir, pid: process.pid, port: node.session.listenPort, libtorrent: version.runtime, seeding: node.seeding.length });
     duties = startDuties(node, log);
     const signal = await stopped;
-    log({ event: 'stopped', message: `swarmpress node stopped (${signal})`, signal });
+    log({ type: 'stopped', signal });
   } finally {
     duties?.stop();
     stop('SIGTERM');

@@ -12,7 +12,7 @@ import { AppError, UsageError } from '../../core/errors.js';
 import { pageTitle, parsePage } from '../../core/front-matter.js';
 import { DEFAULT_SITE_NAME, isSiteName } from '../../core/identity.js';
 import { decodeItem, ITEM_ID_BYTES, MAX_BODY_BYTES, type RelatedItem } from '../../core/item.js';
-import type { PublishResult, Resolved, SiteNode } from '../../net/site-node.js';
+import type { PublishResult, Resolved, SiteNode } from '../../net/node/site-node.js';
 import { openAddress, writePost } from '../site-pages.js';
 import { blockListCommand, muteCommand, socialCommand } from './social.js';
 import type { Command } from '../cli.js';

@@ -2,12 +2,12 @@
  * The commands about whom the user reads and whom they do not want to see:
  * `follow|unfollow|block|unblock URL-or-KEY`, `mute|unmute URL-or-KEY` (hidden from what is
  * shown, still stored and seeded) and `block-list subscribe|unsubscribe|list|publish`
- * (core/block-list.ts; the node applies subscribed lists, site-node.ts `applyBlockList`).
+ * (core/block-list.ts; the node applies subscribed lists, node/upkeep.ts `applyBlockList`).
  */
 import { parseAddress } from '../../core/address.js';
 import { bytesEqual, fromHex, toHex } from '../../core/bytes.js';
 import { AppError, UsageError } from '../../core/errors.js';
-import type { SiteNode } from '../../net/site-node.js';
+import type { SiteNode } from '../../net/node/site-node.js';
 import { readOwnSites } from '../../store/local-files.js';
 import { readSettings, writeSettings } from '../../store/settings-file.js';
 import type { Command } from '../cli.js';

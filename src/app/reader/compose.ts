@@ -7,7 +7,7 @@ import { formatAddress, parseAddress, parseTypedAddress, type SwarmAddress } fro
 import { toHex } from '../../core/bytes.js';
 import { decodeSitePointer } from '../../core/bep46.js';
 import { decodeItem, type Item } from '../../core/item.js';
-import type { Resolved } from '../../net/site-node.js';
+import type { Resolved } from '../../net/node/site-node.js';
 import { folderSiteFiles } from '../../render/site-files.js';
 import type { Store } from '../../store/store.js';
 import type { AppNode } from '../app-node.js';

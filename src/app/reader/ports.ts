@@ -7,7 +7,8 @@
 import type { SwarmAddress } from '../../core/address.js';
 import type { Item } from '../../core/item.js';
 import type { LanLink } from '../../net/lan-link.js';
-import type { FetchProgress, NodeEvent, Resolved } from '../../net/site-node.js';
+import type { NodeEvent } from '../../net/node/events.js';
+import type { FetchProgress, Resolved } from '../../net/node/site-node.js';
 import type { LayoutPlan } from '../../render/layout.js';
 import type { Store } from '../../store/store.js';
 import type { LibraryView, NavigationState, ShowPageOptions, SiteActions } from '../../widgets/main-window.js';

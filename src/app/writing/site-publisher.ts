@@ -9,7 +9,7 @@
 import { toHex } from '../../core/bytes.js';
 import { DEFAULT_SITE_NAME, isSiteName } from '../../core/identity.js';
 import { AppError } from '../../core/errors.js';
-import type { SiteNode } from '../../net/site-node.js';
+import type { SiteNode } from '../../net/node/site-node.js';
 import { ownSiteNames, pageFile, plannedPost, readOwnPage, rewritePage, siteFolder, writePost } from '../site-pages.js';
 import type { OwnPages, PostPublisher, PublishOutcome, PublishRequest, PublishSummary } from './publisher.js';
 

@@ -12,7 +12,7 @@ import { toHex } from '../../../src/core/bytes.js';
 import { AppError } from '../../../src/core/errors.js';
 import type { Identity } from '../../../src/core/identity.js';
 import { createManifest, encodeManifest, itemFilePath, MANIFEST_PATH } from '../../../src/core/manifest.js';
-import type { NodeEvent } from '../../../src/net/site-node.js';
+import type { NodeEvent } from '../../../src/net/node/events.js';
 import { layoutDoc, type LayoutPlan } from '../../../src/render/layout.js';
 import { parseMarkdown } from '../../../src/render/markdown.js';
 import { contentFolder } from '../../../src/store/rebuild.js';

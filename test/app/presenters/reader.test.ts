@@ -146,11 +146,11 @@ test('a new version of the site shown arrives: the status line says so and the l
 
   // The version shown, arriving again (pushed by a peer while it was opened): nothing to say.
   const before = view.statuses.length;
-  node.emit({ event: 'updated', message: 'updated', key: hex, seq: '1', infohash: toHex(v1.infohash) });
+  node.emit({ type: 'updated', key: hex, title: 'Garden notes', seq: '1', infohash: toHex(v1.infohash), newItems: 0 });
   assert.equal(view.statuses.length, before);
 
   const v2 = storeVersion(store, site, 2n, { 'index.md': makeItem(site, 'Home, again', V2_MS) }, V2_MS);
-  node.emit({ event: 'updated', message: 'updated', key: hex, seq: '2', infohash: toHex(v2.infohash) });
+  node.emit({ type: 'updated', key: hex, title: 'Garden notes', seq: '2', infohash: toHex(v2.infohash), newItems: 1 });
   assert.equal(view.status, 'Version 2 of this site arrived: press F5 to show it.');
   assert.deepEqual(view.library.followed, [{ id: `site:${hex}`, label: 'Garden notes (v2)', isNew: true }]);
   assert.equal(view.page?.title, 'Home', 'the page shown stays until the reader asks');
@@ -166,7 +166,7 @@ test('kiosk: a new version of the site shown is shown by itself', async (t) => {
   assert.equal(store.isFollowing('site', site.publicKey), true, 'a kiosk follows the site it shows');
   assert.equal(view.actions, undefined, 'a kiosk offers no site actions');
   newest = storeVersion(store, site, 2n, { 'index.md': makeItem(site, 'Menu of Tuesday', V2_MS) }, V2_MS);
-  node.emit({ event: 'updated', message: 'updated', key: toHex(site.publicKey), seq: '2', infohash: toHex(newest.infohash) });
+  node.emit({ type: 'updated', key: toHex(site.publicKey), title: 'Menu', seq: '2', infohash: toHex(newest.infohash), newItems: 1 });
   await until(() => view.page?.title === 'Menu of Tuesday' && view.status?.startsWith('Version 2 of') === true, 'version 2 shown by itself');
 });
 
@@ -183,14 +183,14 @@ test('a reply to the item shown arrives: the page is drawn again with its thread
 
   // A reply to another item changes nothing.
   const shownPages = view.pages.length;
-  node.emit({ event: 'reply', message: 'a reply to something else', target: toHex(new Uint8Array(32).fill(1)) });
+  node.emit({ type: 'reply', key: toHex(reader1.publicKey), reply: toHex(new Uint8Array(32).fill(2)), target: toHex(new Uint8Array(32).fill(1)), infohash: toHex(new Uint8Array(20)), seq: '1', site: 'Notes of 25a6', title: 'Elsewhere', targetTitle: 'Something else' });
   assert.equal(view.pages.length, shownPages);
 
   const replyMs = Date.UTC(2026, 10, 23, 17, 45);
   const reply = makeItem(reader1, 'Sow them indoors', replyMs, { related: [{ id: post.item.id, rel: 'reply' }] });
   assert.equal(store.addItem(reply.bytes).ok, true);
-  node.emit({ event: 'reply', message: 'Sow them indoors, from 25a6…', target: toHex(post.item.id) });
-  await until(() => view.status === 'A reply arrived: Sow them indoors, from 25a6…', 'the thread drawn again');
+  node.emit({ type: 'reply', key: toHex(reader1.publicKey), reply: toHex(reply.item.id), target: toHex(post.item.id), infohash: toHex(new Uint8Array(20)), seq: '1', site: 'Notes of 25a6', title: 'Sow them indoors', targetTitle: 'Tomatoes in March' });
+  await until(() => view.status === "A reply arrived: Notes of 25a6: 'Sow them indoors' replies to Tomatoes in March", 'the thread drawn again');
   assert.equal(view.pages.length, shownPages + 1);
   assert.equal(view.page?.title, 'Tomatoes in March');
   const source = view.pages.at(-1)?.source ?? '';

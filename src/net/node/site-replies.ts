@@ -13,14 +13,17 @@
  *
  * Ownership: the node owns this and closes it; the store and session are the node's.
  */
-import { bytesEqual, toHex } from '../core/bytes.js';
-import type { AppError } from '../core/errors.js';
-import type { MutableRecord } from '../core/bep44.js';
-import { decodeReplyNotice, encodeReplyNotice, type ReplyNotice } from '../core/reply-notice.js';
-import type { Store } from '../store/store.js';
-import type { PushSource } from './push.js';
-import { ReplyNotices } from './reply-notices.js';
-import type { Endpoint, TorrentSession } from './session.js';
+import { bytesEqual, toHex } from '../../core/bytes.js';
+import type { AppError } from '../../core/errors.js';
+import type { MutableRecord } from '../../core/bep44.js';
+import { decodeReplyNotice, encodeReplyNotice, type ReplyNotice } from '../../core/reply-notice.js';
+import type { ExtensionEvent } from '../native.js';
+import type { PushSource } from '../push.js';
+import { ReplyNotices } from '../reply-notices.js';
+import type { Endpoint } from '../session.js';
+import type { Fetcher } from './fetcher.js';
+import type { LanJoin } from './lan-join.js';
+import type { Swarms } from './swarms.js';
 
 /** Times a pending notice's version is tried before the duties give up on it. */
 export const MAX_CHECK_ATTEMPTS = 5;
@@ -30,17 +33,12 @@ const CHECKS_AT_ONCE = 8;
 const CHECK_TIMEOUT_MS = 60_000;
 
 export interface SiteRepliesOptions {
-  readonly store: Store;
-  readonly session: TorrentSession;
+  readonly swarms: Swarms;
+  /** Downloads, verifies and stores the replier's version. */
+  readonly fetcher: Fetcher;
+  /** Where a peer that sent from a host listens, if the LAN says so. */
+  readonly lan: LanJoin;
   readonly enabled: boolean;
-  readonly siteOf: (torrentId: string) => Uint8Array | undefined;
-  readonly torrentsOf: (key: Uint8Array) => readonly string[];
-  readonly isStored: (torrentId: string) => boolean;
-  /** The node's fetch (site-node.ts): downloads, verifies and stores a version signed by `expectAuthor`. */
-  readonly fetch: (infohash: Uint8Array, options: { expectAuthor: Uint8Array; origin: string; peers: readonly Endpoint[]; timeoutMs: number }) => Promise<unknown>;
-  /** Where a peer that sent from `host` listens, if the LAN says so. */
-  readonly endpointOf: (host: string) => Endpoint | undefined;
-  readonly log: (event: string, message: string, data: Record<string, unknown>) => void;
 }
 
 /** Which (reply, target) a notice is about, as a map key. */
@@ -57,20 +55,21 @@ export class SiteReplies {
 
   constructor(options: SiteRepliesOptions) {
     this.#options = options;
-    const store = options.store;
+    const swarms = options.swarms;
+    const store = swarms.store;
     const sitesOfItem = (id: Uint8Array): Uint8Array[] => {
       const sites = new Map<string, Uint8Array>();
       for (const place of store.itemPlaces(id)) sites.set(toHex(place.siteKey), place.siteKey);
       return [...sites.values()];
     };
     this.#notices = new ReplyNotices({
-      session: options.session,
+      session: swarms.session,
       enabled: options.enabled,
-      siteOf: options.siteOf,
-      torrentsOf: options.torrentsOf,
+      siteOf: (id) => swarms.siteOf(id),
+      torrentsOf: (key) => swarms.torrentsOf(key),
       sitesOfItem,
       isBlocked: (key) => store.isBlocked(key),
-      isStored: options.isStored,
+      isStored: (id) => swarms.isStored(id),
       accept: (notice, from) => this.#accept(notice, from),
     });
     // Verified notices from before a restart are handed to peers that connect.
@@ -83,6 +82,16 @@ export class SiteReplies {
   /** A version was stored (fetched): notices that came before the item they reply to are taken now. */
   versionStored(): void {
     this.#notices.versionStored();
+  }
+
+  /** A reply notice arrived over BEP 10 (gossip.ts told it from a pushed record). */
+  handleMessage(event: ExtensionEvent & { readonly payload: Buffer }): void {
+    this.#notices.handleMessage(event);
+  }
+
+  /** A peer's extension handshake arrived: it is handed the recent notices about the torrent's site. */
+  handlePeer(event: ExtensionEvent): void {
+    this.#notices.handlePeer(event);
   }
 
   /** What notices were refused, by code. */
@@ -100,13 +109,13 @@ export class SiteReplies {
     try {
       return this.#announce(record, infohash);
     } catch (error) {
-      this.#options.log('warning', `the replies of version ${toHex(infohash)} were not announced: ${(error as Error).message}`, { infohash: toHex(infohash) });
+      this.#options.swarms.log({ type: 'warning', text: `the replies of version ${toHex(infohash)} were not announced: ${(error as Error).message}`, infohash: toHex(infohash) });
       return 0;
     }
   }
 
   #announce(record: MutableRecord, infohash: Uint8Array): number {
-    const store = this.#options.store;
+    const store = this.#options.swarms.store;
     const manifest = store.manifest(infohash)?.manifest;
     if (manifest === undefined) return 0;
     const previous = manifest.previous === undefined ? undefined : store.manifest(manifest.previous)?.manifest;
@@ -123,9 +132,7 @@ export class SiteReplies {
         if (own.ok) store.noteReplyNotice(own.value, bytes, 'verified');
         void this.#notices.forward(notice);
         sent += 1;
-        this.#options.log('reply-sent', `told the peers of the original that ${entry.title === '' ? 'a reply' : `'${entry.title}'`} replies to it`, {
-          reply: toHex(entry.id), target: toHex(related.id),
-        });
+        this.#options.swarms.log({ type: 'reply-sent', reply: toHex(entry.id), target: toHex(related.id), title: entry.title });
       }
     }
     return sent;
@@ -140,13 +147,13 @@ export class SiteReplies {
     try {
       return await this.#checkPending();
     } catch (error) {
-      if (!this.#closed) this.#options.log('warning', `reply notices were not checked: ${(error as Error).message}`, {});
+      if (!this.#closed) this.#options.swarms.log({ type: 'warning', text: `reply notices were not checked: ${(error as Error).message}` });
       return 0;
     }
   }
 
   async #checkPending(): Promise<number> {
-    const store = this.#options.store;
+    const store = this.#options.swarms.store;
     const due: ReplyNotice[] = [];
     for (const stored of store.replyNotices('pending', 64)) {
       if (this.#closed || due.length >= CHECKS_AT_ONCE) break;
@@ -169,13 +176,13 @@ export class SiteReplies {
 
   #accept(notice: ReplyNotice, from: PushSource): string | undefined {
     if (this.#closed) return 'ERR_NOTICE_CLOSED';
-    const noted = this.#options.store.noteReplyNotice(notice, encodeReplyNotice(notice));
+    const noted = this.#options.swarms.store.noteReplyNotice(notice, encodeReplyNotice(notice));
     if (noted === 'known') return 'ERR_NOTICE_KNOWN';
     if (noted === 'full') return 'ERR_NOTICE_BACKLOG';
-    this.#options.log('reply-notice', `${from.host} says ${toHex(notice.record.publicKey)} replied to ${toHex(notice.target)}: fetching its version`, {
-      key: toHex(notice.record.publicKey), reply: toHex(notice.reply), target: toHex(notice.target), infohash: toHex(notice.infohash), from: from.host,
+    this.#options.swarms.log({
+      type: 'reply-notice', key: toHex(notice.record.publicKey), reply: toHex(notice.reply), target: toHex(notice.target), infohash: toHex(notice.infohash), from: from.host,
     });
-    const listening = this.#options.endpointOf(from.host);
+    const listening = this.#options.lan.endpointOf(from.host);
     // Where the sender listens: the port it names (a hint), else what the LAN says.
     const peers = [{ host: from.host, port: from.port }, ...(notice.port === undefined ? [] : [{ host: from.host, port: notice.port }]), ...(listening === undefined ? [] : [listening])];
     void this.#checkLogged(notice, peers);
@@ -187,7 +194,7 @@ export class SiteReplies {
     try {
       return await this.#check(notice, peers);
     } catch (error) {
-      if (!this.#closed) this.#options.log('warning', `a reply notice of ${toHex(notice.record.publicKey)} was not checked: ${(error as Error).message}`, {});
+      if (!this.#closed) this.#options.swarms.log({ type: 'warning', text: `a reply notice of ${toHex(notice.record.publicKey)} was not checked: ${(error as Error).message}` });
       return false;
     }
   }
@@ -197,18 +204,18 @@ export class SiteReplies {
     const key = keyOf(notice);
     if (this.#checking.has(key)) return false;
     this.#checking.add(key);
-    const store = this.#options.store;
+    const store = this.#options.swarms.store;
     const site = toHex(notice.record.publicKey);
     try {
       try {
-        await this.#options.fetch(notice.infohash, { expectAuthor: notice.record.publicKey, origin: 'reply', peers, timeoutMs: CHECK_TIMEOUT_MS });
+        await this.#options.fetcher.fetch(notice.infohash, { expectAuthor: notice.record.publicKey, origin: 'reply', peers, timeoutMs: CHECK_TIMEOUT_MS });
       } catch (error) {
         if (this.#closed) return false;
         const code = (error as AppError).code;
         const retry = code === 'ERR_TIMEOUT' || code === 'ERR_LIBTORRENT';
         store.settleReplyNotice(notice.reply, notice.target, retry ? 'pending' : 'rejected');
         if (!retry) this.#notices.noteDropped('ERR_NOTICE_VERSION');
-        this.#options.log('warning', `the version ${toHex(notice.infohash)} a reply notice names was not ${retry ? 'fetched' : 'taken'}: ${(error as Error).message}`, { key: site, infohash: toHex(notice.infohash) });
+        this.#options.swarms.log({ type: 'warning', text: `the version ${toHex(notice.infohash)} a reply notice names was not ${retry ? 'fetched' : 'taken'}: ${(error as Error).message}`, key: site, infohash: toHex(notice.infohash) });
         return false;
       }
       if (this.#closed) return false;
@@ -217,14 +224,14 @@ export class SiteReplies {
       if (!replies) {
         store.settleReplyNotice(notice.reply, notice.target, 'rejected');
         this.#notices.noteDropped('ERR_NOTICE_NO_REPLY');
-        this.#options.log('warning', `a reply notice of ${site} lied: its version ${toHex(notice.infohash)} has no reply ${toHex(notice.reply)} to ${toHex(notice.target)}`, { key: site, infohash: toHex(notice.infohash) });
+        this.#options.swarms.log({ type: 'warning', text: `a reply notice of ${site} lied: its version ${toHex(notice.infohash)} has no reply ${toHex(notice.reply)} to ${toHex(notice.target)}`, key: site, infohash: toHex(notice.infohash) });
         return false;
       }
       store.settleReplyNotice(notice.reply, notice.target, 'verified');
       store.noteRecord(notice.record, 'reply');
-      const title = store.site(notice.record.publicKey)?.title ?? site;
-      this.#options.log('reply', `${title}: '${entry.title}' replies to ${store.item(notice.target)?.title ?? toHex(notice.target)}`, {
-        key: site, reply: toHex(notice.reply), target: toHex(notice.target), infohash: toHex(notice.infohash), seq: notice.record.seq.toString(),
+      this.#options.swarms.log({
+        type: 'reply', key: site, reply: toHex(notice.reply), target: toHex(notice.target), infohash: toHex(notice.infohash), seq: notice.record.seq.toString(),
+        site: store.site(notice.record.publicKey)?.title ?? site, title: entry.title, targetTitle: store.item(notice.target)?.title ?? toHex(notice.target),
       });
       void this.#notices.forward(notice);
       return true;
