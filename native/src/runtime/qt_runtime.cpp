@@ -43,7 +43,10 @@
 #include <map>
 #include <vector>
 
+#include "crash_log.h"
 #include "text_cursor.h"
+#include "user_input.h"
+#include "widget_geometry.h"
 #include "widget_look.h"
 
 #define QODE_EXPORT __attribute__((visibility("default")))
@@ -586,6 +589,9 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   swarmpress::bind_text_cursor(env, exports);
   swarmpress::bind_widget_look(env, exports);
+  swarmpress::bind_widget_geometry(env, exports);
+  swarmpress::bind_crash_log(env, exports);
+  swarmpress::bind_user_input(env, exports);
   return exports;
 }
 
