@@ -561,7 +561,11 @@ function buildStatusRow(qt: Qt): [NodeGui.QBoxLayout, NodeGui.QLabel, NodeGui.QL
     row.addWidget(item, stretch);
     return item;
   };
-  return [row, label('editor-status', 1), label('editor-count', 0)];
+  const status = label('editor-status', 1);
+  // A long message is cut at the window's edge rather than widening the window (issue #22).
+  status.setSizePolicy(qt.QSizePolicyPolicy.Ignored, qt.QSizePolicyPolicy.Preferred);
+  status.setMinimumWidth(1);
+  return [row, status, label('editor-count', 0)];
 }
 
 /** "123 words · 456 characters": words as the reader sees them (no markup, no addresses), characters as typed. */

@@ -8,8 +8,12 @@
  * site-info-dialog.ts), Ctrl+Shift+R reply to the post, Ctrl+Shift+E edit a page of one's own
  * site, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
  * Ctrl+- / Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme, Ctrl+N
- * new post (File menu, with the drafts and New site), Edit → Settings (Ctrl+,). Kiosk mode has none of the navigation, library or
- * writing controls.
+ * new post (File menu, with the drafts and New site, Ctrl+Shift+N), Edit → Settings (Ctrl+,), Ctrl+Q quits. Kiosk mode has none of the navigation, library or
+ * writing controls, and covers the whole screen.
+ *
+ * Small screens (issue #22): the window opens no larger than the screen's available
+ * geometry and cannot grow past it (screen-fit.ts); a long status line is elided, with the
+ * whole text in its tooltip; the navigation row collapses its text buttons into a menu.
  */
 import type * as NodeGui from '@nodegui/nodegui';
 import type { Qt } from '../render/nodegui-subset.js';
@@ -21,6 +25,7 @@ import { LibraryPanel, type LibraryView } from './library-panel.js';
 import { confirmExternalLink, type LinkConfirmation } from './link-confirm.js';
 import { NavigationBar, type NavigationState, type SiteActions } from './navigation-bar.js';
 import { releaseMemorySoon } from './qt-runtime.js';
+import { fitToScreen, screenArea } from './screen-fit.js';
 import { SiteInfoDialog, type SiteInfoDump, type SiteInfoView } from './site-info-dialog.js';
 
 export type { LibraryEntry, LibraryView } from './library-panel.js';
@@ -45,6 +50,8 @@ export interface MainWindowCommands {
   readonly onNewSite?: () => void;
   /** Edit → Settings…. */
   readonly onSettings?: () => void;
+  /** File → Quit (Ctrl+Q): close every window of the app. Without it Ctrl+Q closes this window. */
+  readonly onQuit?: () => void;
   /** Edit the page shown (one of the reader's own; see `SiteActions.canEdit`). */
   readonly onEdit?: () => void;
   /** File → Drafts → one of them (its id as given to `setDrafts`). */
@@ -99,6 +106,8 @@ export interface MainWindowOptions {
 
 const DEFAULT_SIZE = { width: 960, height: 720 };
 const ZOOM_STEP = 1.15;
+/** The status line's left and right margin. */
+const STATUS_MARGIN_PX = 8;
 
 export class MainWindow {
   readonly #qt: Qt;
@@ -109,6 +118,9 @@ export class MainWindow {
   readonly #pageSlot: NodeGui.QBoxLayout;
   readonly #findBar: NodeGui.QLineEdit;
   readonly #status: NodeGui.QLabel;
+  /** The status line's whole text (the label may show it elided). */
+  #statusText = '';
+  readonly #kiosk: boolean;
   readonly #commands: MainWindowCommands;
   readonly #shortcuts: NodeGui.QShortcut[] = [];
   #page: PageView | undefined;
@@ -136,10 +148,11 @@ export class MainWindow {
     this.#qt = qt;
     this.#commands = commands;
     this.#theme = options.theme ?? 'light';
+    this.#kiosk = options.kiosk;
     const window = new qt.QMainWindow();
     window.setObjectName('main-window');
     window.setWindowTitle('swarmpress');
-    window.resize(DEFAULT_SIZE.width, DEFAULT_SIZE.height);
+    if (!options.kiosk) fitToScreen(qt, window, DEFAULT_SIZE);
     const root = new qt.QWidget();
     const column = new qt.QBoxLayout(qt.Direction.TopToBottom);
     column.setContentsMargins(0, 0, 0, 0);
@@ -194,11 +207,19 @@ export class MainWindow {
     const status = new qt.QLabel();
     status.setObjectName('status');
     status.setTextFormat(qt.TextFormat.PlainText);
-    status.setContentsMargins(8, 2, 8, 2);
+    status.setContentsMargins(STATUS_MARGIN_PX, 2, STATUS_MARGIN_PX, 2);
+    // Its width follows the window's, never the text's (the window grew 960 -> 1490 px with
+    // a long message before): the text is elided to fit (#showStatus).
+    status.setSizePolicy(qt.QSizePolicyPolicy.Ignored, qt.QSizePolicyPolicy.Preferred);
+    status.setMinimumWidth(1);
     column.addWidget(status);
 
     window.setCentralWidget(root);
     window.addEventListener(qt.WidgetEventTypes.Paint, this.#handlePaint);
+    window.addEventListener(qt.WidgetEventTypes.Resize, () => {
+      this.#navigation.fitWidth(this.#window.width());
+      this.#showStatus();
+    });
     this.#window = window;
     this.#address = address;
     this.#navigation = navigation;
@@ -218,7 +239,21 @@ export class MainWindow {
       if (commands.onSiteInfo !== undefined) this.#buildSiteMenu(bar, commands.onSiteInfo);
       window.setMenuBar(bar);
     }
-    if (options.kiosk) window.showFullScreen();
+    if (options.kiosk) this.#coverScreen();
+  }
+
+  /**
+   * Kiosk: the window covers the whole screen. showFullScreen alone asks the window manager,
+   * and with none (a kiosk's bare X server) the window kept its size in a corner: its
+   * geometry is set to the screen's as well.
+   */
+  #coverScreen(): void {
+    const area = screenArea(this.#qt);
+    if (area !== undefined) {
+      this.#window.setMinimumSize(area.width, area.height);
+      this.#window.setGeometry(area.x, area.y, area.width, area.height);
+    }
+    this.#window.showFullScreen();
   }
 
   /**
@@ -313,12 +348,21 @@ export class MainWindow {
     const onNewSite = this.#commands.onNewSite;
     if (onNewSite !== undefined) {
       const newSite = new qt.QAction(file);
-      newSite.setText('New &site…');
+      newSite.setText('New &site…\tCtrl+Shift+N');
       newSite.addEventListener('triggered', onNewSite);
       file.addSeparator();
       file.addAction(newSite);
       actions.push(newSite);
     }
+    // The shortcut is the window's (#bindKeys): the menu only says it.
+    const quit = new qt.QAction(file);
+    quit.setText('&Quit\tCtrl+Q');
+    quit.addEventListener('triggered', () => {
+      this.#quit();
+    });
+    file.addSeparator();
+    file.addAction(quit);
+    actions.push(quit);
     bar.addMenu(file);
     // The shortcut works while the menu bar is closed: the action must belong to the window too.
     this.#window.addAction(newPost);
@@ -382,6 +426,11 @@ export class MainWindow {
     this.#window.setWindowTitle(plan.title === '' ? 'swarmpress' : `${plan.title} — swarmpress`);
   }
 
+  /** The address shown in the address bar (the page's). */
+  get addressShown(): string {
+    return this.#address.text();
+  }
+
   /** The page shown, if any. */
   get page(): PageView | undefined {
     return this.#page;
@@ -392,9 +441,19 @@ export class MainWindow {
     return this.#confirmation;
   }
 
-  /** One line of plain text at the bottom of the window. */
+  /** One line of plain text at the bottom of the window (elided to fit; the whole of it in the tooltip). */
   setStatus(text: string): void {
-    this.#status.setText(text);
+    this.#statusText = text;
+    this.#showStatus();
+  }
+
+  #showStatus(): void {
+    const qt = this.#qt;
+    const text = this.#statusText.replace(/\s*\n\s*/g, ' ');
+    const room = this.#status.width() - 2 * STATUS_MARGIN_PX;
+    const shown = text === '' ? '' : new qt.QFontMetrics(this.#status.font()).elidedText(text, qt.TextElideMode.ElideRight, Math.max(1, room));
+    this.#status.setText(shown);
+    this.#status.setToolTip(shown === text ? '' : this.#statusText);
   }
 
   /** The progress bar: a fraction (0..1), `'busy'` (moving, no figure) or hidden. */
@@ -492,7 +551,8 @@ export class MainWindow {
   }
 
   show(): void {
-    this.#window.show();
+    if (this.#kiosk) this.#coverScreen();
+    else this.#window.show();
     this.#page?.widget.setFocus();
   }
 
@@ -500,6 +560,11 @@ export class MainWindow {
     this.#confirmation?.answer(false);
     this.closeSiteInfo();
     this.#window.close();
+  }
+
+  #quit(): void {
+    if (this.#commands.onQuit !== undefined) this.#commands.onQuit();
+    else this.close();
   }
 
   /** Calls `handler` once, after the window was painted for the first time from now. */
@@ -510,7 +575,8 @@ export class MainWindow {
   /** The widgets of the page shown, read back from Qt. */
   dump(): {
     title: string; address: string; status: string; page: DumpNode[]; liveBlocks: number; theme: ThemeName; zoom: number;
-    navigation: ReturnType<NavigationBar['dump']>; library: string[] | undefined; fullScreen: boolean;
+    statusShown: string; navigation: ReturnType<NavigationBar['dump']>; library: string[] | undefined; fullScreen: boolean;
+    geometry: { x: number; y: number; width: number; height: number };
     libraryCurrent: ReturnType<LibraryPanel['dumpCurrent']> | undefined; siteInfo: SiteInfoDump | undefined;
     siteMenu: string[];
   } {
@@ -518,7 +584,9 @@ export class MainWindow {
       siteMenu: this.#siteMenu,
       title: this.#window.windowTitle(),
       address: this.#address.text(),
-      status: this.#status.text(),
+      status: this.#statusText,
+      statusShown: this.#status.text(),
+      geometry: { x: this.#window.x(), y: this.#window.y(), width: this.#window.width(), height: this.#window.height() },
       navigation: this.#navigation.dump(),
       library: this.#library?.widget.isVisible() === true ? this.#library.dump() : undefined,
       libraryCurrent: this.#library?.widget.isVisible() === true ? this.#library.dumpCurrent() : undefined,
@@ -579,6 +647,7 @@ export class MainWindow {
     // Not Ctrl+E: the address bar (a QLineEdit) takes it on X11 (end of line).
     bind('Ctrl+Shift+E', () => this.#commands.onEdit?.());
     bind('Ctrl+,', () => this.#commands.onSettings?.());
+    bind('Ctrl+Shift+N', () => this.#commands.onNewSite?.());
     bind('Ctrl+F', () => {
       this.#findBar.show();
       this.#findBar.setFocus();
@@ -600,6 +669,9 @@ export class MainWindow {
     });
     bind('Ctrl+0', () => {
       this.setZoom(1);
+    });
+    bind('Ctrl+Q', () => {
+      this.#quit();
     });
     bind('Ctrl+Shift+L', () => {
       this.setTheme(this.#theme === 'light' ? 'dark' : 'light');
