@@ -77,8 +77,9 @@ const char* signal_name(int signal) {
   }
 }
 
-// Appends "swarmpress crashed: <reason>" (+ detail) and the native stack to the log.
-void log_crash(const char* reason, const char* detail, const void* address) {
+// Appends "swarmpress crashed: <reason>" (+ detail, + the faulting address when
+// `has_address`) and the native stack to the log.
+void log_crash(const char* reason, const char* detail, bool has_address, const void* address) {
   if (logged != 0 || log_path[0] == '\0') return;
   logged = 1;
   int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -89,7 +90,7 @@ void log_crash(const char* reason, const char* detail, const void* address) {
     write_text(fd, ": ");
     write_text(fd, detail);
   }
-  if (address != nullptr) {
+  if (has_address) {
     write_text(fd, " at address 0x");
     write_number(fd, reinterpret_cast<unsigned long>(address), 16);
   }
@@ -107,7 +108,7 @@ void log_crash(const char* reason, const char* detail, const void* address) {
 
 void on_signal(int signal, siginfo_t* info, void*) {
   bool fault = signal != SIGABRT && info != nullptr && info->si_code > 0;
-  log_crash(signal_name(signal), nullptr, fault ? info->si_addr : nullptr);
+  log_crash(signal_name(signal), nullptr, fault, fault ? info->si_addr : nullptr);
   // The default action now: a fault returns to the faulting instruction and faults again;
   // a signal sent or raised is raised again once this handler returns.
   struct sigaction fallback;
@@ -120,7 +121,7 @@ void on_signal(int signal, siginfo_t* info, void*) {
 
 void on_v8_fatal(const char* location, const char* message) {
   std::string detail = std::string(location == nullptr ? "" : location) + ": " + (message == nullptr ? "" : message);
-  log_crash("V8 fatal error", detail.c_str(), nullptr);
+  log_crash("V8 fatal error", detail.c_str(), false, nullptr);
   // What Node's own handler prints, which this one replaces.
   write_text(STDERR_FILENO, "FATAL ERROR: ");
   write_text(STDERR_FILENO, detail.c_str());

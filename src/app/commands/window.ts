@@ -25,6 +25,7 @@ import { folderSiteFiles } from '../../render/site-files.js';
 import { ASSETS_DIR, readAssetPage, WELCOME_ADDRESS } from '../assets.js';
 import { openExternally } from '../open-externally.js';
 import { announcePage, announceReady, isAutomationEnabled, startAutomation } from '../automation.js';
+import { crashIfTestAsks, startCrashLog } from '../crash-log.js';
 import { DRAFT_MEDIA_FOLDER, DraftMedia } from '../writing/draft-media.js';
 import type { SaveReport } from '../writing/draft-saver.js';
 import { editorAutomation } from '../writing/editor-automation.js';
@@ -128,6 +129,7 @@ async function showWindow(
     worker.prefetchFirstScreens(source);
   });
   const loaded = loadQt({ loop });
+  const lastCrash = startCrashLog(dataDir);
   const forgetStoreRelease = onMemoryRelease(() => {
     appNode.releaseMemory();
   });
@@ -144,6 +146,12 @@ async function showWindow(
       return;
     }
     dialogs.set(name, open(() => dialogs.delete(name)));
+  };
+  /** Closes every window of the app (Ctrl+Q, Ctrl-C, SIGTERM), which ends it. */
+  const closeEverything = (): void => {
+    for (const dialog of dialogs.values()) dialog.close();
+    writing?.writing.close();
+    window.close();
   };
   /** Whether the window shows a page of the installation (the welcome page) rather than of a site. */
   let showsAsset = true;
@@ -169,6 +177,7 @@ async function showWindow(
         reader.forward();
       },
       onReload: () => void reader.reload(),
+      onQuit: closeEverything,
       onFollow: () => { reader.toggleFollow(); },
       onBlock: () => void reader.block(),
       onMute: () => { reader.toggleMute(); },
@@ -311,11 +320,7 @@ async function showWindow(
       return shown?.siteKey === undefined ? undefined : { siteKey: shown.siteKey, infohash: shown.infohash };
     },
   });
-  const stopAtOnce = onCreated(() => {
-    for (const dialog of dialogs.values()) dialog.close();
-    writing?.writing.close();
-    window.close();
-  });
+  const stopAtOnce = onCreated(closeEverything);
   writing?.showDrafts(true);
   if (command.url === undefined) {
     window.showPage(plan, WELCOME_ADDRESS, { files: folderSiteFiles(ASSETS_DIR, 'welcome.md') });
@@ -323,6 +328,7 @@ async function showWindow(
     window.showPage(plan, command.url);
     window.setStatus(`Opening ${command.url}…`);
   }
+  if (lastCrash !== undefined) window.setStatus(lastCrash.message);
   const automation = isAutomationEnabled()
     ? startAutomation(window, () => loaded.stats(), {
       ...(writing === undefined ? {} : editorAutomation(writing.writing, writing.saves)),
@@ -352,6 +358,7 @@ async function showWindow(
   window.onNextPaint(() => {
     const paintedMs = performance.now() - startedAt;
     if (automation !== undefined) announceReady({ pid: process.pid, loop, sinceWindowMs: paintedMs, sinceStartMs: performance.now() });
+    crashIfTestAsks();
     // The address given is opened now: a stored copy is shown from the store while the
     // node starts (the reader waits for the node only for the network).
     if (command.url !== undefined && !navigateAtOnce) {
