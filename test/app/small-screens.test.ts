@@ -146,9 +146,11 @@ for (const [width, height] of [[800, 600], [1024, 768], [1920, 1080]] as const) 
       const page = dump['page'] as { role: string; text: string; cells?: string[][]; style: Record<string, unknown> }[];
       assert.ok(pageText(dump).includes(LONG_WORD));
       const table = page.find((node) => node.role === 'table');
-      assert.equal(table?.cells?.[0]?.length, COLUMNS);
-      assert.equal(table.cells[0]?.[COLUMNS - 1], `Column ${COLUMNS}`);
-      assert.equal(table.cells[2]?.[COLUMNS - 1], `value 2.${COLUMNS}`);
+      assert.ok(table?.cells !== undefined);
+      const [header, , second] = table.cells;
+      assert.equal(header?.length, COLUMNS);
+      assert.equal(header[COLUMNS - 1], `Column ${COLUMNS}`);
+      assert.equal(second?.[COLUMNS - 1], `value 2.${COLUMNS}`);
       // The table is as wide as its cells need: wider than the page on a small screen, then it scrolls sideways.
       const gridWidth = Number(table.style['gridWidth']);
       assert.ok(gridWidth > 0);
