@@ -27,6 +27,9 @@ class InputWatch : public QObject {
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override {
+    // Only what came from the window system: Qt sends mouse moves of its own when the widget
+    // under a resting pointer changes (a new page), and those are nobody's input.
+    if (!event->spontaneous()) return QObject::eventFilter(watched, event);
     switch (event->type()) {
       case QEvent::KeyPress:
       case QEvent::MouseButtonPress:

@@ -20,12 +20,13 @@ import { PlanWorker } from '../../render/parse-off-thread.js';
 import { ensureDataDir, resolveDataDir } from '../../store/data-dir.js';
 import { Drafts } from '../../store/drafts.js';
 import { MainWindow } from '../../widgets/main-window.js';
-import { loadQt, onMemoryRelease, releaseMemorySoon, returnFreeMemory, type QtLoopMode, type TextCursors } from '../../widgets/qt-runtime.js';
+import { inputIdleMs, loadQt, onMemoryRelease, releaseMemorySoon, returnFreeMemory, type QtLoopMode, type TextCursors } from '../../widgets/qt-runtime.js';
 import { folderSiteFiles } from '../../render/site-files.js';
 import { ASSETS_DIR, readAssetPage, WELCOME_ADDRESS } from '../assets.js';
 import { openExternally } from '../open-externally.js';
 import { announcePage, announceReady, isAutomationEnabled, startAutomation } from '../automation.js';
 import { crashIfTestAsks, startCrashLog } from '../crash-log.js';
+import { DEFAULT_KIOSK_IDLE_S, KioskPolicy, startIdleReturn } from '../kiosk.js';
 import { DRAFT_MEDIA_FOLDER, DraftMedia } from '../writing/draft-media.js';
 import type { SaveReport } from '../writing/draft-saver.js';
 import { editorAutomation } from '../writing/editor-automation.js';
@@ -295,9 +296,12 @@ async function showWindow(
       },
     },
   );
+  const kiosk = command.kiosk && command.url !== undefined ? new KioskPolicy(command.url, command.kioskAllow) : undefined;
+  let stopKiosk: (() => void) | undefined;
   const reader: Reader = new Reader({
     window,
     node: appNode,
+    ...(kiosk === undefined ? {} : { refuse: (address: string) => (kiosk.allows(address) ? undefined : kiosk.refusal(address)) }),
     layout,
     layoutInStages: (source, onFirstScreens) => worker.layoutInStages(source, onFirstScreens),
     kiosk: command.kiosk,
@@ -359,6 +363,15 @@ async function showWindow(
     const paintedMs = performance.now() - startedAt;
     if (automation !== undefined) announceReady({ pid: process.pid, loop, sinceWindowMs: paintedMs, sinceStartMs: performance.now() });
     crashIfTestAsks();
+    if (kiosk !== undefined) {
+      stopKiosk = startIdleReturn({
+        idleMs: (command.kioskIdleS ?? DEFAULT_KIOSK_IDLE_S) * 1000,
+        idleFor: inputIdleMs,
+        onIdle: () => {
+          if (window.addressShown !== kiosk.home || (window.page?.scrollY ?? 0) > 0) reader.navigate(kiosk.home);
+        },
+      });
+    }
     // The address given is opened now: a stored copy is shown from the store while the
     // node starts (the reader waits for the node only for the network).
     if (command.url !== undefined && !navigateAtOnce) {
@@ -382,6 +395,7 @@ async function showWindow(
 
   return new Promise<number>((resolve) => {
     const finish = (): void => {
+      stopKiosk?.();
       siteInfo.close();
       reader.close();
       writing?.close();
