@@ -99,6 +99,8 @@ export class SiteInfoDialog {
       value.setObjectName(`site-info-${name}`);
       value.setTextFormat(qt.TextFormat.PlainText);
       value.setTextInteractionFlags(qt.TextInteractionFlag.TextSelectableByMouse);
+      // Wrapped: a long line (the last update) must not make the dialog wider than a small screen.
+      value.setWordWrap(true);
       grid.addWidget(value, row, 1, 1, 2);
       this.#values.set(name, value);
     });
@@ -116,6 +118,7 @@ export class SiteInfoDialog {
     const heading = new qt.QLabel();
     heading.setTextFormat(qt.TextFormat.PlainText);
     heading.setText('Versions stored here (Enter opens one, offline):');
+    heading.setWordWrap(true);
     column.addWidget(heading);
     const history = new qt.QListWidget();
     history.setObjectName('site-info-history');

@@ -105,13 +105,15 @@ function windowNamed(found: WidgetGeometry, name: string): WidgetGeometry['windo
   return found.windows.find((window) => window.name === name);
 }
 
-for (const [width, height] of [[800, 600], [1024, 768], [1920, 1080]] as const) {
-  describe(`${width}×${height}`, () => {
+// The last: an 800×600 screen with everything drawn at 150% (QT_SCALE_FACTOR, as a person
+// with poor sight sets it), which leaves 533×400 of Qt's pixels.
+for (const [width, height, scale] of [[800, 600, 1], [1024, 768, 1], [1920, 1080, 1], [800, 600, 1.5]] as const) {
+  describe(`${width}×${height}${scale === 1 ? '' : ` at ${scale * 100}%`}`, () => {
     let x: XServer;
     let root: string;
     let app: Driven;
     let url: string;
-    const size = `${width}x${height}`;
+    const size = `${width}x${height}${scale === 1 ? '' : `-${scale * 100}`}`;
     before(async () => {
       x = await startXvfb(width, height);
       root = makeTempDir(`swarmpress-small-screens-${size}-`);
@@ -122,7 +124,7 @@ for (const [width, height] of [[800, 600], [1024, 768], [1920, 1080]] as const) 
       assert.equal(published.code, 0, published.stderr);
       // The version itself (its infohash): this app stores it, and shows it with no network.
       url = `bittorrent://${String(published.messages.at(-1)?.['infohash'])}`;
-      app = startSwarmpress(['--data-dir', dataDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0', url], { DISPLAY: x.display });
+      app = startSwarmpress(['--data-dir', dataDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0', url], { DISPLAY: x.display, ...(scale === 1 ? {} : { QT_SCALE_FACTOR: String(scale) }) });
       await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 60_000);
       await untilDump(app, (dump) => pageText(dump).includes('The end of the page.'), 'the wide page', 60_000);
     });
@@ -141,7 +143,7 @@ for (const [width, height] of [[800, 600], [1024, 768], [1920, 1080]] as const) 
       const found = await assertFits(app, 'the reader');
       const main = windowNamed(found, 'main-window');
       assert.ok(main !== undefined);
-      assert.ok(main.frame.width <= width, `the window is ${main.frame.width} px wide`);
+      assert.ok(main.frame.width <= width / scale, `the window is ${main.frame.width} px wide`);
       // Nothing of the page's text is lost: the long word and every cell read back whole.
       const page = dump['page'] as { role: string; text: string; cells?: string[][]; style: Record<string, unknown> }[];
       assert.ok(pageText(dump).includes(LONG_WORD));
@@ -155,6 +157,11 @@ for (const [width, height] of [[800, 600], [1024, 768], [1920, 1080]] as const) 
       const gridWidth = Number(table.style['gridWidth']);
       assert.ok(gridWidth > 0);
       if (table.style['scrolls'] === true) assert.ok(gridWidth > main.geometry.width / 2);
+      // Where the text buttons leave the address bar too little room they are in the "⋯" menu, with their shortcuts.
+      const navigation = dump['navigation'] as { collapsed: boolean; menu: string[]; actions: string[] };
+      assert.deepEqual(navigation.actions, ['Follow', 'Reply', 'Edit']);
+      if (scale > 1) assert.deepEqual(navigation.menu, ['Follow\tCtrl+D', 'Reply\tCtrl+Shift+R', 'Edit\tCtrl+Shift+E', 'Library\tCtrl+B']);
+      if (width === 1920) assert.equal(navigation.collapsed, false);
       const image = page.find((node) => node.role === 'image');
       assert.ok(Number(image?.style['shownWidth']) <= main.geometry.width, `the picture is shown ${String(image?.style['shownWidth'])} px wide`);
     });
