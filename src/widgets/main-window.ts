@@ -236,6 +236,7 @@ export class MainWindow {
       this.#holdSignalledActions(bar, this.#heldActions);
       if (commands.onNewPost !== undefined) this.#buildFileMenu(bar, commands.onNewPost);
       if (commands.onSettings !== undefined) this.#buildEditMenu(bar, commands.onSettings);
+      this.#buildViewMenu(bar);
       if (commands.onSiteInfo !== undefined) this.#buildSiteMenu(bar, commands.onSiteInfo);
       window.setMenuBar(bar);
     }
@@ -286,6 +287,63 @@ export class MainWindow {
     menu.addAction(settings);
     bar.addMenu(menu);
     this.#kept.push(menu, settings);
+  }
+
+  /**
+   * View and Go: the window's keys as menu entries, each saying its shortcut (the shortcuts
+   * themselves are the window's, #bindKeys), so that every action can be found by a person
+   * who does not know the keys (issue #22).
+   */
+  #buildViewMenu(bar: NodeGui.QMenuBar): void {
+    const qt = this.#qt;
+    const menu = (title: string, entries: readonly (readonly [string, () => void])[]): void => {
+      const made = new qt.QMenu(bar);
+      this.#holdSignalledActions(made, this.#heldActions);
+      made.setTitle(title);
+      for (const [text, run] of entries) {
+        const action = new qt.QAction(made);
+        action.setText(text);
+        action.addEventListener('triggered', run);
+        made.addAction(action);
+        this.#kept.push(action);
+      }
+      bar.addMenu(made);
+      this.#kept.push(made);
+    };
+    menu('&View', [
+      ['&Find in page…\tCtrl+F', () => {
+        this.#openFind();
+      }],
+      ['&Library\tCtrl+B', () => {
+        this.toggleLibrary();
+      }],
+      ['Zoom &in\tCtrl++', () => {
+        this.setZoom(this.#zoom * ZOOM_STEP);
+      }],
+      ['Zoom &out\tCtrl+-', () => {
+        this.setZoom(this.#zoom / ZOOM_STEP);
+      }],
+      ['&Actual size\tCtrl+0', () => {
+        this.setZoom(1);
+      }],
+      ['Light or &dark\tCtrl+Shift+L', () => {
+        this.setTheme(this.#theme === 'light' ? 'dark' : 'light');
+      }],
+    ]);
+    menu('&Go', [
+      ['&Back\tAlt+Left', () => this.#commands.onBack?.()],
+      ['&Forward\tAlt+Right', () => this.#commands.onForward?.()],
+      ['&Reload\tF5', () => this.#commands.onReload?.()],
+      ['&Address bar\tCtrl+L', () => {
+        this.focusAddress();
+      }],
+    ]);
+  }
+
+  #openFind(): void {
+    this.#findBar.show();
+    this.#findBar.setFocus();
+    this.#findBar.selectAll();
   }
 
   #buildSiteMenu(bar: NodeGui.QMenuBar, onSiteInfo: () => void): void {
@@ -649,9 +707,7 @@ export class MainWindow {
     bind('Ctrl+,', () => this.#commands.onSettings?.());
     bind('Ctrl+Shift+N', () => this.#commands.onNewSite?.());
     bind('Ctrl+F', () => {
-      this.#findBar.show();
-      this.#findBar.setFocus();
-      this.#findBar.selectAll();
+      this.#openFind();
     });
     bind('Shift+Return', () => this.find(this.#findBar.text(), true), this.#findBar);
     bind('Escape', () => {
