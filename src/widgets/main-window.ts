@@ -218,6 +218,7 @@ export class MainWindow {
     window.addEventListener(qt.WidgetEventTypes.Paint, this.#handlePaint);
     window.addEventListener(qt.WidgetEventTypes.Resize, () => {
       this.#navigation.fitWidth(this.#window.width());
+      this.#library?.fitWidth(this.#window.width());
       this.#showStatus();
     });
     this.#window = window;
