@@ -234,5 +234,16 @@ for (const [width, height, scale] of [[800, 600, 1], [1024, 768, 1], [1920, 1080
       await editorUntil(app, (dump) => dump['page'] === 'editing', 'Escape back to the editor');
       await app.request({ cmd: 'editor', do: 'close' });
     });
+
+    test('Ctrl+Q closes every window, a dialog and an editor too, and the app ends', async () => {
+      await app.request({ cmd: 'newPost' });
+      await editorUntil(app, (dump) => dump['focus'] === 'title', 'the editor');
+      await focusWindow(x.display, await findWindow(x.display, 'Wide content — swarmpress'));
+      await pressKeys(x.display, 'ctrl+comma');
+      await dialogUntil(app, 'settings', (dump) => dump['title'] === 'Settings — swarmpress', 'the settings dialog');
+      await focusWindow(x.display, await findWindow(x.display, 'Wide content — swarmpress'));
+      await pressKeys(x.display, 'ctrl+q');
+      assert.deepEqual(await app.waitExit(30_000), { code: 0, signal: null }, app.stderr);
+    });
   });
 }
