@@ -416,10 +416,8 @@ function createTableGrid(context: BlockContext, key: string, columns: number): R
         reusable,
         label: undefined,
         measure: (width) => {
-          // As wide as the column, or as wide as the cells need when that is wider.
-          grid.setMinimumWidth(0);
-          grid.setMaximumWidth(16_777_215);
-          layout.activate();
+          // As wide as the column, or as wide as the cells need when that is wider (the
+          // layout's minimum, whatever fixed size an earlier table gave the grid).
           gridWidth = Math.max(width, grid.minimumSizeHint().width());
           const found = grid.heightForWidth(gridWidth);
           const height = found > 0 ? found : grid.sizeHint().height();
