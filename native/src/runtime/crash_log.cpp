@@ -28,6 +28,13 @@
 #include <ctime>
 #include <string>
 
+// V8's WebAssembly trap handler (v8-wasm-trap-handler-posix.h, which Debian's Node headers
+// leave out; Node exports the function). Node's own SIGSEGV handler asks it first: an
+// out-of-bounds access of WebAssembly code (undici's llhttp) is an exception, not a crash.
+namespace v8 {
+bool TryHandleWebAssemblyTrapPosix(int sig_code, siginfo_t* info, void* context);
+}  // namespace v8
+
 namespace swarmpress {
 namespace {
 
@@ -106,7 +113,9 @@ void log_crash(const char* reason, const char* detail, bool has_address, const v
   close(fd);
 }
 
-void on_signal(int signal, siginfo_t* info, void*) {
+void on_signal(int signal, siginfo_t* info, void* context) {
+  // This handler replaced Node's, which lets V8 turn WebAssembly's memory traps into exceptions.
+  if ((signal == SIGSEGV || signal == SIGBUS) && v8::TryHandleWebAssemblyTrapPosix(signal, info, context)) return;
   bool fault = signal != SIGABRT && info != nullptr && info->si_code > 0;
   log_crash(signal_name(signal), nullptr, fault, fault ? info->si_addr : nullptr);
   // The default action now: a fault returns to the faulting instruction and faults again;
