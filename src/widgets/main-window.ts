@@ -4,7 +4,8 @@
  * callbacks; it never talks to the network or the store (DESIGN.md layers).
  *
  * Keys: Ctrl+L address, Alt+Left / Alt+Right back and forward, F5 reload, Ctrl+B the
- * library panel, Ctrl+D follow or unfollow the site, Ctrl+I site information (Site menu,
+ * library panel, Ctrl+D follow or unfollow the site, Ctrl+Shift+B block it, Ctrl+Shift+M mute
+ * it, Ctrl+Shift+K subscribe to its block list, Ctrl+I site information (Site menu,
  * site-info-dialog.ts), Ctrl+Shift+R reply to the post, Ctrl+Shift+E edit a page of one's own
  * site, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
  * Ctrl+- / Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme, Ctrl+N
@@ -106,6 +107,8 @@ export interface MainWindowOptions {
 
 const DEFAULT_SIZE = { width: 960, height: 720 };
 const ZOOM_STEP = 1.15;
+/** The Site menu's block, mute and block list entries' shortcuts (the window's own, #bindKeys). */
+const SOCIAL_SHORTCUTS = ['Ctrl+Shift+B', 'Ctrl+Shift+M', 'Ctrl+Shift+K'] as const;
 /** The status line's left and right margin. */
 const STATUS_MARGIN_PX = 8;
 
@@ -382,7 +385,7 @@ export class MainWindow {
       actions?.subscribedList === true ? "Unsubscribe from this site's block &list" : "Subscribe to this site's block &list"];
     const enabled = actions?.canBlock === true;
     [social.block, social.mute, social.list].forEach((action, i) => {
-      action.setText(texts[i] ?? '');
+      action.setText(`${texts[i] ?? ''}\t${SOCIAL_SHORTCUTS[i] ?? ''}`);
       action.setEnabled(enabled);
     });
     this.#siteMenu = enabled ? texts.map((text) => text.replace('&', '')) : [];
@@ -702,6 +705,9 @@ export class MainWindow {
       this.toggleLibrary();
     });
     bind('Ctrl+D', () => this.#commands.onFollow?.());
+    bind(SOCIAL_SHORTCUTS[0], () => this.#commands.onBlock?.());
+    bind(SOCIAL_SHORTCUTS[1], () => this.#commands.onMute?.());
+    bind(SOCIAL_SHORTCUTS[2], () => this.#commands.onBlockList?.());
     bind('Ctrl+Shift+R', () => this.#commands.onReply?.());
     // Not Ctrl+E: the address bar (a QLineEdit) takes it on X11 (end of line).
     bind('Ctrl+Shift+E', () => this.#commands.onEdit?.());

@@ -53,7 +53,7 @@ const ROW_SPACING_PX = 4;
 type TextButton = 'follow' | 'block' | 'reply' | 'edit' | 'library';
 const TEXT_BUTTONS: readonly TextButton[] = ['follow', 'block', 'reply', 'edit', 'library'];
 /** What each text button's entry of the "⋯" menu says after its label: its shortcut. */
-const MENU_SHORTCUTS: Readonly<Record<TextButton, string>> = { follow: 'Ctrl+D', block: '', reply: 'Ctrl+Shift+R', edit: 'Ctrl+Shift+E', library: 'Ctrl+B' };
+const MENU_SHORTCUTS: Readonly<Record<TextButton, string>> = { follow: 'Ctrl+D', block: 'Ctrl+Shift+B', reply: 'Ctrl+Shift+R', edit: 'Ctrl+Shift+E', library: 'Ctrl+B' };
 
 export class NavigationBar {
   readonly widget: NodeGui.QWidget;
@@ -103,9 +103,9 @@ export class NavigationBar {
       back: button('back', '←', 'Back (Alt+Left)', commands.onBack),
       forward: button('forward', '→', 'Forward (Alt+Right)', commands.onForward),
       reload: button('reload', '⟳', 'Reload (F5)', commands.onReload),
-      follow: button('follow', 'Follow', 'Follow this site: keep it current and seed it', commands.onFollow),
-      block: button('block', 'Block', 'Block this site: never show, store or seed it', commands.onBlock),
-      reply: button('reply', 'Reply', 'Reply to this post from your site', commands.onReply),
+      follow: button('follow', 'Follow', 'Follow this site: keep it current and seed it (Ctrl+D)', commands.onFollow),
+      block: button('block', 'Block', 'Block this site: never show, store or seed it (Ctrl+Shift+B)', commands.onBlock),
+      reply: button('reply', 'Reply', 'Reply to this post from your site (Ctrl+Shift+R)', commands.onReply),
       edit: button('edit', 'Edit', 'Edit this page of your site and publish it again (Ctrl+Shift+E)', commands.onEdit),
       library: button('library-button', 'Library', 'Followed and own sites, search (Ctrl+B)', commands.onLibrary),
     };
@@ -212,7 +212,7 @@ export class NavigationBar {
   /** What the "⋯" menu says for `name`: the button's text, then its shortcut. */
   #menuText(name: TextButton): string {
     const text = this.#buttons[name].text();
-    return MENU_SHORTCUTS[name] === '' ? text : `${text}\t${MENU_SHORTCUTS[name]}`;
+    return `${text}\t${MENU_SHORTCUTS[name]}`;
   }
 
   #showTextButtons(): void {
