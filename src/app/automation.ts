@@ -6,6 +6,8 @@
  *   {"cmd":"grab","path":"x.png"} -> {"automation":"grab","ok":true}
  *     (with "window":"site-info": the site information dialog instead of the main window)
  *   {"cmd":"stats"}              -> {"automation":"stats", ...loop counters, mallocArenas, memory, heapSpaces}
+ *   {"cmd":"geometry"}           -> {"automation":"geometry", screen, available, windows: [...controls]}
+ *     (every visible window and control on the screen: qt-runtime.ts widgetGeometry)
  *   {"cmd":"close"}              closes the window (the app then exits)
  * Events: {"automation":"ready"} after the first page was painted;
  * {"automation":"page","address","title","source","sinceStartMs"} after a page of a site was
@@ -15,7 +17,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { QtRuntimeStats } from '../widgets/qt-runtime.js';
+import { widgetGeometry, type QtRuntimeStats } from '../widgets/qt-runtime.js';
 import { lineSplitter } from './lines.js';
 import type { MainWindow } from '../widgets/main-window.js';
 
@@ -85,6 +87,9 @@ export function startAutomation(window: MainWindow, stats: () => QtRuntimeStats,
           memory: process.memoryUsage(),
           heapSpaces: Object.fromEntries((createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size, physical: space.physical_space_size }])),
         });
+        break;
+      case 'geometry':
+        send({ automation: 'geometry', ...widgetGeometry() });
         break;
       case 'close':
         window.close();

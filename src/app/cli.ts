@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseTypedAddress } from '../core/address.js';
 import { UsageError } from '../core/errors.js';
 import { COMMAND_WORDS } from './command-words.js';
+import { DEFAULT_KIOSK_IDLE_S, parseKioskIdle } from './kiosk.js';
 
 export interface Endpoint {
   readonly host: string;
@@ -23,7 +24,11 @@ export interface CommonOptions {
 }
 
 export type Command =
-  | { readonly name: 'window'; readonly url: string | undefined; readonly kiosk: boolean }
+  | {
+      readonly name: 'window'; readonly url: string | undefined; readonly kiosk: boolean;
+      /** Kiosk only: seconds without input before it returns home (0: never), and more sites it may show. */
+      readonly kioskIdleS?: number; readonly kioskAllow?: readonly string[];
+    }
   | { readonly name: 'publish'; readonly dir: string; readonly site: string | undefined }
   | { readonly name: 'post'; readonly file: string; readonly title: string | undefined; readonly replyTo: string | undefined; readonly site: string | undefined }
   | { readonly name: 'get'; readonly url: string; readonly out: string | undefined; readonly timeoutS: number | undefined }
@@ -54,6 +59,8 @@ const OPTIONS = {
   'no-dht': { type: 'boolean' },
   'no-lan': { type: 'boolean' },
   kiosk: { type: 'string' },
+  'kiosk-idle': { type: 'string' },
+  'kiosk-allow': { type: 'string' },
   site: { type: 'string' },
   title: { type: 'string' },
   'reply-to': { type: 'string' },
@@ -70,7 +77,7 @@ const COMMON: readonly OptionName[] = ['help', 'version', 'json', 'data-dir', 'l
 
 /** Options each command accepts besides the common ones, and how many operands it takes. */
 const COMMANDS = {
-  window: { options: ['kiosk'], operands: [0, 1] },
+  window: { options: ['kiosk', 'kiosk-idle', 'kiosk-allow'], operands: [0, 1] },
   publish: { options: ['site'], operands: [1, 1] },
   post: { options: ['title', 'reply-to', 'site'], operands: [1, 1] },
   get: { options: ['out', 'timeout'], operands: [1, 1] },
@@ -169,7 +176,18 @@ function toCommand(name: CommandName, operands: readonly string[], values: Retur
       if (parsed !== undefined && !parsed.ok) {
         throw new UsageError(values.kiosk !== undefined ? `--kiosk expects a swarm address: ${parsed.error.message}` : `unknown command '${url ?? ''}', and not a swarm address either (see 'swarmpress --help')`);
       }
-      return { name, url, kiosk: values.kiosk !== undefined };
+      if (values.kiosk === undefined) {
+        if (values['kiosk-idle'] !== undefined || values['kiosk-allow'] !== undefined) throw new UsageError('--kiosk-idle and --kiosk-allow go with --kiosk URL');
+        return { name, url, kiosk: false };
+      }
+      const idle = values['kiosk-idle'] === undefined ? DEFAULT_KIOSK_IDLE_S : parseKioskIdle(values['kiosk-idle']);
+      if (typeof idle === 'string') throw new UsageError(idle);
+      const allow = (values['kiosk-allow'] ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
+      for (const address of allow) {
+        const checked = parseTypedAddress(address);
+        if (!checked.ok) throw new UsageError(`--kiosk-allow expects swarm addresses: ${checked.error.message}`);
+      }
+      return { name, url, kiosk: true, kioskIdleS: idle, kioskAllow: allow };
     }
     case 'publish':
       return { name, dir: operand, site: values.site };
@@ -230,7 +248,9 @@ export const HELP = `swarmpress — read and write Markdown sites that live in B
 
 usage:
   swarmpress [URL]                      open the window (reader + author)
-  swarmpress --kiosk URL                fullscreen, read-only
+  swarmpress --kiosk URL [--kiosk-idle SECONDS] [--kiosk-allow URL,...]
+                                        fullscreen, read-only, only this site (and those allowed);
+                                        back to URL after SECONDS without input (default 120, 0: never)
   swarmpress publish DIR [--site NAME]  publish or update a site from a folder
   swarmpress post FILE.md [--title T] [--reply-to URL|ID] [--site NAME]
   swarmpress get URL [--out DIR] [--timeout S]

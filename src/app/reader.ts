@@ -54,6 +54,8 @@ export interface ReaderOptions {
   readonly layoutInStages?: (source: string, onFirstScreens: (plan: LayoutPlan) => Promise<void>) => Promise<LayoutPlan>;
   /** Kiosk: the site opened is followed and a new version is shown as soon as it arrives. */
   readonly kiosk?: boolean;
+  /** Says why an address the reader asked for is not opened (kiosk.ts), or undefined to open it. */
+  readonly refuse?: (address: string) => string | undefined;
   readonly onReply?: (target: ReplyTarget) => void;
   /** Called once a page of a site was first painted (automation: benchmarks time it). */
   readonly onPageShown?: (page: { readonly address: string; readonly title: string; readonly source: Resolved['source'] }) => void;
@@ -144,6 +146,11 @@ export class Reader {
 
   /** Opens what the reader typed or clicked; a new entry in the history. */
   navigate(text: string): void {
+    const refusal = this.#options.refuse?.(text);
+    if (refusal !== undefined) {
+      this.#window.setStatus(refusal);
+      return;
+    }
     void this.#open(text, 'push');
   }
 

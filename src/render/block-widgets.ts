@@ -12,6 +12,7 @@ import { fitToColumn } from './image-check.js';
 import type { LayoutBlock, LayoutPlan } from './layout.js';
 import { escapeRichText, linkIndexOf, runsToRichText } from './rich-text.js';
 import type { SiteFiles } from './site-files.js';
+import { breakLongWords, withoutBreaks } from './word-break.js';
 import { linkColour, roleLook, roleStyleSheet, type ThemeName } from './theme.js';
 import type { Qt } from './nodegui-subset.js';
 
@@ -142,7 +143,8 @@ function createPooledLabel(context: BlockContext, key: string): NodeGui.QLabel {
     makeRich(context, label);
   } else {
     label.setTextFormat(qt.TextFormat.PlainText);
-    label.setWordWrap(role !== 'literal');
+    // Literal text wraps too: a long line of raw HTML was cut at the right edge (issue #22).
+    label.setWordWrap(true);
     if (role !== 'rule') label.setTextInteractionFlags(qt.TextInteractionFlag.TextSelectableByMouse);
   }
   return label;
@@ -156,14 +158,14 @@ function fillLabel(context: BlockContext, label: NodeGui.QLabel, block: LayoutBl
   switch (block.kind) {
     case 'heading':
       rtl = block.rtl;
-      label.setText(runsToRichText(block.runs, colour));
+      label.setText(runsToRichText(block.runs, colour, true));
       break;
     case 'paragraph':
       rtl = block.rtl;
-      label.setText((block.marker === '' ? '' : `${escapeRichText(block.marker)}&nbsp;&nbsp;`) + runsToRichText(block.runs, colour));
+      label.setText((block.marker === '' ? '' : `${escapeRichText(block.marker)}&nbsp;&nbsp;`) + runsToRichText(block.runs, colour, true));
       break;
     case 'literal':
-      label.setText(block.text);
+      label.setText(breakLongWords(block.text));
       break;
     case 'rule':
       label.setText('');
@@ -181,11 +183,11 @@ function fillLabel(context: BlockContext, label: NodeGui.QLabel, block: LayoutBl
     widget: label,
     reusable,
     label,
-    measure: (width) => (block.kind === 'rule' ? 1 : block.kind === 'literal' ? label.sizeHint().height() : label.heightForWidth(width)),
+    measure: (width) => (block.kind === 'rule' ? 1 : label.heightForWidth(width)),
     dump: () => ({
       type: 'QLabel',
       role,
-      text: label.textFormat() === qt.TextFormat.PlainText ? label.text() : plainFromRich(label.text()),
+      text: label.textFormat() === qt.TextFormat.PlainText ? withoutBreaks(label.text()) : plainFromRich(label.text()),
       style: {
         format: label.textFormat() === qt.TextFormat.PlainText ? 'plain' : 'rich',
         rtl,
@@ -229,14 +231,14 @@ function createPlaceholder(context: BlockContext, text: string): BlockWidget {
   setRoleLook(context, label, 'placeholder', false);
   label.setTextFormat(qt.TextFormat.PlainText);
   label.setWordWrap(true);
-  label.setText(text);
+  label.setText(breakLongWords(text));
   label.setTextInteractionFlags(qt.TextInteractionFlag.TextSelectableByMouse);
   return {
     widget: label,
     reusable: undefined,
     label,
     measure: (width) => label.heightForWidth(width),
-    dump: () => ({ type: 'QLabel', role: 'placeholder', text: label.text(), style: { format: 'plain' } }),
+    dump: () => ({ type: 'QLabel', role: 'placeholder', text: withoutBreaks(label.text()), style: { format: 'plain' } }),
   };
 }
 
@@ -350,21 +352,35 @@ function columnsOf(block: Extract<LayoutBlock, { kind: 'table' }>): number {
 /**
  * A grid for tables of one column count, reused from table to table: rows are added as a
  * longer table needs them and hidden when a shorter one is shown (a hidden widget takes no
- * room in a grid layout).
+ * room in a grid layout). The grid sits in a frame that scrolls sideways: a table wider
+ * than the column keeps every cell whole, never squeezed below its longest word (cells
+ * were cut to "Colum" and "valu" before, issue #22).
  */
 function createTableGrid(context: BlockContext, key: string, columns: number): Reusable {
   const { qt } = context;
-  const grid = new qt.QWidget(context.parent);
+  const frame = new qt.QScrollArea(context.parent);
+  frame.setProperty('role', 'table-frame');
+  frame.setVerticalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAlwaysOff);
+  frame.setHorizontalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAsNeeded);
+  frame.setWidgetResizable(false);
+  // Plain Qt CSS, see setRoleLook: no frame, the page's background.
+  frame.setStyleSheet('QScrollArea { border: none; background: transparent; }', false);
+  // The viewport would paint the application's light background under the cells.
+  frame.viewport().setAutoFillBackground(false);
+  const grid = new qt.QWidget();
   grid.setProperty('role', 'table');
   setRoleLook(context, grid, 'table', false);
   const layout = new qt.QGridLayout();
   layout.setSpacing(0);
   layout.setContentsMargins(0, 0, 0, 0);
   grid.setLayout(layout);
+  frame.setWidget(grid);
+  // setWidget makes the grid paint its background, the application's light one.
+  grid.setAutoFillBackground(false);
   const labels: NodeGui.QLabel[][] = [];
   const reusable: Reusable = {
     key,
-    widget: grid,
+    widget: frame,
     fill: (block) => {
       if (block.kind !== 'table') throw new TypeError(`a ${block.kind} block is not shown in a table grid`);
       const rows = [block.header, ...block.rows];
@@ -389,26 +405,33 @@ function createTableGrid(context: BlockContext, key: string, columns: number): R
           const align = block.align[c] ?? null;
           const horizontal = align === 'center' ? qt.AlignmentFlag.AlignHCenter : align === 'right' ? qt.AlignmentFlag.AlignRight : qt.AlignmentFlag.AlignLeft;
           label.setAlignment(horizontal | qt.AlignmentFlag.AlignTop);
-          label.setText(runsToRichText(row[c] ?? [], colour));
+          label.setText(runsToRichText(row[c] ?? [], colour, true));
           label.show();
         });
       });
+      frame.horizontalScrollBar().setValue(0);
+      let gridWidth = 0;
       return {
-        widget: grid,
+        widget: frame,
         reusable,
         label: undefined,
         measure: (width) => {
-          grid.setFixedWidth(width);
-          const height = grid.heightForWidth(width);
-          return height > 0 ? height : grid.sizeHint().height();
+          // As wide as the column, or as wide as the cells need when that is wider (the
+          // layout's minimum, whatever fixed size an earlier table gave the grid).
+          gridWidth = Math.max(width, grid.minimumSizeHint().width());
+          const found = grid.heightForWidth(gridWidth);
+          const height = found > 0 ? found : grid.sizeHint().height();
+          grid.setFixedSize(gridWidth, height);
+          const scrollBar = gridWidth > width ? frame.horizontalScrollBar().sizeHint().height() : 0;
+          return height + scrollBar;
         },
         dump: () => {
           const cells = labels.slice(0, rows.length).map((line) => line.map((label) => plainFromRich(label.text())));
           return {
-            type: 'QGridLayout',
+            type: 'QScrollArea>QGridLayout',
             role: 'table',
             text: cells.map((line) => line.join('\t')).join('\n'),
-            style: { columns, rows: rows.length, align: block.align.map((a) => a ?? 'none').join(',') },
+            style: { columns, rows: rows.length, align: block.align.map((a) => a ?? 'none').join(','), gridWidth, scrolls: gridWidth > frame.width() },
             cells,
           };
         },
@@ -470,7 +493,7 @@ function createMedia(context: BlockContext, block: Extract<LayoutBlock, { kind: 
   name.setTextFormat(qt.TextFormat.PlainText);
   name.setWordWrap(true);
   const title = `${block.alt === '' ? '' : `${block.alt} — `}${block.path}`;
-  name.setText(found.ok ? `▶ ${title} (${formatBytes(found.bytes)})` : `▶ ${title} — ${found.reason}`);
+  name.setText(breakLongWords(found.ok ? `▶ ${title} (${formatBytes(found.bytes)})` : `▶ ${title} — ${found.reason}`));
   row.addWidget(name, 1);
   const play = new qt.QPushButton();
   play.setText('Play');
@@ -488,13 +511,13 @@ function createMedia(context: BlockContext, block: Extract<LayoutBlock, { kind: 
       const height = box.heightForWidth(width);
       return height > 0 ? height : box.sizeHint().height();
     },
-    dump: () => ({ type: 'QWidget(media)', role: 'media', text: name.text(), style: { play: play.text(), enabled: found.ok, bytes: found.ok ? found.bytes : -1 } }),
+    dump: () => ({ type: 'QWidget(media)', role: 'media', text: withoutBreaks(name.text()), style: { play: play.text(), enabled: found.ok, bytes: found.ok ? found.bytes : -1 } }),
   };
 }
 
-/** The visible text of a rich-text label (our own markup only: tags and a few entities). */
+/** The visible text of a rich-text label (our own markup only: tags and a few entities), without the word breaks we added. */
 export function plainFromRich(html: string): string {
-  return html
+  return withoutBreaks(html)
     .replace(/<br>/g, '\n')
     .replace(/<[^>]*>/g, '')
     .replace(/&nbsp;/g, '\u00a0')

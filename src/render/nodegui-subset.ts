@@ -12,10 +12,10 @@ import type * as NodeGui from '@nodegui/nodegui';
 export const NODEGUI_NAMES = [
   'AcceptMode', 'AlignmentFlag', 'AspectRatioMode', 'Direction', 'FileMode', 'FocusPolicy', 'ItemFlag',
   'Orientation', 'QAction', 'QApplication', 'QBoxLayout', 'QCheckBox', 'QClipboardMode', 'QComboBox', 'QDialog',
-  'QFileDialog', 'QFont', 'QFontWeight', 'QGridLayout', 'QKeySequence', 'QLabel', 'QLineEdit', 'QListWidget',
+  'QFileDialog', 'QFont', 'QFontMetrics', 'QFontWeight', 'QGridLayout', 'QKeySequence', 'QLabel', 'QLineEdit', 'QListWidget',
   'QListWidgetItem', 'QMainWindow', 'QMenu', 'QMenuBar', 'QPixmap', 'QPlainTextEdit', 'QPoint', 'QProgressBar',
-  'QPushButton', 'QScrollArea', 'QScrollBar', 'QShortcut', 'QSpinBox', 'QStackedWidget', 'QWidget',
-  'ScrollBarPolicy', 'ShortcutContext', 'TextFormat', 'TextInteractionFlag', 'TransformationMode',
+  'QPushButton', 'QScrollArea', 'QScrollBar', 'QShortcut', 'QSizePolicyPolicy', 'QSpinBox', 'QStackedWidget', 'QWidget',
+  'ScrollBarPolicy', 'ShortcutContext', 'TextElideMode', 'TextFormat', 'TextInteractionFlag', 'TransformationMode',
   'WidgetEventTypes',
 ] as const;
 

@@ -18,6 +18,7 @@ import {
 } from './block-widgets.js';
 import { BLOCK_GAP_PX, estimateHeight } from './estimate.js';
 import { findInPlan, type FindMatch } from './find.js';
+import { shownOffset } from './word-break.js';
 import { NO_SITE_FILES, type SiteFiles } from './site-files.js';
 import { bodyFace, clampZoom, pageColours, roleLook, type ThemeName, type TypeFace } from './theme.js';
 
@@ -259,7 +260,11 @@ export class PageView {
     const top = this.#tops[match.block] ?? 0;
     this.#scrollBar.setValue(Math.max(0, Math.round(top + TOP_PX - viewport / 3)));
     this.update();
-    this.#live.get(match.block)?.shown.label?.setSelection(match.offset, match.length);
+    const block = this.#blocks[match.block];
+    // The label shows the block's text with word breaks added (word-break.ts).
+    const start = block === undefined ? match.offset : shownOffset(block, match.offset);
+    const end = block === undefined ? match.offset + match.length : shownOffset(block, match.offset + match.length);
+    this.#live.get(match.block)?.shown.label?.setSelection(start, end - start);
     return [state.current + 1, count];
   }
 

@@ -5,6 +5,7 @@
  * swarmpress may hand Qt a rich-text string built from peer data.
  */
 import type { Run } from './layout.js';
+import { breakLongWords } from './word-break.js';
 
 /** Prefix of the placeholder hrefs that stand for the plan's links in rich text. */
 export const LINK_HREF_PREFIX = '#L';
@@ -30,15 +31,16 @@ const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Serializes runs into rich text (only tags of ours, only escaped text). `linkColour` is a
- * theme constant (`#rrggbb`), never document data.
+ * theme constant (`#rrggbb`), never document data. With `breakWords`, long words get break
+ * opportunities (word-break.ts) so that a label can wrap them.
  */
-export function runsToRichText(runs: readonly Run[], linkColour?: string): string {
+export function runsToRichText(runs: readonly Run[], linkColour?: string, breakWords = false): string {
   if (linkColour !== undefined && !COLOUR.test(linkColour)) throw new TypeError(`linkColour must be #rrggbb, not ${JSON.stringify(linkColour)}`);
   const linkStyle = linkColour === undefined ? '' : ` style="color:${linkColour}"`;
   let out = '';
   for (const run of runs) {
     const text = run.text.replace(run.link === undefined ? BIDI_OVERRIDES : BIDI_CONTROLS, '');
-    let html = escapeRichText(text).replace(/\n/g, '<br>');
+    let html = escapeRichText(breakWords ? breakLongWords(text) : text).replace(/\n/g, '<br>');
     if (run.code === true) html = `<code>${html}</code>`;
     if (run.strike === true) html = `<s>${html}</s>`;
     if (run.italic === true) html = `<i>${html}</i>`;

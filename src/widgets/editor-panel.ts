@@ -125,6 +125,7 @@ QPushButton[toolbar="true"] { min-width: 34px; padding: 4px 8px; }
 QPushButton#editor-bold { font-weight: bold; }
 QPushButton#editor-italic { font-style: italic; }
 QPushButton#editor-publish { font-weight: bold; padding: 4px 16px; }
+QScrollArea#editor-toolbar, QWidget#editor-toolbar-strip { border: none; background: transparent; }
 QLabel#editor-status, QLabel#editor-count { color: #55555f; padding: 2px 8px; }
 `;
 
@@ -144,6 +145,8 @@ export class EditorPanel {
   readonly #publish: PublishPanel;
   readonly #buttons = new Map<EditorAction, NodeGui.QPushButton>();
   readonly #shortcuts: NodeGui.QShortcut[] = [];
+  /** Qt objects referenced for the panel's life (NodeGui collects unreferenced wrappers). */
+  readonly #kept: object[] = [];
   readonly #site: NodeGui.QComboBox | undefined;
   #imageDialog: NodeGui.QFileDialog | undefined;
   #loading = false;
@@ -191,7 +194,7 @@ export class EditorPanel {
       this.#site = combo;
     }
 
-    column.addLayout(buildToolbar(qt, this.#buttons, (action) => {
+    column.addLayout(buildToolbar(qt, this.#buttons, this.#kept, (action) => {
       this.#act(action);
     }));
 
@@ -509,11 +512,22 @@ export class EditorPanel {
   }
 }
 
-/** The toolbar: a button per action (kept in `buttons`), Publish at the far end. */
-function buildToolbar(qt: Qt, buttons: Map<EditorAction, NodeGui.QPushButton>, onAction: (action: EditorAction) => void): NodeGui.QBoxLayout {
+/**
+ * The toolbar: a button per action (kept in `buttons`), Publish at the far end. The
+ * formatting buttons scroll sideways in a window narrower than they are (an 800×600 screen
+ * at 150%), Publish stays in view (issue #22). `kept` holds the strip's widgets for the
+ * panel's life.
+ */
+function buildToolbar(qt: Qt, buttons: Map<EditorAction, NodeGui.QPushButton>, kept: object[], onAction: (action: EditorAction) => void): NodeGui.QBoxLayout {
   const toolbar = new qt.QBoxLayout(qt.Direction.LeftToRight);
   toolbar.setSpacing(4);
-  const addButton = (action: EditorAction, text: string, tip: string): void => {
+  const strip = new qt.QWidget();
+  strip.setObjectName('editor-toolbar-strip');
+  const stripLayout = new qt.QBoxLayout(qt.Direction.LeftToRight);
+  stripLayout.setContentsMargins(0, 0, 0, 0);
+  stripLayout.setSpacing(4);
+  strip.setLayout(stripLayout);
+  const makeButton = (action: EditorAction, text: string, tip: string): NodeGui.QPushButton => {
     const button = new qt.QPushButton();
     button.setObjectName(`editor-${action}`);
     button.setText(text);
@@ -524,12 +538,27 @@ function buildToolbar(qt: Qt, buttons: Map<EditorAction, NodeGui.QPushButton>, o
     button.addEventListener('clicked', () => {
       onAction(action);
     });
-    toolbar.addWidget(button);
     buttons.set(action, button);
+    return button;
   };
-  for (const { action, text, tip } of BUTTONS) addButton(action, text, tip);
-  toolbar.addStretch(1);
-  addButton('publish', 'Publish…', 'Publish this post (Ctrl+Enter): shows what will be published first');
+  for (const { action, text, tip } of BUTTONS) stripLayout.addWidget(makeButton(action, text, tip));
+  stripLayout.addStretch(1);
+  const scroll = new qt.QScrollArea();
+  scroll.setObjectName('editor-toolbar');
+  scroll.setWidgetResizable(true);
+  scroll.setVerticalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAlwaysOff);
+  scroll.setHorizontalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAsNeeded);
+  scroll.setWidget(strip);
+  // Room for the buttons and, when they do not fit, the scroll bar under them: measured once
+  // shown, when the editor's style sheet has sized the buttons.
+  const fitHeight = (): void => {
+    scroll.setFixedHeight(strip.sizeHint().height() + scroll.horizontalScrollBar().sizeHint().height());
+  };
+  fitHeight();
+  strip.addEventListener(qt.WidgetEventTypes.Show, fitHeight);
+  toolbar.addWidget(scroll, 1);
+  toolbar.addWidget(makeButton('publish', 'Publish…', 'Publish this post (Ctrl+Enter): shows what will be published first'));
+  kept.push(strip, stripLayout, scroll);
   return toolbar;
 }
 
@@ -561,7 +590,11 @@ function buildStatusRow(qt: Qt): [NodeGui.QBoxLayout, NodeGui.QLabel, NodeGui.QL
     row.addWidget(item, stretch);
     return item;
   };
-  return [row, label('editor-status', 1), label('editor-count', 0)];
+  const status = label('editor-status', 1);
+  // A long message is cut at the window's edge rather than widening the window (issue #22).
+  status.setSizePolicy(qt.QSizePolicyPolicy.Ignored, qt.QSizePolicyPolicy.Preferred);
+  status.setMinimumWidth(1);
+  return [row, status, label('editor-count', 0)];
 }
 
 /** "123 words · 456 characters": words as the reader sees them (no markup, no addresses), characters as typed. */

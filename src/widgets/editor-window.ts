@@ -7,6 +7,7 @@
 import type * as NodeGui from '@nodegui/nodegui';
 import type { Qt } from '../render/nodegui-subset.js';
 import { EditorPanel, type EditorCommands, type EditorPanelOptions } from './editor-panel.js';
+import { fitToScreen } from './screen-fit.js';
 
 export interface EditorWindowCommands extends Omit<EditorCommands, 'onDone'> {
   /** The window was closed (after which it is gone). */
@@ -31,7 +32,9 @@ export class EditorWindow {
     this.#titlePrefix = options.titlePrefix ?? '';
     const window = new qt.QMainWindow();
     window.setObjectName('editor-window');
-    window.resize(DEFAULT_SIZE.width, DEFAULT_SIZE.height);
+    // No larger than the screen: at 1024×768 the window opened at 1180×780 and its Publish
+    // buttons were off the screen (issue #22).
+    fitToScreen(qt, window, DEFAULT_SIZE);
     const panel = new EditorPanel(qt, options, {
       ...commands,
       onChange: () => {

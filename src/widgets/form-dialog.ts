@@ -10,6 +10,7 @@
  */
 import type * as NodeGui from '@nodegui/nodegui';
 import type { Qt } from '../render/nodegui-subset.js';
+import { fitToScreen } from './screen-fit.js';
 
 /** One field of the form. */
 export type FormField =
@@ -41,6 +42,9 @@ export interface FormDialogDump {
   readonly buttons: Readonly<Record<'submit' | 'cancel', { readonly x: number; readonly y: number }>>;
 }
 
+/** The dialog's width where the screen has room. */
+const PREFERRED_WIDTH_PX = 520;
+
 export class FormDialog {
   readonly #qt: Qt;
   readonly #dialog: NodeGui.QDialog;
@@ -48,6 +52,7 @@ export class FormDialog {
   readonly #texts = new Map<string, NodeGui.QLineEdit>();
   readonly #checks = new Map<string, NodeGui.QCheckBox>();
   readonly #error: NodeGui.QLabel;
+  readonly #scroll: NodeGui.QScrollArea;
   readonly #submit: NodeGui.QPushButton;
   readonly #cancel: NodeGui.QPushButton;
   /** Every Qt object of the dialog, referenced from JS for the dialog's life (see constructor). */
@@ -61,14 +66,25 @@ export class FormDialog {
     const dialog = new qt.QDialog();
     dialog.setObjectName(options.name);
     dialog.setWindowTitle(options.title);
-    dialog.setMinimumWidth(460);
+    const outer = new qt.QBoxLayout(qt.Direction.TopToBottom);
+    dialog.setLayout(outer);
+    // The fields scroll and the buttons stay, so that the dialog fits an 800×600 screen
+    // whatever its text (issue #22).
+    const body = new qt.QWidget();
     const column = new qt.QBoxLayout(qt.Direction.TopToBottom);
     column.setSpacing(8);
-    dialog.setLayout(column);
+    body.setLayout(column);
+    const scroll = new qt.QScrollArea();
+    scroll.setObjectName(`${options.name}-scroll`);
+    scroll.setWidgetResizable(true);
+    scroll.setHorizontalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAlwaysOff);
+    scroll.setStyleSheet('QScrollArea { border: none; }', false);
+    scroll.setWidget(body);
+    outer.addWidget(scroll, 1);
     // NodeGui's wrappers of objects JS no longer references are collected; with the
     // window's forced collections (qt-runtime.ts) a dialog whose labels and layouts were
     // unreferenced crashed the app (SIGSEGV) when opened again. They are all kept here.
-    this.#kept.push(column);
+    this.#kept.push(column, outer, body, scroll);
     const label = (text: string, name?: string): NodeGui.QLabel => {
       const made = new qt.QLabel();
       this.#kept.push(made);
@@ -124,11 +140,26 @@ export class FormDialog {
     });
     buttons.addWidget(this.#cancel);
     buttons.addWidget(this.#submit);
-    column.addLayout(buttons);
+    outer.addLayout(buttons);
     dialog.addEventListener(qt.WidgetEventTypes.Close, () => {
       this.#handleClosed();
     });
+    // Escape cancels, like Cancel. QDialog's own Escape hides the dialog (reject) without
+    // a Close event, and its 'rejected' signal did not reach JS here: a shortcut does it.
+    const escape = new qt.QShortcut(dialog);
+    escape.setKey(new qt.QKeySequence('Escape'));
+    escape.setContext(qt.ShortcutContext.WindowShortcut);
+    escape.addEventListener('activated', () => {
+      this.close();
+    });
+    dialog.addEventListener('rejected', () => {
+      this.close();
+    });
+    this.#kept.push(escape);
     this.#dialog = dialog;
+    this.#scroll = scroll;
+    const wanted = body.sizeHint();
+    fitToScreen(qt, dialog, { width: Math.max(PREFERRED_WIDTH_PX, wanted.width() + 40), height: wanted.height() + 80 });
   }
 
   get isClosed(): boolean {
@@ -170,8 +201,8 @@ export class FormDialog {
       }
       this.#error.setText(refusal);
       this.#error.show();
-      // Room for the message: a wrapped label does not grow the dialog by itself.
-      this.#dialog.adjustSize();
+      // The message is in the scrolled fields: scrolled to, not grown into, on a small screen.
+      this.#scroll.ensureWidgetVisible(this.#error);
     };
     this.#options.onSubmit(this.values()).then(done, (error: unknown) => {
       done(error instanceof Error ? error.message : String(error));

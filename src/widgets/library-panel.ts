@@ -44,6 +44,8 @@ export interface LibraryCommands {
 type Row = { readonly heading: string } | { readonly entry: LibraryEntry; readonly isBlocked: boolean };
 
 const PANEL_WIDTH = 280;
+/** At most this share of the window: on a narrow window the page keeps most of it (issue #22). */
+const MAX_PANEL_SHARE = 0.4;
 const NEW_MARKER = '● ';
 
 export class LibraryPanel {
@@ -57,6 +59,11 @@ export class LibraryPanel {
   #rows: Row[] = [];
   /** Kept referenced while listed. */
   #items: NodeGui.QListWidgetItem[] = [];
+
+  /** Sizes the panel for a window `width` pixels wide: PANEL_WIDTH, or less on a narrow window. */
+  fitWidth(width: number): void {
+    this.widget.setFixedWidth(Math.max(1, Math.min(PANEL_WIDTH, Math.round(width * MAX_PANEL_SHARE))));
+  }
 
   constructor(qt: Qt, commands: LibraryCommands) {
     this.#qt = qt;

@@ -6,6 +6,7 @@
  */
 import type * as NodeGui from '@nodegui/nodegui';
 import type { Qt } from '../render/nodegui-subset.js';
+import { fitToScreen } from './screen-fit.js';
 
 export interface LinkConfirmation {
   readonly dialog: NodeGui.QDialog;
@@ -14,6 +15,9 @@ export interface LinkConfirmation {
   /** The URL as the dialog shows it, read back from its label. */
   shownUrl(): string;
 }
+
+/** Escape shortcuts of open confirmations: NodeGui must not collect their wrappers while they are shown. */
+const held = new Set<object>();
 
 /** Asks whether to open `display` in the web browser; calls `onAnswer` once. */
 export function confirmExternalLink(
@@ -25,11 +29,9 @@ export function confirmExternalLink(
   // No Qt parent: the runtime's exit clean-up deletes every top-level widget in turn, and a
   // dialog owned by the window would be deleted twice (window_watcher.cpp DestroyWidgets).
   const dialog = new qt.QDialog();
-  const at = parent.geometry();
-  dialog.move(at.left() + 60, at.top() + 80);
   dialog.setObjectName('link-confirm');
   dialog.setWindowTitle('Open a web page?');
-  dialog.setMinimumWidth(520);
+  fitToScreen(qt, dialog, { width: 520, height: 200 }, parent);
   const column = new qt.QBoxLayout(qt.Direction.TopToBottom);
   dialog.setLayout(column);
   const question = new qt.QLabel();
@@ -59,6 +61,7 @@ export function confirmExternalLink(
   const answer = (yes: boolean): void => {
     if (answered) return;
     answered = true;
+    held.delete(escape);
     dialog.close();
     dialog.deleteLater();
     onAnswer(yes);
@@ -72,7 +75,15 @@ export function confirmExternalLink(
   dialog.addEventListener('rejected', () => {
     answer(false);
   });
+  // Escape says no (QDialog's own reject did not always reach JS: form-dialog.ts).
+  const escape = new qt.QShortcut(dialog);
+  escape.setKey(new qt.QKeySequence('Escape'));
+  escape.setContext(qt.ShortcutContext.WindowShortcut);
+  escape.addEventListener('activated', () => {
+    answer(false);
+  });
   dialog.setModal(true);
   dialog.open();
+  held.add(escape);
   return { dialog, answer, shownUrl: () => url.text().replace(/\u200b/g, '') };
 }

@@ -4,12 +4,17 @@
  * callbacks; it never talks to the network or the store (DESIGN.md layers).
  *
  * Keys: Ctrl+L address, Alt+Left / Alt+Right back and forward, F5 reload, Ctrl+B the
- * library panel, Ctrl+D follow or unfollow the site, Ctrl+I site information (Site menu,
+ * library panel, Ctrl+D follow or unfollow the site, Ctrl+Shift+B block it, Ctrl+Shift+M mute
+ * it, Ctrl+Shift+K subscribe to its block list, Ctrl+I site information (Site menu,
  * site-info-dialog.ts), Ctrl+Shift+R reply to the post, Ctrl+Shift+E edit a page of one's own
  * site, Ctrl+F find (Enter next, Shift+Enter previous, Escape closes), Ctrl++ /
  * Ctrl+- / Ctrl+0 zoom, Ctrl+Shift+L switches between the light and the dark theme, Ctrl+N
- * new post (File menu, with the drafts and New site), Edit → Settings (Ctrl+,). Kiosk mode has none of the navigation, library or
- * writing controls.
+ * new post (File menu, with the drafts and New site, Ctrl+Shift+N), Edit → Settings (Ctrl+,), Ctrl+Q quits. Kiosk mode has none of the navigation, library or
+ * writing controls, and covers the whole screen.
+ *
+ * Small screens (issue #22): the window opens no larger than the screen's available
+ * geometry and cannot grow past it (screen-fit.ts); a long status line is elided, with the
+ * whole text in its tooltip; the navigation row collapses its text buttons into a menu.
  */
 import type * as NodeGui from '@nodegui/nodegui';
 import type { Qt } from '../render/nodegui-subset.js';
@@ -21,6 +26,7 @@ import { LibraryPanel, type LibraryView } from './library-panel.js';
 import { confirmExternalLink, type LinkConfirmation } from './link-confirm.js';
 import { NavigationBar, type NavigationState, type SiteActions } from './navigation-bar.js';
 import { releaseMemorySoon } from './qt-runtime.js';
+import { fitToScreen, screenArea } from './screen-fit.js';
 import { SiteInfoDialog, type SiteInfoDump, type SiteInfoView } from './site-info-dialog.js';
 
 export type { LibraryEntry, LibraryView } from './library-panel.js';
@@ -45,6 +51,8 @@ export interface MainWindowCommands {
   readonly onNewSite?: () => void;
   /** Edit → Settings…. */
   readonly onSettings?: () => void;
+  /** File → Quit (Ctrl+Q): close every window of the app. Without it Ctrl+Q closes this window. */
+  readonly onQuit?: () => void;
   /** Edit the page shown (one of the reader's own; see `SiteActions.canEdit`). */
   readonly onEdit?: () => void;
   /** File → Drafts → one of them (its id as given to `setDrafts`). */
@@ -99,6 +107,10 @@ export interface MainWindowOptions {
 
 const DEFAULT_SIZE = { width: 960, height: 720 };
 const ZOOM_STEP = 1.15;
+/** The Site menu's block, mute and block list entries' shortcuts (the window's own, #bindKeys). */
+const SOCIAL_SHORTCUTS = ['Ctrl+Shift+B', 'Ctrl+Shift+M', 'Ctrl+Shift+K'] as const;
+/** The status line's left and right margin. */
+const STATUS_MARGIN_PX = 8;
 
 export class MainWindow {
   readonly #qt: Qt;
@@ -109,6 +121,9 @@ export class MainWindow {
   readonly #pageSlot: NodeGui.QBoxLayout;
   readonly #findBar: NodeGui.QLineEdit;
   readonly #status: NodeGui.QLabel;
+  /** The status line's whole text (the label may show it elided). */
+  #statusText = '';
+  readonly #kiosk: boolean;
   readonly #commands: MainWindowCommands;
   readonly #shortcuts: NodeGui.QShortcut[] = [];
   #page: PageView | undefined;
@@ -136,10 +151,11 @@ export class MainWindow {
     this.#qt = qt;
     this.#commands = commands;
     this.#theme = options.theme ?? 'light';
+    this.#kiosk = options.kiosk;
     const window = new qt.QMainWindow();
     window.setObjectName('main-window');
     window.setWindowTitle('swarmpress');
-    window.resize(DEFAULT_SIZE.width, DEFAULT_SIZE.height);
+    if (!options.kiosk) fitToScreen(qt, window, DEFAULT_SIZE);
     const root = new qt.QWidget();
     const column = new qt.QBoxLayout(qt.Direction.TopToBottom);
     column.setContentsMargins(0, 0, 0, 0);
@@ -194,11 +210,20 @@ export class MainWindow {
     const status = new qt.QLabel();
     status.setObjectName('status');
     status.setTextFormat(qt.TextFormat.PlainText);
-    status.setContentsMargins(8, 2, 8, 2);
+    status.setContentsMargins(STATUS_MARGIN_PX, 2, STATUS_MARGIN_PX, 2);
+    // Its width follows the window's, never the text's (the window grew 960 -> 1490 px with
+    // a long message before): the text is elided to fit (#showStatus).
+    status.setSizePolicy(qt.QSizePolicyPolicy.Ignored, qt.QSizePolicyPolicy.Preferred);
+    status.setMinimumWidth(1);
     column.addWidget(status);
 
     window.setCentralWidget(root);
     window.addEventListener(qt.WidgetEventTypes.Paint, this.#handlePaint);
+    window.addEventListener(qt.WidgetEventTypes.Resize, () => {
+      this.#navigation.fitWidth(this.#window.width());
+      this.#library?.fitWidth(this.#window.width());
+      this.#showStatus();
+    });
     this.#window = window;
     this.#address = address;
     this.#navigation = navigation;
@@ -215,10 +240,25 @@ export class MainWindow {
       this.#holdSignalledActions(bar, this.#heldActions);
       if (commands.onNewPost !== undefined) this.#buildFileMenu(bar, commands.onNewPost);
       if (commands.onSettings !== undefined) this.#buildEditMenu(bar, commands.onSettings);
+      this.#buildViewMenu(bar);
       if (commands.onSiteInfo !== undefined) this.#buildSiteMenu(bar, commands.onSiteInfo);
       window.setMenuBar(bar);
     }
-    if (options.kiosk) window.showFullScreen();
+    if (options.kiosk) this.#coverScreen();
+  }
+
+  /**
+   * Kiosk: the window covers the whole screen. showFullScreen alone asks the window manager,
+   * and with none (a kiosk's bare X server) the window kept its size in a corner: its
+   * geometry is set to the screen's as well.
+   */
+  #coverScreen(): void {
+    const area = screenArea(this.#qt);
+    if (area !== undefined) {
+      this.#window.setMinimumSize(area.width, area.height);
+      this.#window.setGeometry(area.x, area.y, area.width, area.height);
+    }
+    this.#window.showFullScreen();
   }
 
   /**
@@ -251,6 +291,63 @@ export class MainWindow {
     menu.addAction(settings);
     bar.addMenu(menu);
     this.#kept.push(menu, settings);
+  }
+
+  /**
+   * View and Go: the window's keys as menu entries, each saying its shortcut (the shortcuts
+   * themselves are the window's, #bindKeys), so that every action can be found by a person
+   * who does not know the keys (issue #22).
+   */
+  #buildViewMenu(bar: NodeGui.QMenuBar): void {
+    const qt = this.#qt;
+    const menu = (title: string, entries: readonly (readonly [string, () => void])[]): void => {
+      const made = new qt.QMenu(bar);
+      this.#holdSignalledActions(made, this.#heldActions);
+      made.setTitle(title);
+      for (const [text, run] of entries) {
+        const action = new qt.QAction(made);
+        action.setText(text);
+        action.addEventListener('triggered', run);
+        made.addAction(action);
+        this.#kept.push(action);
+      }
+      bar.addMenu(made);
+      this.#kept.push(made);
+    };
+    menu('&View', [
+      ['&Find in page…\tCtrl+F', () => {
+        this.#openFind();
+      }],
+      ['&Library\tCtrl+B', () => {
+        this.toggleLibrary();
+      }],
+      ['Zoom &in\tCtrl++', () => {
+        this.setZoom(this.#zoom * ZOOM_STEP);
+      }],
+      ['Zoom &out\tCtrl+-', () => {
+        this.setZoom(this.#zoom / ZOOM_STEP);
+      }],
+      ['&Actual size\tCtrl+0', () => {
+        this.setZoom(1);
+      }],
+      ['Light or &dark\tCtrl+Shift+L', () => {
+        this.setTheme(this.#theme === 'light' ? 'dark' : 'light');
+      }],
+    ]);
+    menu('&Go', [
+      ['&Back\tAlt+Left', () => this.#commands.onBack?.()],
+      ['&Forward\tAlt+Right', () => this.#commands.onForward?.()],
+      ['&Reload\tF5', () => this.#commands.onReload?.()],
+      ['&Address bar\tCtrl+L', () => {
+        this.focusAddress();
+      }],
+    ]);
+  }
+
+  #openFind(): void {
+    this.#findBar.show();
+    this.#findBar.setFocus();
+    this.#findBar.selectAll();
   }
 
   #buildSiteMenu(bar: NodeGui.QMenuBar, onSiteInfo: () => void): void {
@@ -288,7 +385,7 @@ export class MainWindow {
       actions?.subscribedList === true ? "Unsubscribe from this site's block &list" : "Subscribe to this site's block &list"];
     const enabled = actions?.canBlock === true;
     [social.block, social.mute, social.list].forEach((action, i) => {
-      action.setText(texts[i] ?? '');
+      action.setText(`${texts[i] ?? ''}\t${SOCIAL_SHORTCUTS[i] ?? ''}`);
       action.setEnabled(enabled);
     });
     this.#siteMenu = enabled ? texts.map((text) => text.replace('&', '')) : [];
@@ -313,12 +410,21 @@ export class MainWindow {
     const onNewSite = this.#commands.onNewSite;
     if (onNewSite !== undefined) {
       const newSite = new qt.QAction(file);
-      newSite.setText('New &site…');
+      newSite.setText('New &site…\tCtrl+Shift+N');
       newSite.addEventListener('triggered', onNewSite);
       file.addSeparator();
       file.addAction(newSite);
       actions.push(newSite);
     }
+    // The shortcut is the window's (#bindKeys): the menu only says it.
+    const quit = new qt.QAction(file);
+    quit.setText('&Quit\tCtrl+Q');
+    quit.addEventListener('triggered', () => {
+      this.#quit();
+    });
+    file.addSeparator();
+    file.addAction(quit);
+    actions.push(quit);
     bar.addMenu(file);
     // The shortcut works while the menu bar is closed: the action must belong to the window too.
     this.#window.addAction(newPost);
@@ -382,6 +488,11 @@ export class MainWindow {
     this.#window.setWindowTitle(plan.title === '' ? 'swarmpress' : `${plan.title} — swarmpress`);
   }
 
+  /** The address shown in the address bar (the page's). */
+  get addressShown(): string {
+    return this.#address.text();
+  }
+
   /** The page shown, if any. */
   get page(): PageView | undefined {
     return this.#page;
@@ -392,9 +503,19 @@ export class MainWindow {
     return this.#confirmation;
   }
 
-  /** One line of plain text at the bottom of the window. */
+  /** One line of plain text at the bottom of the window (elided to fit; the whole of it in the tooltip). */
   setStatus(text: string): void {
-    this.#status.setText(text);
+    this.#statusText = text;
+    this.#showStatus();
+  }
+
+  #showStatus(): void {
+    const qt = this.#qt;
+    const text = this.#statusText.replace(/\s*\n\s*/g, ' ');
+    const room = this.#status.width() - 2 * STATUS_MARGIN_PX;
+    const shown = text === '' ? '' : new qt.QFontMetrics(this.#status.font()).elidedText(text, qt.TextElideMode.ElideRight, Math.max(1, room));
+    this.#status.setText(shown);
+    this.#status.setToolTip(shown === text ? '' : this.#statusText);
   }
 
   /** The progress bar: a fraction (0..1), `'busy'` (moving, no figure) or hidden. */
@@ -492,7 +613,8 @@ export class MainWindow {
   }
 
   show(): void {
-    this.#window.show();
+    if (this.#kiosk) this.#coverScreen();
+    else this.#window.show();
     this.#page?.widget.setFocus();
   }
 
@@ -500,6 +622,11 @@ export class MainWindow {
     this.#confirmation?.answer(false);
     this.closeSiteInfo();
     this.#window.close();
+  }
+
+  #quit(): void {
+    if (this.#commands.onQuit !== undefined) this.#commands.onQuit();
+    else this.close();
   }
 
   /** Calls `handler` once, after the window was painted for the first time from now. */
@@ -510,7 +637,8 @@ export class MainWindow {
   /** The widgets of the page shown, read back from Qt. */
   dump(): {
     title: string; address: string; status: string; page: DumpNode[]; liveBlocks: number; theme: ThemeName; zoom: number;
-    navigation: ReturnType<NavigationBar['dump']>; library: string[] | undefined; fullScreen: boolean;
+    statusShown: string; navigation: ReturnType<NavigationBar['dump']>; library: string[] | undefined; fullScreen: boolean;
+    geometry: { x: number; y: number; width: number; height: number };
     libraryCurrent: ReturnType<LibraryPanel['dumpCurrent']> | undefined; siteInfo: SiteInfoDump | undefined;
     siteMenu: string[];
   } {
@@ -518,7 +646,9 @@ export class MainWindow {
       siteMenu: this.#siteMenu,
       title: this.#window.windowTitle(),
       address: this.#address.text(),
-      status: this.#status.text(),
+      status: this.#statusText,
+      statusShown: this.#status.text(),
+      geometry: { x: this.#window.x(), y: this.#window.y(), width: this.#window.width(), height: this.#window.height() },
       navigation: this.#navigation.dump(),
       library: this.#library?.widget.isVisible() === true ? this.#library.dump() : undefined,
       libraryCurrent: this.#library?.widget.isVisible() === true ? this.#library.dumpCurrent() : undefined,
@@ -575,14 +705,16 @@ export class MainWindow {
       this.toggleLibrary();
     });
     bind('Ctrl+D', () => this.#commands.onFollow?.());
+    bind(SOCIAL_SHORTCUTS[0], () => this.#commands.onBlock?.());
+    bind(SOCIAL_SHORTCUTS[1], () => this.#commands.onMute?.());
+    bind(SOCIAL_SHORTCUTS[2], () => this.#commands.onBlockList?.());
     bind('Ctrl+Shift+R', () => this.#commands.onReply?.());
     // Not Ctrl+E: the address bar (a QLineEdit) takes it on X11 (end of line).
     bind('Ctrl+Shift+E', () => this.#commands.onEdit?.());
     bind('Ctrl+,', () => this.#commands.onSettings?.());
+    bind('Ctrl+Shift+N', () => this.#commands.onNewSite?.());
     bind('Ctrl+F', () => {
-      this.#findBar.show();
-      this.#findBar.setFocus();
-      this.#findBar.selectAll();
+      this.#openFind();
     });
     bind('Shift+Return', () => this.find(this.#findBar.text(), true), this.#findBar);
     bind('Escape', () => {
@@ -600,6 +732,9 @@ export class MainWindow {
     });
     bind('Ctrl+0', () => {
       this.setZoom(1);
+    });
+    bind('Ctrl+Q', () => {
+      this.#quit();
     });
     bind('Ctrl+Shift+L', () => {
       this.setTheme(this.#theme === 'light' ? 'dark' : 'light');

@@ -2,6 +2,10 @@
  * The row above the page: back, forward, reload, the address, the actions on the site
  * shown (follow or unfollow, block, reply, edit on the reader's own pages), the library button, and under it a progress
  * bar while a page loads. In kiosk mode only the progress bar is there.
+ *
+ * On a narrow window (an 800×600 screen, a large font) the text buttons collapse into one
+ * "⋯" button whose menu holds the same actions with their shortcuts (`fitWidth`): the row
+ * never asks for more width than the window has (issue #22).
  */
 import type * as NodeGui from '@nodegui/nodegui';
 import type { Qt } from '../render/nodegui-subset.js';
@@ -41,13 +45,30 @@ export interface SiteActions {
 
 /** Back, forward and reload hold one arrow each. */
 const NAV_BUTTON_WIDTH_PX = 36;
+/** The address bar is not squeezed below this before the text buttons collapse into the menu. */
+const MIN_ADDRESS_WIDTH_PX = 220;
+/** The row's margins and spacing, per button (rowLayout below). */
+const ROW_SPACING_PX = 4;
+
+type TextButton = 'follow' | 'block' | 'reply' | 'edit' | 'library';
+const TEXT_BUTTONS: readonly TextButton[] = ['follow', 'block', 'reply', 'edit', 'library'];
+/** What each text button's entry of the "⋯" menu says after its label: its shortcut. */
+const MENU_SHORTCUTS: Readonly<Record<TextButton, string>> = { follow: 'Ctrl+D', block: 'Ctrl+Shift+B', reply: 'Ctrl+Shift+R', edit: 'Ctrl+Shift+E', library: 'Ctrl+B' };
 
 export class NavigationBar {
   readonly widget: NodeGui.QWidget;
   readonly address: NodeGui.QLineEdit;
   readonly #buttons: Record<'back' | 'forward' | 'reload' | 'follow' | 'block' | 'reply' | 'edit' | 'library', NodeGui.QPushButton>;
   readonly #progress: NodeGui.QProgressBar;
+  readonly #more: NodeGui.QPushButton;
+  readonly #moreMenu: NodeGui.QMenu;
+  readonly #moreActions: Record<TextButton, NodeGui.QAction>;
+  /** Which text buttons the page shown offers (shown as buttons, or enabled in the menu). */
+  readonly #offered = new Set<TextButton>(['library']);
   #progressValue: number | 'busy' | undefined;
+  /** The text buttons are collapsed into the "⋯" menu. */
+  #collapsed = false;
+  #width = 0;
 
   constructor(qt: Qt, options: { kiosk: boolean }, commands: NavigationCommands) {
     const widget = new qt.QWidget();
@@ -82,9 +103,9 @@ export class NavigationBar {
       back: button('back', '←', 'Back (Alt+Left)', commands.onBack),
       forward: button('forward', '→', 'Forward (Alt+Right)', commands.onForward),
       reload: button('reload', '⟳', 'Reload (F5)', commands.onReload),
-      follow: button('follow', 'Follow', 'Follow this site: keep it current and seed it', commands.onFollow),
-      block: button('block', 'Block', 'Block this site: never show, store or seed it', commands.onBlock),
-      reply: button('reply', 'Reply', 'Reply to this post from your site', commands.onReply),
+      follow: button('follow', 'Follow', 'Follow this site: keep it current and seed it (Ctrl+D)', commands.onFollow),
+      block: button('block', 'Block', 'Block this site: never show, store or seed it (Ctrl+Shift+B)', commands.onBlock),
+      reply: button('reply', 'Reply', 'Reply to this post from your site (Ctrl+Shift+R)', commands.onReply),
       edit: button('edit', 'Edit', 'Edit this page of your site and publish it again (Ctrl+Shift+E)', commands.onEdit),
       library: button('library-button', 'Library', 'Followed and own sites, search (Ctrl+B)', commands.onLibrary),
     };
@@ -95,6 +116,23 @@ export class NavigationBar {
     }
     rowLayout.addWidget(address, 1);
     for (const part of [follow, block, reply, edit, library]) rowLayout.addWidget(part);
+    const more = button('more', '⋯', 'More actions', () => {
+      this.#moreMenu.popup(more.mapToGlobal(new qt.QPoint(0, more.height())));
+    });
+    more.hide();
+    rowLayout.addWidget(more);
+    // The menu's own signals are not listened to (main-window.ts #holdSignalledActions says
+    // why they are a hazard): each action reports itself, and all are kept for the bar's life.
+    const menu = new qt.QMenu(more);
+    menu.setObjectName('more-menu');
+    const commandOf: Record<TextButton, () => void> = { follow: commands.onFollow, block: commands.onBlock, reply: commands.onReply, edit: commands.onEdit, library: commands.onLibrary };
+    const actions = {} as Record<TextButton, NodeGui.QAction>;
+    for (const name of TEXT_BUTTONS) {
+      const action = new qt.QAction(menu);
+      action.addEventListener('triggered', commandOf[name]);
+      menu.addAction(action);
+      actions[name] = action;
+    }
     column.addWidget(row);
     const progress = new qt.QProgressBar();
     progress.setObjectName('progress');
@@ -107,6 +145,9 @@ export class NavigationBar {
     this.widget = widget;
     this.address = address;
     this.#progress = progress;
+    this.#more = more;
+    this.#moreMenu = menu;
+    this.#moreActions = actions;
     this.setNavigation({ canBack: false, canForward: false });
     this.setSiteActions(undefined);
   }
@@ -132,27 +173,70 @@ export class NavigationBar {
   }
 
   setSiteActions(actions: SiteActions | undefined): void {
-    const { follow, block, reply, edit } = this.#buttons;
-    if (actions === undefined) {
-      for (const part of [follow, block, reply, edit]) part.hide();
-      return;
+    this.#offered.clear();
+    this.#offered.add('library');
+    if (actions !== undefined) {
+      this.#offered.add('follow');
+      if (actions.canBlock) this.#offered.add('block');
+      if (actions.canReply) this.#offered.add('reply');
+      if (actions.canEdit === true) this.#offered.add('edit');
     }
-    if (actions.canEdit === true) edit.show();
-    else edit.hide();
-    follow.setText(actions.following ? 'Unfollow' : 'Follow');
-    follow.show();
-    if (actions.canBlock) block.show();
-    else block.hide();
-    if (actions.canReply) reply.show();
-    else reply.hide();
+    const followText = actions?.following === true ? 'Unfollow' : 'Follow';
+    this.#buttons.follow.setText(followText);
+    this.#showTextButtons();
+    // The row's width changed with its buttons: collapse or expand for the same window.
+    if (this.#width > 0) this.fitWidth(this.#width);
   }
 
-  dump(): { canBack: boolean; canForward: boolean; progress: number | 'busy' | null; actions: string[] } {
+  /**
+   * Lays the row out for a window `width` pixels wide: the text buttons stay buttons while
+   * they leave the address bar MIN_ADDRESS_WIDTH_PX, else they collapse into the "⋯" menu.
+   */
+  fitWidth(width: number): void {
+    this.#width = width;
+    let needed = 3 * (NAV_BUTTON_WIDTH_PX + ROW_SPACING_PX) + MIN_ADDRESS_WIDTH_PX + 2 * ROW_SPACING_PX;
+    for (const name of TEXT_BUTTONS) {
+      if (this.#offered.has(name)) needed += this.#buttons[name].sizeHint().width() + ROW_SPACING_PX;
+    }
+    const collapse = needed > width;
+    if (collapse === this.#collapsed) return;
+    this.#collapsed = collapse;
+    this.#showTextButtons();
+  }
+
+  /** Whether the text buttons are collapsed into the "⋯" menu. */
+  get isCollapsed(): boolean {
+    return this.#collapsed;
+  }
+
+  /** What the "⋯" menu says for `name`: the button's text, then its shortcut. */
+  #menuText(name: TextButton): string {
+    const text = this.#buttons[name].text();
+    return `${text}\t${MENU_SHORTCUTS[name]}`;
+  }
+
+  #showTextButtons(): void {
+    for (const name of TEXT_BUTTONS) {
+      const offered = this.#offered.has(name);
+      if (offered && !this.#collapsed) this.#buttons[name].show();
+      else this.#buttons[name].hide();
+      const action = this.#moreActions[name];
+      action.setText(this.#menuText(name));
+      action.setEnabled(offered);
+    }
+    if (this.#collapsed) this.#more.show();
+    else this.#more.hide();
+  }
+
+  dump(): { canBack: boolean; canForward: boolean; progress: number | 'busy' | null; actions: string[]; collapsed: boolean; menu: string[] } {
     return {
+      collapsed: this.#collapsed,
+      menu: this.#collapsed ? TEXT_BUTTONS.filter((name) => this.#offered.has(name)).map((name) => this.#menuText(name)) : [],
       canBack: this.#buttons.back.isEnabled(),
       canForward: this.#buttons.forward.isEnabled(),
       progress: this.#progress.isVisible() ? (this.#progressValue ?? null) : null,
-      actions: [this.#buttons.follow, this.#buttons.block, this.#buttons.reply, this.#buttons.edit].filter((part) => part.isVisible()).map((part) => part.text()),
+      // What the page offers, whether as buttons or in the "⋯" menu.
+      actions: (['follow', 'block', 'reply', 'edit'] as const).filter((name) => this.#offered.has(name)).map((name) => this.#buttons[name].text()),
     };
   }
 }

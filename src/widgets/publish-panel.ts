@@ -79,6 +79,8 @@ export class PublishPanel {
   readonly #message: NodeGui.QLabel;
   readonly #address: NodeGui.QLineEdit;
   readonly #buttons = new Map<PublishButton, NodeGui.QPushButton>();
+  /** Qt objects referenced for the panel's life (NodeGui collects unreferenced wrappers). */
+  readonly #kept: object[] = [];
   #state: PublishState = 'confirm';
   #shown: readonly PublishButton[] = [];
   #publish: (() => Promise<PublishOutcome>) | undefined;
@@ -92,10 +94,24 @@ export class PublishPanel {
     this.#options = options;
     const widget = new qt.QWidget();
     widget.setObjectName('publish-panel');
+    const outer = new qt.QBoxLayout(qt.Direction.TopToBottom);
+    outer.setContentsMargins(0, 0, 0, 12);
+    widget.setLayout(outer);
+    // What is said scrolls, the buttons stay: on an 800×600 screen a long list of files
+    // pushed Publish off the window (issue #22).
+    const body = new qt.QWidget();
+    body.setObjectName('publish-body');
     const column = new qt.QBoxLayout(qt.Direction.TopToBottom);
-    column.setContentsMargins(32, 24, 32, 24);
+    column.setContentsMargins(32, 24, 32, 12);
     column.setSpacing(14);
-    widget.setLayout(column);
+    body.setLayout(column);
+    const scroll = new qt.QScrollArea();
+    scroll.setObjectName('publish-scroll');
+    scroll.setWidgetResizable(true);
+    scroll.setHorizontalScrollBarPolicy(qt.ScrollBarPolicy.ScrollBarAlwaysOff);
+    scroll.setStyleSheet('QScrollArea { border: none; }', false);
+    scroll.setWidget(body);
+    outer.addWidget(scroll, 1);
     const label = (name: string): NodeGui.QLabel => {
       const item = new qt.QLabel();
       item.setObjectName(name);
@@ -143,6 +159,7 @@ export class PublishPanel {
     column.addStretch(1);
 
     const row = new qt.QBoxLayout(qt.Direction.LeftToRight);
+    row.setContentsMargins(32, 0, 32, 0);
     row.addStretch(1);
     const add = (name: PublishButton, text: string, action: () => void): void => {
       const button = new qt.QPushButton();
@@ -176,7 +193,15 @@ export class PublishPanel {
     add('publish', 'Publish', () => {
       this.#confirm();
     });
-    column.addLayout(row);
+    outer.addLayout(row);
+    // Escape leaves the confirmation as Cancel does (or Back, after a failure).
+    const escape = new qt.QShortcut(widget);
+    escape.setKey(new qt.QKeySequence('Escape'));
+    escape.setContext(qt.ShortcutContext.WidgetWithChildrenShortcut);
+    escape.addEventListener('activated', () => {
+      if (!this.press('cancel')) this.press('back');
+    });
+    this.#kept.push(escape, scroll, body, outer);
     this.widget = widget;
     this.#show('confirm');
   }

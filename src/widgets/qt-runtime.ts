@@ -55,6 +55,49 @@ interface QtRuntimeNative {
   textSelect(id: number, anchor: number, position: number): void;
   /** Replaces [from, to) with `text` as one undo step, then selects anchor..position. */
   textReplace(id: number, from: number, to: number, text: string, anchor: number, position: number): void;
+  /** Every visible window and control on the screen (widget_geometry.cpp). */
+  widgetGeometry(): WidgetGeometry;
+  /** Crash handlers that append a reason and the native stack to `path` (crash_log.cpp). */
+  installCrashLog(path: string): void;
+  /** Crashes the process on purpose (tests of the crash log only). */
+  crashForTest(kind: 'segv' | 'abort'): never;
+  /** Milliseconds since the last keyboard, mouse or touch input in any window (user_input.cpp). */
+  inputIdleMs(): number;
+}
+
+/** A rectangle in global screen coordinates, in pixels. */
+export interface GeometryRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A control as widgetGeometry reports it. */
+export interface ControlGeometry {
+  readonly name: string;
+  readonly className: string;
+  readonly text: string;
+  readonly rect: GeometryRect;
+  /** What the control's ancestors leave visible of it. */
+  readonly clip: GeometryRect;
+  /** Along which axes an ancestor scroll area can bring a clipped part into view. */
+  readonly scrolls: { readonly horizontal: boolean; readonly vertical: boolean };
+}
+
+/** Where the app's visible windows and their controls are (tests of small screens, automation). */
+export interface WidgetGeometry {
+  readonly screen?: GeometryRect;
+  readonly available?: GeometryRect;
+  readonly windows: readonly {
+    readonly name: string;
+    readonly className: string;
+    readonly title: string;
+    readonly frame: GeometryRect;
+    readonly geometry: GeometryRect;
+    readonly fullScreen: boolean;
+    readonly controls: readonly ControlGeometry[];
+  }[];
 }
 
 /** A selection in a text edit: `anchor` stays put, `position` is where the cursor is (equal: no selection). */
@@ -201,6 +244,34 @@ export function releaseMemorySoon(): void {
  */
 export function returnFreeMemory(): void {
   native?.returnFreeMemory();
+}
+
+/** Where every visible window and control of the app is; throws before Qt is loaded. */
+export function widgetGeometry(): WidgetGeometry {
+  return loadedRuntime().widgetGeometry();
+}
+
+/**
+ * Appends a one-line reason and the native stack of a crash (a fatal signal, a V8 fatal
+ * error) to `path` from now on. Throws before Qt is loaded.
+ */
+export function installCrashLog(path: string): void {
+  loadedRuntime().installCrashLog(path);
+}
+
+/** Crashes the process on purpose: only for the test of the crash log. */
+export function crashForTest(kind: 'segv' | 'abort'): never {
+  return loadedRuntime().crashForTest(kind);
+}
+
+/** Milliseconds since the last keyboard, mouse or touch input in any window of the app. */
+export function inputIdleMs(): number {
+  return loadedRuntime().inputIdleMs();
+}
+
+function loadedRuntime(): QtRuntimeNative {
+  if (native === undefined) throw new AppError('ERR_QT_NOT_LOADED', 'Qt is not loaded yet');
+  return native;
 }
 
 /** Loads Qt once per process and starts running its events. Later calls return the same. */

@@ -12,6 +12,7 @@
  */
 import type * as NodeGui from '@nodegui/nodegui';
 import type { Qt } from '../render/nodegui-subset.js';
+import { fitToScreen } from './screen-fit.js';
 
 /** One stored version, as the history lists it. `id` is the caller's, handed back by `onOpenVersion`. */
 export interface SiteVersionRow {
@@ -63,6 +64,9 @@ const FIELDS = [
 
 type FieldName = (typeof FIELDS)[number][0];
 
+/** The dialog's size where the screen has room (smaller screens: their available size). */
+const PREFERRED_SIZE = { width: 680, height: 520 };
+
 export class SiteInfoDialog {
   readonly dialog: NodeGui.QDialog;
   readonly #qt: Qt;
@@ -80,11 +84,7 @@ export class SiteInfoDialog {
     this.#view = view;
     const dialog = new qt.QDialog();
     dialog.setObjectName('site-info');
-    dialog.setMinimumWidth(640);
-    if (near !== undefined) {
-      const at = near.geometry();
-      dialog.move(at.left() + 80, at.top() + 60);
-    }
+    fitToScreen(qt, dialog, PREFERRED_SIZE, near);
     const column = new qt.QBoxLayout(qt.Direction.TopToBottom);
     dialog.setLayout(column);
     const grid = new qt.QGridLayout();
@@ -99,6 +99,8 @@ export class SiteInfoDialog {
       value.setObjectName(`site-info-${name}`);
       value.setTextFormat(qt.TextFormat.PlainText);
       value.setTextInteractionFlags(qt.TextInteractionFlag.TextSelectableByMouse);
+      // Wrapped: a long line (the last update) must not make the dialog wider than a small screen.
+      value.setWordWrap(true);
       grid.addWidget(value, row, 1, 1, 2);
       this.#values.set(name, value);
     });
@@ -116,6 +118,7 @@ export class SiteInfoDialog {
     const heading = new qt.QLabel();
     heading.setTextFormat(qt.TextFormat.PlainText);
     heading.setText('Versions stored here (Enter opens one, offline):');
+    heading.setWordWrap(true);
     column.addWidget(heading);
     const history = new qt.QListWidget();
     history.setObjectName('site-info-history');

@@ -7,7 +7,7 @@ test('no arguments open the window; a lone URL opens it on that address', () => 
   assert.deepEqual(parseCommandLine([]).command, { name: 'window', url: undefined, kiosk: false });
   const key = 'bittorrent://' + 'ab'.repeat(32);
   assert.deepEqual(parseCommandLine([key]).command, { name: 'window', url: key, kiosk: false });
-  assert.deepEqual(parseCommandLine(['--kiosk', key]).command, { name: 'window', url: key, kiosk: true });
+  assert.deepEqual(parseCommandLine(['--kiosk', key]).command, { name: 'window', url: key, kiosk: true, kioskIdleS: 120, kioskAllow: [] });
 });
 
 test('every command of the contract parses with its options', () => {

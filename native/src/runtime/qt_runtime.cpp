@@ -4,15 +4,20 @@
 //   window_watcher.cpp  the last window closing; widgets deleted at exit (destroyWidgets)
 //   memory_policy.cpp   when glibc and V8 hand memory back (releaseMemory, returnFreeMemory)
 //   message_filter.cpp  the one expected Qt warning dropped
-//   text_cursor.cpp, widget_look.cpp  what NodeGui 0.61 does not expose
+//   text_cursor.cpp, widget_look.cpp, widget_geometry.cpp  what NodeGui 0.61 does not expose
+//   crash_log.cpp       fatal signals and V8's fatal errors written to the data folder's crash log
+//   user_input.cpp      the time since the last real input (the kiosk's idle return)
 // Threading: JS thread only; one per process (there is one QApplication).
 
 #include <node_api.h>
 
+#include "crash_log.h"
 #include "glib_loop.h"
 #include "memory_policy.h"
 #include "message_filter.h"
 #include "text_cursor.h"
+#include "user_input.h"
+#include "widget_geometry.h"
 #include "widget_look.h"
 #include "window_watcher.h"
 
@@ -32,6 +37,9 @@ napi_value Init(napi_env env, napi_value exports) {
   swarmpress::bind_memory_policy(env, exports);
   swarmpress::bind_text_cursor(env, exports);
   swarmpress::bind_widget_look(env, exports);
+  swarmpress::bind_widget_geometry(env, exports);
+  swarmpress::bind_crash_log(env, exports);
+  swarmpress::bind_user_input(env, exports);
   return exports;
 }
 }  // namespace

@@ -14,9 +14,11 @@ import type { LayoutPlan } from '../../render/layout.js';
 import { PlanWorker } from '../../render/parse-off-thread.js';
 import { ensureDataDir, resolveDataDir } from '../../store/data-dir.js';
 import { MainWindow, type MainWindowCommands } from '../../widgets/main-window.js';
-import { loadQt, onMemoryRelease, releaseMemorySoon, returnFreeMemory, type LoadedQt, type QtLoopMode } from '../../widgets/qt-runtime.js';
+import { inputIdleMs, loadQt, onMemoryRelease, releaseMemorySoon, returnFreeMemory, type LoadedQt, type QtLoopMode } from '../../widgets/qt-runtime.js';
 import { openExternally } from '../open-externally.js';
 import { announcePage, announceReady, isAutomationEnabled, startAutomation } from '../automation.js';
+import { crashIfTestAsks, startCrashLog, type CrashReport } from '../crash-log.js';
+import { DEFAULT_KIOSK_IDLE_S, KioskPolicy, startIdleReturn } from '../kiosk.js';
 import { editorAutomation } from '../writing/editor-automation.js';
 import { ownPages, sitePublisher } from '../writing/site-publisher.js';
 import { openNewSiteDialog, openSettingsDialog } from '../app-dialogs.js';
@@ -103,6 +105,12 @@ interface WindowApp {
   readonly writing: OpenedWriting | undefined;
   readonly dialogs: FormDialogs;
   readonly assets: AssetPages;
+  /** What the last run's crash log said, reported once (crash-log.ts). */
+  readonly lastCrash: CrashReport | undefined;
+  /** Kiosk mode's policy (its own site, the allowed ones); none outside kiosk mode. */
+  readonly kiosk: KioskPolicy | undefined;
+  /** Stops the kiosk's return home after idle time, once started. */
+  stopKiosk: (() => void) | undefined;
   /** Set once made (the window's commands run only after). */
   window: MainWindow | undefined;
   reader: Reader | undefined;
@@ -130,12 +138,11 @@ async function showWindow(
     },
   });
   const stopAtOnce = onCreated(() => {
-    app.dialogs.closeAll();
-    app.writing?.writing.close();
-    window.close();
+    closeEverything(app);
   });
   app.writing?.showDrafts(true);
   app.assets.showFirst(window, command.url);
+  if (app.lastCrash !== undefined) window.setStatus(app.lastCrash.message);
   const automation = isAutomationEnabled() ? startWindowAutomation(app, window) : undefined;
   openFirstPage(app, window, reader, automation !== undefined);
   return runUntilClosed(app, window, out, stopAtOnce, automation);
@@ -162,6 +169,7 @@ function prepareApp(command: Extract<Command, { name: 'window' }>, common: Commo
     worker.prefetchFirstScreens(source);
   });
   const loaded = loadQt({ loop });
+  const lastCrash = startCrashLog(dataDir);
   const layout = (source: string): Promise<LayoutPlan> => worker.layout(source);
   // The one clock of the window's app: drafts, saves and posts are dated by it.
   const now = Date.now;
@@ -172,6 +180,9 @@ function prepareApp(command: Extract<Command, { name: 'window' }>, common: Commo
       : openWriting(loaded.qt, loaded.textCursors, dataDir, () => app.window, sitePublisher(() => appNode.start(), now), ownPages(() => appNode.start(), dataDir), layout, now),
     dialogs: new FormDialogs(),
     assets: new AssetPages(command.url),
+    lastCrash,
+    kiosk: command.kiosk && command.url !== undefined ? new KioskPolicy(command.url, command.kioskAllow) : undefined,
+    stopKiosk: undefined,
     window: undefined,
     reader: undefined,
     siteInfo: undefined,
@@ -202,6 +213,9 @@ function readingCommands(app: WindowApp): MainWindowCommands {
     onBack: () => toReader()?.back(),
     onForward: () => toReader()?.forward(),
     onReload: () => void reader()?.reload(),
+    onQuit: () => {
+      closeEverything(app);
+    },
     onFollow: () => reader()?.actions.toggleFollow(),
     onBlock: () => void reader()?.actions.block(),
     onMute: () => reader()?.actions.toggleMute(),
@@ -276,6 +290,26 @@ function authoringCommands(app: WindowApp): Partial<MainWindowCommands> {
   };
 }
 
+/** Closes every window of the app (Ctrl+Q, Ctrl-C, SIGTERM), which ends it. */
+function closeEverything(app: WindowApp): void {
+  app.dialogs.closeAll();
+  app.writing?.writing.close();
+  app.window?.close();
+}
+
+/** A kiosk goes back to its home page after its idle time without input (kiosk.ts). */
+function startKioskIdleReturn(app: WindowApp, window: MainWindow, reader: Reader): void {
+  const kiosk = app.kiosk;
+  if (kiosk === undefined) return;
+  app.stopKiosk = startIdleReturn({
+    idleMs: (app.command.kioskIdleS ?? DEFAULT_KIOSK_IDLE_S) * 1000,
+    idleFor: inputIdleMs,
+    onIdle: () => {
+      if (window.addressShown !== kiosk.home || (window.page?.scrollY ?? 0) > 0) reader.navigate(kiosk.home);
+    },
+  });
+}
+
 /** The reader of the window, over the app's node; replies and edits open the editor. */
 function openReader(app: WindowApp, window: MainWindow): Reader {
   return new Reader({
@@ -284,6 +318,7 @@ function openReader(app: WindowApp, window: MainWindow): Reader {
     layout: app.layout,
     layoutInStages: (source, onFirstScreens) => app.worker.layoutInStages(source, onFirstScreens),
     kiosk: app.command.kiosk,
+    ...(app.kiosk === undefined ? {} : { refuse: (address: string) => (app.kiosk?.allows(address) === true ? undefined : app.kiosk?.refusal(address)) }),
     ...(app.prepared === undefined ? {} : { prepared: app.prepared }),
     ...(isAutomationEnabled() ? { onPageShown: announcePage } : {}),
     onReply: (target) => {
@@ -335,6 +370,8 @@ function openFirstPage(app: WindowApp, window: MainWindow, reader: Reader, annou
   window.onNextPaint(() => {
     const paintedMs = performance.now() - startedAt;
     if (announce) announceReady({ pid: process.pid, loop: app.loop, sinceWindowMs: paintedMs, sinceStartMs: performance.now() });
+    crashIfTestAsks();
+    startKioskIdleReturn(app, window, reader);
     if (url !== undefined && !navigateAtOnce) {
       app.assets.showing = false;
       reader.navigate(url);
@@ -361,6 +398,7 @@ function runUntilClosed(app: WindowApp, window: MainWindow, out: Output, stopAtO
   });
   return new Promise<number>((resolve) => {
     const finish = (): void => {
+      app.stopKiosk?.();
       app.siteInfo?.close();
       app.reader?.close();
       app.writing?.close();
