@@ -15,21 +15,53 @@ import type { Command } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
 import type { Output } from '../output.js';
 
-/** Largest Markdown file that `render` reads, in bytes. */
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Largest Markdown file that `render` reads, in bytes. Far more than a page shows (the
+ * lexer takes the first MAX_SOURCE_CHARS), and still bounded for what is not a file of a
+ * fixed size: `render /dev/zero` had read 10.7 GB in 20 s (issue #25).
+ */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Tallest picture `--png` draws, in pixels (Qt's raster limit is 32,767). */
 const MAX_PNG_HEIGHT = 30_000;
+/** Bytes read per call: a file that grows while it is read is still read in bounded steps. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * Reads a Markdown file of at most MAX_FILE_BYTES as text. Only a regular file is read:
+ * a device (`/dev/zero`), a FIFO or a socket is refused before a byte is read (a FIFO is
+ * opened non-blocking, so that one no program writes to does not hang the command), and
+ * a file that grows past the cap while it is read is refused as too large.
+ */
 export function readMarkdownFile(file: string): string {
-  let size: number;
+  const fail = (error: unknown): AppError =>
+    new AppError('ERR_FILE', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'EIO'})`, { cause: error });
+  let fd: number;
   try {
-    size = fs.statSync(file).size;
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (error) {
-    throw new AppError('ERR_FILE', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'EIO'})`, { cause: error });
+    throw fail(error);
   }
-  if (size > MAX_FILE_BYTES) throw new AppError('ERR_FILE', `${file} is larger than ${MAX_FILE_BYTES} bytes`);
-  // Invalid UTF-8 becomes U+FFFD here: the renderer only ever sees well-formed text.
-  return fs.readFileSync(file, 'utf8');
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new AppError('ERR_FILE', `${file} is not a file (a device, FIFO, socket or folder is not read)`);
+    if (stat.size > MAX_FILE_BYTES) throw new AppError('ERR_FILE', `${file} is larger than ${MAX_FILE_BYTES} bytes`);
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      length += read;
+      if (length > MAX_FILE_BYTES) throw new AppError('ERR_FILE', `${file} is larger than ${MAX_FILE_BYTES} bytes`);
+    }
+    // Invalid UTF-8 becomes U+FFFD here: the renderer only ever sees well-formed text.
+    return Buffer.concat(chunks, length).toString('utf8');
+  } catch (error) {
+    throw error instanceof AppError ? error : fail(error);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export async function render(command: Extract<Command, { name: 'render' }>, out: Output): Promise<number> {
