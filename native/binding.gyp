@@ -12,7 +12,7 @@
     },
     {
       "target_name": "swarmpress_qt_runtime",
-      "sources": ["src/runtime/qt_runtime.cpp", "src/runtime/text_cursor.cpp", "src/runtime/widget_ids.cpp", "src/runtime/widget_look.cpp"],
+      "sources": ["src/runtime/qt_runtime.cpp", "src/runtime/image_decode.cpp", "src/runtime/text_cursor.cpp", "src/runtime/widget_ids.cpp", "src/runtime/widget_look.cpp"],
       "cflags_cc": ["<!@(pkg-config --cflags Qt6Widgets glib-2.0)", "-fPIC"],
       "libraries": ["<!@(pkg-config --libs Qt6Widgets glib-2.0)"]
     },

@@ -18,6 +18,7 @@ import {
 } from './block-widgets.js';
 import { BLOCK_GAP_PX, estimateHeight } from './estimate.js';
 import { findInPlan, type FindMatch } from './find.js';
+import { PageImages } from './page-images.js';
 import { NO_SITE_FILES, type SiteFiles } from './site-files.js';
 import { bodyFace, clampZoom, pageColours, roleLook, type ThemeName, type TypeFace } from './theme.js';
 
@@ -81,6 +82,7 @@ export class PageView {
   /** Widgets Qt has styled (shown once): they can be measured hidden. */
   readonly #polished = new WeakSet<NodeGui.QWidget>();
   readonly #pool = new Map<string, Reusable[]>();
+  readonly #images: PageImages;
   #context: BlockContext;
   #theme: ThemeName;
   #zoom: number;
@@ -124,6 +126,7 @@ export class PageView {
     this.#scrollBar = scrollBar;
     this.widget = scroll;
     this.#content = content;
+    this.#images = new PageImages(qt, options.files ?? NO_SITE_FILES);
     this.#applyLook();
     this.#context = this.#makeContext();
     scrollBar.addEventListener('valueChanged', () => {
@@ -326,6 +329,7 @@ export class PageView {
     this.#closed = true;
     for (const index of [...this.#live.keys()]) this.#release(index);
     this.#pool.clear();
+    this.#images.close();
     this.#options.onChurn?.();
   }
 
@@ -342,6 +346,7 @@ export class PageView {
       qt: this.#qt,
       plan: this.#plan,
       files: this.#options.files ?? NO_SITE_FILES,
+      images: this.#images,
       theme: this.#theme,
       zoom,
       fontOf: (role) => {
@@ -499,7 +504,7 @@ export class PageView {
       widget.show();
       this.#polished.add(widget);
     }
-    const height = shown.measure(width);
+    const height = shown.measure(width, display);
     if (!display) widget.hide();
     return height;
   }

@@ -43,6 +43,7 @@
 #include <map>
 #include <vector>
 
+#include "image_decode.h"
 #include "text_cursor.h"
 #include "widget_look.h"
 
@@ -586,6 +587,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   swarmpress::bind_text_cursor(env, exports);
   swarmpress::bind_widget_look(env, exports);
+  swarmpress::bind_image_decode(env, exports);
   return exports;
 }
 
