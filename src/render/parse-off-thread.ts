@@ -65,13 +65,16 @@ export const RECYCLE_AFTER_CHARS = 128 * 1024;
 export const FIRST_SCREENS_CHARS = 8192;
 
 /**
- * The start of a long `source`, cut at a blank line outside fenced code, for showing the
- * first screens while the rest is lexed; undefined when the page is short or no such cut is
- * near. Reference-style links defined further down show as text until the whole page arrives.
+ * The start of a long `source`, cut at a blank line outside fenced code, or else at a line
+ * break (a page that is one long table or list has no blank line: its 120,000 rows were
+ * all lexed before anything was painted, issue #25), for showing the first screens while
+ * the rest is lexed; undefined when the page is short or no such cut is near.
+ * Reference-style links defined further down show as text until the whole page arrives.
  */
 export function firstScreensSource(source: string): string | undefined {
   if (source.length < FIRST_SCREENS_CHARS * 4) return undefined;
-  const cut = source.indexOf('\n\n', FIRST_SCREENS_CHARS);
+  let cut = source.indexOf('\n\n', FIRST_SCREENS_CHARS);
+  if (cut < 0 || cut > FIRST_SCREENS_CHARS * 2) cut = source.indexOf('\n', FIRST_SCREENS_CHARS);
   if (cut < 0 || cut > FIRST_SCREENS_CHARS * 2) return undefined;
   const head = source.slice(0, cut + 1);
   const fences = head.match(/^ {0,3}(?:```|~~~)/gm)?.length ?? 0;
