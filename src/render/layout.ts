@@ -177,7 +177,9 @@ class Planner {
 
   addTable(block: Extract<Block, { type: 'table' }>, place: Placement): void {
     const fit = (cells: readonly (readonly Inline[])[]): Run[][] => {
-      const runs = cells.map((cell) => this.runs(cell));
+      // Exact-size arrays (slice): a pushed-to array keeps room for 16 more, and a long table has
+      // hundreds of thousands of cells.
+      const runs = cells.map((cell) => this.runs(cell).slice());
       if (runs.length <= MAX_TABLE_COLUMNS) return runs;
       // A 20,000-column table would need 20,000 widgets per row: the rest is one cell of text.
       const head = runs.slice(0, MAX_TABLE_COLUMNS - 1);
