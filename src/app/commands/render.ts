@@ -23,6 +23,12 @@ import type { Output } from '../output.js';
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Tallest picture `--png` draws, in pixels (Qt's raster limit is 32,767). */
 const MAX_PNG_HEIGHT = 30_000;
+/**
+ * Most pixels of the picture `--png` draws (48 MiB at 32 bits): the window is grabbed whole,
+ * and 800 × 30,000 pixels were 92 MiB of a 308 MiB peak (the 120,000-row table of issue #25;
+ * at --width 8192 it would have been 938 MiB). A page taller than this is cut at the bottom.
+ */
+export const MAX_PNG_PIXELS = 12 * 1024 * 1024;
 /** Bytes read per call: a file that grows while it is read is still read in bounded steps. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -91,7 +97,7 @@ export async function render(command: Extract<Command, { name: 'render' }>, out:
       }));
       return EXIT_OK;
     }
-    view.fitToPage(command.width, MAX_PNG_HEIGHT);
+    view.fitToPage(command.width, Math.min(MAX_PNG_HEIGHT, Math.floor(MAX_PNG_PIXELS / command.width)));
     const target = command.png ?? '';
     if (!view.widget.grab().save(target, 'PNG')) {
       throw new AppError('ERR_FILE', `could not write ${target}`);
