@@ -10,6 +10,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { TABLE_PART_ROWS } from '../../src/render/layout.js';
+import { MAX_SOURCE_CHARS } from '../../src/render/markdown.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { startXvfb, type XServer } from '../helpers/xvfb.js';
 import { writeHostileCorpus, type HostilePage } from './hostile-pages.js';
@@ -45,6 +47,8 @@ for (const name of NAMES) {
     assert.ok(run.peakPssKiB <= PSS_CEILING_KIB);
     assert.ok(run.firstPaintMs < FIRST_PAINT_MS, `first paint after ${Math.round(run.firstPaintMs)} ms`);
     assert.equal(run.last['phase'], 'scrolled');
+    assert.deepEqual(run.shown['notices'], name === 'huge-lines' ? [`The document is longer than ${MAX_SOURCE_CHARS} characters; only the beginning is shown.`] : [], 'read as Markdown');
+    if (name === 'long-table') assert.ok(Number(run.shown['tables']) >= 120_000 / TABLE_PART_ROWS, `shown as a table: ${JSON.stringify(run.shown)}`);
   });
 
   test(`${name}: render --png draws it under 300 MB PSS`, async (t) => {

@@ -28,6 +28,8 @@ export interface HostileRun {
   readonly totalMs: number;
   /** The probe's last message. */
   readonly last: Readonly<Record<string, unknown>>;
+  /** The window: the probe's "shown" message (the plan's blocks, tables and notices), or {}. */
+  readonly shown: Readonly<Record<string, unknown>>;
 }
 
 async function watch(child: Driven, done: Promise<unknown>, ceilingKiB: number, timeoutMs: number): Promise<{ peak: number; exceeded: boolean; failure: string }> {
@@ -74,6 +76,7 @@ export async function runInWindow(page: HostilePage, display: string, options: {
     firstPaintMs: typeof first?.['ms'] === 'number' ? first['ms'] : Number.NaN,
     totalMs: performance.now() - spawned,
     last: probe.messages.at(-1) ?? {},
+    shown: probe.messages.find((m) => m['phase'] === 'shown') ?? {},
   };
 }
 
@@ -91,6 +94,7 @@ export async function runRenderPng(page: HostilePage, out: string, options: { ce
     firstPaintMs: Number.NaN,
     totalMs: performance.now() - spawned,
     last: render.messages.at(-1) ?? {},
+    shown: {},
     code: exit.code,
     stderr: render.stderr,
   };
