@@ -4,12 +4,12 @@
  * a picture of the whole page. Pictures and media are looked up next to the file, as the
  * file's site.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../core/errors.js';
 import { PlanWorker } from '../../render/parse-off-thread.js';
 import { PageView } from '../../render/page-view.js';
 import { folderSiteFiles } from '../../render/site-files.js';
+import { readFileCapped } from '../../store/capped-read.js';
 import { loadQt } from '../../widgets/qt-runtime.js';
 import type { Command } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
@@ -29,45 +29,10 @@ const MAX_PNG_HEIGHT = 30_000;
  * at --width 8192 it would have been 938 MiB). A page taller than this is cut at the bottom.
  */
 export const MAX_PNG_PIXELS = 12 * 1024 * 1024;
-/** Bytes read per call: a file that grows while it is read is still read in bounded steps. */
-const READ_CHUNK_BYTES = 1024 * 1024;
-
-/**
- * Reads a Markdown file of at most MAX_FILE_BYTES as text. Only a regular file is read:
- * a device (`/dev/zero`), a FIFO or a socket is refused before a byte is read (a FIFO is
- * opened non-blocking, so that one no program writes to does not hang the command), and
- * a file that grows past the cap while it is read is refused as too large.
- */
+/** Reads a Markdown file of at most MAX_FILE_BYTES as text (store/capped-read.ts says what is refused). */
 export function readMarkdownFile(file: string): string {
-  const fail = (error: unknown): AppError =>
-    new AppError('ERR_FILE', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'EIO'})`, { cause: error });
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  } catch (error) {
-    throw fail(error);
-  }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) throw new AppError('ERR_FILE', `${file} is not a file (a device, FIFO, socket or folder is not read)`);
-    if (stat.size > MAX_FILE_BYTES) throw new AppError('ERR_FILE', `${file} is larger than ${MAX_FILE_BYTES} bytes`);
-    const chunks: Buffer[] = [];
-    let length = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      chunks.push(chunk.subarray(0, read));
-      length += read;
-      if (length > MAX_FILE_BYTES) throw new AppError('ERR_FILE', `${file} is larger than ${MAX_FILE_BYTES} bytes`);
-    }
-    // Invalid UTF-8 becomes U+FFFD here: the renderer only ever sees well-formed text.
-    return Buffer.concat(chunks, length).toString('utf8');
-  } catch (error) {
-    throw error instanceof AppError ? error : fail(error);
-  } finally {
-    fs.closeSync(fd);
-  }
+  // Invalid UTF-8 becomes U+FFFD here: the renderer only ever sees well-formed text.
+  return readFileCapped(file, MAX_FILE_BYTES).toString('utf8');
 }
 
 export async function render(command: Extract<Command, { name: 'render' }>, out: Output): Promise<number> {
