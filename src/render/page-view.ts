@@ -427,7 +427,9 @@ export class PageView {
     let y = 0;
     for (let index = 0; index < n; index++) {
       this.#tops[index] = y;
-      y += (this.#heights[index] ?? 0) + BLOCK_GAP_PX;
+      // The parts of a long table (layout.ts) join up: one table on the page, not many.
+      const next = this.#blocks[index + 1];
+      y += (this.#heights[index] ?? 0) + (next?.kind === 'table' && next.part > 0 ? 0 : BLOCK_GAP_PX);
     }
     this.#tops[n] = y;
     this.#topsValid = true;
