@@ -8,21 +8,30 @@
  * - decoded pictures are held natively under handles, at most MAX_HELD_IMAGE_PIXELS of
  *   them (least recently shown freed first); a label showing one keeps Qt's shared copy
  *   until it is deleted, so what is on screen stays on screen;
- * - the pictures a page may decode at all are capped (MAX_PAGE_IMAGE_PIXELS, counted at
- *   their full size, in the order they are first shown): further pictures show a
- *   placeholder saying why, and the decoding work a page can ask for is bounded too.
+ * - the pixels a page may decode at all are capped (MAX_PAGE_IMAGE_PIXELS, in the order
+ *   pictures are first shown; decodedPixels says how they are counted): further pictures
+ *   show a placeholder saying why, and the decoding work a page can ask for is bounded too.
  *
  * Ownership: the page view creates one per page and calls `close()`, which frees every
  * handle. Threading: UI thread only; decoding is synchronous (one picture at a time, so
  * at most one full-size decode exists at once).
  */
-import { fitToColumn, type ImageVerdict } from './image-check.js';
+import { fitToColumn, type ImageFormat, type ImageVerdict } from './image-check.js';
 import type { Qt } from './nodegui-subset.js';
 import type { SiteFiles } from './site-files.js';
 import type * as NodeGui from '@nodegui/nodegui';
 
-/** Most pixels of distinct pictures one page decodes, each counted at its full size (8 of the largest allowed). */
+/** Most pixels of distinct pictures one page decodes (8 PNGs of the largest size allowed). */
 export const MAX_PAGE_IMAGE_PIXELS = 128 * 1024 * 1024;
+
+/**
+ * Pixels decoded to show a picture of `full` pixels at `shown` pixels: a JPEG is decoded
+ * scaled by libjpeg, by a power of two no larger than needed (at most twice the size shown
+ * each way: 4 × `shown`); a PNG or GIF is decoded whole.
+ */
+export function decodedPixels(format: ImageFormat, full: number, shown: number): number {
+  return format === 'JPEG' ? Math.min(full, 4 * shown) : full;
+}
 /** Most pixels of decoded pictures held for reuse (32 MiB at 32 bits per pixel). */
 export const MAX_HELD_IMAGE_PIXELS = 8 * 1024 * 1024;
 
@@ -45,7 +54,7 @@ export class PageImages {
   /** Decoded pictures by path, least recently shown first (a Map keeps insertion order). */
   readonly #held = new Map<string, Held>();
   #heldPixels = 0;
-  /** Paths admitted to be decoded, and their full-size pixels summed. */
+  /** Paths admitted to be decoded, and their decoded pixels summed (decodedPixels). */
   readonly #admitted = new Set<string>();
   #admittedPixels = 0;
   #closed = false;
@@ -77,13 +86,13 @@ export class PageImages {
       held = undefined;
     }
     if (held === undefined) {
-      const full = verdict.width * verdict.height;
+      const cost = decodedPixels(verdict.format, verdict.width * verdict.height, width * height);
       if (!this.#admitted.has(path)) {
-        if (this.#admittedPixels + full > MAX_PAGE_IMAGE_PIXELS) {
+        if (this.#admittedPixels + cost > MAX_PAGE_IMAGE_PIXELS) {
           return { ok: false, reason: `this page's pictures already take ${Math.round(this.#admittedPixels / 1_000_000)} million pixels, the most one page shows` };
         }
         this.#admitted.add(path);
-        this.#admittedPixels += full;
+        this.#admittedPixels += cost;
       }
       const { data } = this.#files.readImage(path);
       const handle = data === undefined ? 0 : this.#qt.decodeImage(data, width, height);

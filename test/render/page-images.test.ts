@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { layoutDoc } from '../../src/render/layout.js';
 import { parseMarkdown } from '../../src/render/markdown.js';
-import { MAX_HELD_IMAGE_PIXELS, MAX_PAGE_IMAGE_PIXELS } from '../../src/render/page-images.js';
+import { decodedPixels, MAX_HELD_IMAGE_PIXELS, MAX_PAGE_IMAGE_PIXELS } from '../../src/render/page-images.js';
 import { PageView, type DumpNode } from '../../src/render/page-view.js';
 import { folderSiteFiles } from '../../src/render/site-files.js';
 import { loadQt } from '../../src/widgets/qt-runtime.js';
@@ -116,4 +116,14 @@ test('decodeImage, showImage and freeImage refuse misuse precisely and change no
   } finally {
     label.delete();
   }
+});
+
+test('a JPEG counts against the page budget as libjpeg decodes it, scaled; a PNG or GIF whole', () => {
+  assert.equal(decodedPixels('JPEG', 4000 * 3000, 744 * 558), 4 * 744 * 558);
+  assert.equal(decodedPixels('JPEG', 600 * 400, 600 * 400), 600 * 400, 'never more than the whole picture');
+  assert.equal(decodedPixels('PNG', 4000 * 3000, 744 * 558), 4000 * 3000);
+  assert.equal(decodedPixels('GIF', 4000 * 3000, 744 * 558), 4000 * 3000);
+  // A page of 30 camera photos fits the budget; 30 PNGs of that size do not.
+  assert.ok(30 * decodedPixels('JPEG', 4000 * 3000, 744 * 558) < MAX_PAGE_IMAGE_PIXELS);
+  assert.ok(30 * decodedPixels('PNG', 4000 * 3000, 744 * 558) > MAX_PAGE_IMAGE_PIXELS);
 });
