@@ -15,7 +15,7 @@
       "sources": ["src/runtime/qt_runtime.cpp", "src/runtime/qode_shims.cpp", "src/runtime/glib_loop.cpp", "src/runtime/window_watcher.cpp",
                   "src/runtime/memory_policy.cpp", "src/runtime/message_filter.cpp", "src/runtime/text_cursor.cpp",
                   "src/runtime/widget_ids.cpp", "src/runtime/widget_look.cpp", "src/runtime/widget_geometry.cpp",
-                  "src/runtime/crash_log.cpp", "src/runtime/user_input.cpp"],
+                  "src/runtime/crash_log.cpp", "src/runtime/user_input.cpp", "src/runtime/image_decode.cpp"],
       "cflags_cc": ["<!@(pkg-config --cflags Qt6Widgets glib-2.0)", "-fPIC"],
       "libraries": ["<!@(pkg-config --libs Qt6Widgets glib-2.0)"]
     },

@@ -14,6 +14,7 @@ import { formatFrontMatter, pageTitle, parsePage, type FrontMatter } from '../co
 import { DEFAULT_SITE_NAME, deriveSiteIdentity, isSiteName } from '../core/identity.js';
 import { MAX_BODY_BYTES, MAX_TITLE_BYTES } from '../core/item.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
+import { readFileCapped } from '../store/capped-read.js';
 import { readOwnSites } from '../store/local-files.js';
 import type { FetchProgress, PublishResult, Resolved, SiteNode } from '../net/node/site-node.js';
 
@@ -102,8 +103,7 @@ export interface OwnPage {
 export function readOwnPage(node: SiteNode, name: string, sitePath: string): OwnPage {
   const file = pageFile(node, name, sitePath);
   if (file === undefined) throw new AppError('ERR_FILE', `${sitePath} is not a Markdown file in the folder of your site '${name}' (${siteFolder(node, name)})`);
-  if (fs.statSync(file).size > MAX_BODY_BYTES) throw new AppError('ERR_FILE', `${file} is larger than ${MAX_BODY_BYTES} bytes, the limit of a page`);
-  const page = parsePage(fs.readFileSync(file, 'utf8'));
+  const page = parsePage(readFileCapped(file, MAX_BODY_BYTES, 'the limit of a page').toString('utf8'));
   if (!page.ok) throw new AppError('ERR_FILE', `${file}: ${page.error.message}`);
   const { front, body } = page.value;
   return { file, front, body, title: front.title ?? pageTitle(body, path.basename(file).replace(/\.(md|markdown)$/i, '')) };

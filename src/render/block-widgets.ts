@@ -11,6 +11,7 @@ import { assertNever } from '../core/assert-never.js';
 import { fitToColumn } from './image-check.js';
 import type { LayoutBlock, LayoutPlan } from './layout.js';
 import { escapeRichText, linkIndexOf, runsToRichText } from './rich-text.js';
+import type { PageImages } from './page-images.js';
 import type { SiteFiles } from './site-files.js';
 import { breakLongWords, withoutBreaks } from './word-break.js';
 import { linkColour, roleLook, roleStyleSheet, type ThemeName } from './theme.js';
@@ -28,6 +29,8 @@ export interface BlockContext {
   readonly qt: Qt;
   readonly plan: LayoutPlan;
   readonly files: SiteFiles;
+  /** The page's pictures, decoded once at the size shown and shared (page-images.ts). */
+  readonly images: PageImages;
   readonly theme: ThemeName;
   readonly zoom: number;
   /** The font of a role that does not take the page's (theme.ts roleLook), shared by its widgets. */
@@ -80,8 +83,11 @@ export interface BlockWidget {
   readonly label: NodeGui.QLabel | undefined;
   /** The button that acts on the whole block (a media block's Play), when there is one. */
   readonly button?: NodeGui.QPushButton;
-  /** Height at `width` pixels, as Qt lays it out. */
-  measure(width: number): number;
+  /**
+   * Height at `width` pixels, as Qt lays it out. `visible` is false when the block is only
+   * measured, never shown (a picture is then not decoded: its header gives its height).
+   */
+  measure(width: number, visible: boolean): number;
   dump(): Omit<DumpNode, 'indent' | 'quote' | 'links' | 'screen' | 'buttonScreen'>;
 }
 
@@ -442,32 +448,42 @@ function createTableGrid(context: BlockContext, key: string, columns: number): R
 }
 
 function createImage(context: BlockContext, block: Extract<LayoutBlock, { kind: 'image' }>): BlockWidget {
-  const { qt } = context;
-  const { verdict, data } = context.files.readImage(block.path);
-  if (!verdict.ok || data === undefined) {
-    return createPlaceholder(context, imageNotice(block.alt === '' ? block.path : block.alt, verdict.ok ? 'the image could not be read' : verdict.reason));
-  }
-  const pixmap = new qt.QPixmap();
-  if (!pixmap.loadFromData(data, verdict.format) || pixmap.width() !== verdict.width) {
-    return createPlaceholder(context, imageNotice(block.alt === '' ? block.path : block.alt, 'the image is damaged'));
-  }
+  const { qt, images } = context;
+  const name = block.alt === '' ? block.path : block.alt;
+  const verdict = images.check(block.path);
+  if (!verdict.ok) return createPlaceholder(context, imageNotice(name, verdict.reason));
   const label = new qt.QLabel(context.parent);
   label.setProperty('role', 'image');
   label.setToolTip(block.alt);
   let shownWidth = -1;
+  let refused = '';
   return {
     widget: label,
     reusable: undefined,
     label: undefined,
-    measure: (width) => {
+    measure: (width, visible) => {
       const size = fitToColumn(verdict.width, verdict.height, width);
-      if (size.width !== shownWidth) {
-        label.setPixmap(size.width === verdict.width ? pixmap : pixmap.scaled(size.width, size.height, qt.AspectRatioMode.KeepAspectRatio, qt.TransformationMode.SmoothTransformation));
+      if (!visible || size.width === shownWidth) return refused === '' ? size.height : label.heightForWidth(width);
+      // Decoded when shown, at the size shown, once per page for every reference to the file.
+      const shown = images.show(label, block.path, width);
+      if (!shown.ok) {
+        // Said in place of the picture: the page's picture budget is spent, or the file is damaged.
+        refused = imageNotice(name, shown.reason);
+        label.setProperty('role', 'placeholder');
+        setRoleLook(context, label, 'placeholder', false);
+        label.setTextFormat(qt.TextFormat.PlainText);
+        label.setWordWrap(true);
+        label.setText(refused);
         shownWidth = size.width;
+        return label.heightForWidth(width);
       }
+      shownWidth = size.width;
       return size.height;
     },
-    dump: () => ({ type: 'QLabel(QPixmap)', role: 'image', text: block.alt, style: { format: verdict.format, width: verdict.width, height: verdict.height, shownWidth } }),
+    dump: () =>
+      refused === ''
+        ? { type: 'QLabel(QPixmap)', role: 'image', text: block.alt, style: { format: verdict.format, width: verdict.width, height: verdict.height, shownWidth } }
+        : { type: 'QLabel', role: 'placeholder', text: refused, style: { format: 'plain' } },
   };
 }
 

@@ -37,8 +37,15 @@ export type LayoutBlock = Placement &
     /** Raw HTML and notices, shown literally. */
     | { readonly kind: 'literal'; readonly text: string }
     | { readonly kind: 'rule' }
+    /**
+     * A table, or one part of a long table: a long table is cut into parts of at most
+     * TABLE_PART_CELLS cells, each a block of its own, so that only the parts near the
+     * viewport become widgets. Every part carries the header, shown again at its top (a
+     * printed table's running head); `part` counts the parts of one table from 0.
+     */
     | {
         readonly kind: 'table';
+        readonly part: number;
         readonly align: readonly Align[];
         readonly header: readonly (readonly Run[])[];
         readonly rows: readonly (readonly (readonly Run[])[])[];
@@ -75,6 +82,18 @@ interface Style {
 
 /** Most table columns drawn as a grid; wider tables keep their text in the last column. */
 export const MAX_TABLE_COLUMNS = 64;
+/**
+ * Most cells of one part of a table (header included). One table was one block: its 120,000
+ * rows became 120,000 rows of labels at once, past 6 GB with nothing painted (issue #25).
+ */
+export const TABLE_PART_CELLS = 512;
+/** Most rows of one part of a table, below the header (a part stays about a screen or two tall). */
+export const TABLE_PART_ROWS = 48;
+
+/** Rows in each part of a table of `columns` columns. */
+export function tablePartRows(columns: number): number {
+  return Math.max(1, Math.min(TABLE_PART_ROWS, Math.floor(TABLE_PART_CELLS / Math.max(1, columns)) - 1));
+}
 
 class Planner {
   readonly blocks: LayoutBlock[] = [];
@@ -158,7 +177,9 @@ class Planner {
 
   addTable(block: Extract<Block, { type: 'table' }>, place: Placement): void {
     const fit = (cells: readonly (readonly Inline[])[]): Run[][] => {
-      const runs = cells.map((cell) => this.runs(cell));
+      // Exact-size arrays (slice): a pushed-to array keeps room for 16 more, and a long table has
+      // hundreds of thousands of cells.
+      const runs = cells.map((cell) => this.runs(cell).slice());
       if (runs.length <= MAX_TABLE_COLUMNS) return runs;
       // A 20,000-column table would need 20,000 widgets per row: the rest is one cell of text.
       const head = runs.slice(0, MAX_TABLE_COLUMNS - 1);
@@ -166,13 +187,16 @@ class Planner {
       for (const cell of runs.slice(MAX_TABLE_COLUMNS - 1)) rest.push(...cell, { text: ' | ' });
       return [...head, rest.slice(0, -1)];
     };
-    this.blocks.push({
-      kind: 'table',
-      align: block.align.slice(0, MAX_TABLE_COLUMNS),
-      header: fit(block.header),
-      rows: block.rows.map((row) => fit(row)),
-      ...place,
-    });
+    const align = block.align.slice(0, MAX_TABLE_COLUMNS);
+    const header = fit(block.header);
+    let columns = header.length;
+    for (const row of block.rows) columns = Math.max(columns, Math.min(row.length, MAX_TABLE_COLUMNS));
+    const step = tablePartRows(columns);
+    let part = 0;
+    for (let at = 0; at === 0 || at < block.rows.length; at += step) {
+      const rows = block.rows.slice(at, at + step).map((row) => fit(row));
+      this.blocks.push({ kind: 'table', part: part++, align, header, rows, ...place });
+    }
   }
 
   runs(nodes: readonly Inline[], style: Style = {}, out: Run[] = []): Run[] {
@@ -291,7 +315,8 @@ export function blockText(block: LayoutBlock): string {
     case 'rule':
       return '';
     case 'table':
-      return [block.header, ...block.rows].map((row) => row.map((cell) => textOf(cell)).join('\t')).join('\n');
+      // The header is the table's text once, in its first part.
+      return (block.part === 0 ? [block.header, ...block.rows] : block.rows).map((row) => row.map((cell) => textOf(cell)).join('\t')).join('\n');
     case 'image':
       return block.alt;
     case 'media':

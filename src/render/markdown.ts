@@ -24,6 +24,19 @@ export function clampQuoteNesting(source: string): string {
   return source.replace(prefix, '$1');
 }
 
+/**
+ * Widest indentation marked sees, in characters: room for MAX_NESTING levels of list at the
+ * widest usual step (4). A list nested 1,000 deep is 1 MB of indentation that marked lexed
+ * for 15 s into 450 MB (issue #25); deeper lines are drawn at this depth.
+ */
+export const MAX_INDENT_CHARS = 4 * MAX_NESTING;
+
+/** Cuts the leading spaces and tabs of each line to MAX_INDENT_CHARS. */
+export function clampIndentation(source: string): string {
+  const deep = new RegExp(`^([ \t]{${MAX_INDENT_CHARS}})[ \t]+`, 'gm');
+  return source.replace(deep, '$1');
+}
+
 /** Parses Markdown into a `Doc`. Never throws for any string input. */
 export function parseMarkdown(source: string): Doc {
   const notices: string[] = [];
@@ -32,7 +45,7 @@ export function parseMarkdown(source: string): Doc {
     text = text.slice(0, MAX_SOURCE_CHARS);
     notices.push(`The document is longer than ${MAX_SOURCE_CHARS} characters; only the beginning is shown.`);
   }
-  text = clampQuoteNesting(text.replace(/\0/g, '\ufffd'));
+  text = clampIndentation(clampQuoteNesting(text.replace(/\0/g, '\ufffd')));
   let tokens: Token[];
   try {
     tokens = lexer.lexer(text);
@@ -96,14 +109,20 @@ function toList(list: Tokens.List, depth: number): Block {
   return { type: 'list', ordered: list.ordered, start, items };
 }
 
+/**
+ * A table's rows, converted one by one while marked's tokens of each row are let go: a
+ * 960 KB table of 120,000 rows is ~90 MB of tokens, and holding them all while its cells
+ * are built doubled the layout thread's peak (issue #25).
+ */
 function toTable(table: Tokens.Table, depth: number): Block {
   const align: Align[] = table.align.map((a) => a ?? null);
-  return {
-    type: 'table',
-    align,
-    header: table.header.map((cell) => toInlines(cell.tokens, depth)),
-    rows: table.rows.map((row) => row.map((cell) => toInlines(cell.tokens, depth))),
-  };
+  const tokens = table.rows as (Tokens.TableCell[] | undefined)[];
+  const rows: Inline[][][] = new Array<Inline[][]>(tokens.length);
+  for (let index = 0; index < tokens.length; index++) {
+    rows[index] = (tokens[index] ?? []).map((cell) => toInlines(cell.tokens, depth));
+    tokens[index] = undefined;
+  }
+  return { type: 'table', align, header: table.header.map((cell) => toInlines(cell.tokens, depth)), rows };
 }
 
 function plain(text: string): Inline {
@@ -127,7 +146,9 @@ function toInlines(tokens: readonly Token[] | undefined, depth: number): Inline[
       out.push(toInline(token, depth));
     }
   }
-  return out;
+  // Exactly as long as it is: a pushed-to array keeps room for 16 more (V8), and a table has a
+  // few hundred thousand of these one-element arrays.
+  return out.length < 16 ? out.slice() : out;
 }
 
 function toInline(token: Token, depth: number): Inline {

@@ -35,6 +35,18 @@ export interface QtAdditions {
    * TypeError, and nothing is changed.
    */
   setColours(widget: NodeGui.QWidget, colours: PaletteColours): void;
+  /**
+   * Decodes a PNG, JPEG or GIF at `width` × `height` (QImageReader's scaled decode) into a
+   * picture held natively, not by a JS wrapper; returns its handle, or 0 when Qt cannot
+   * decode the bytes (native/src/runtime/image_decode.cpp). Free it with `freeImage`.
+   */
+  decodeImage(data: Uint8Array, width: number, height: number): number;
+  /** Shows the picture `handle` in `label` (shared: no copy of the pixels). RangeError for an unknown handle. */
+  showImage(label: NodeGui.QLabel, handle: number): void;
+  /** Frees the picture `handle`; labels showing it keep their share until they are deleted. */
+  freeImage(handle: number): void;
+  /** Pictures held now and their pixels (tests, benchmarks). */
+  imageStats(): { readonly images: number; readonly pixels: number };
 }
 
 /** NodeGui as swarmpress sees it: only the names above, and swarmpress's additions. */

@@ -19,6 +19,7 @@ import {
 import { BLOCK_GAP_PX, estimateHeight } from './estimate.js';
 import { findInPlan, type FindMatch } from './find.js';
 import { shownOffset } from './word-break.js';
+import { PageImages } from './page-images.js';
 import { NO_SITE_FILES, type SiteFiles } from './site-files.js';
 import { bodyFace, clampZoom, pageColours, roleLook, type ThemeName, type TypeFace } from './theme.js';
 
@@ -82,6 +83,7 @@ export class PageView {
   /** Widgets Qt has styled (shown once): they can be measured hidden. */
   readonly #polished = new WeakSet<NodeGui.QWidget>();
   readonly #pool = new Map<string, Reusable[]>();
+  readonly #images: PageImages;
   #context: BlockContext;
   #theme: ThemeName;
   #zoom: number;
@@ -125,6 +127,7 @@ export class PageView {
     this.#scrollBar = scrollBar;
     this.widget = scroll;
     this.#content = content;
+    this.#images = new PageImages(qt, options.files ?? NO_SITE_FILES);
     this.#applyLook();
     this.#context = this.#makeContext();
     scrollBar.addEventListener('valueChanged', () => {
@@ -331,6 +334,7 @@ export class PageView {
     this.#closed = true;
     for (const index of [...this.#live.keys()]) this.#release(index);
     this.#pool.clear();
+    this.#images.close();
     this.#options.onChurn?.();
   }
 
@@ -347,6 +351,7 @@ export class PageView {
       qt: this.#qt,
       plan: this.#plan,
       files: this.#options.files ?? NO_SITE_FILES,
+      images: this.#images,
       theme: this.#theme,
       zoom,
       fontOf: (role) => {
@@ -427,7 +432,9 @@ export class PageView {
     let y = 0;
     for (let index = 0; index < n; index++) {
       this.#tops[index] = y;
-      y += (this.#heights[index] ?? 0) + BLOCK_GAP_PX;
+      // The parts of a long table (layout.ts) join up: one table on the page, not many.
+      const next = this.#blocks[index + 1];
+      y += (this.#heights[index] ?? 0) + (next?.kind === 'table' && next.part > 0 ? 0 : BLOCK_GAP_PX);
     }
     this.#tops[n] = y;
     this.#topsValid = true;
@@ -504,7 +511,7 @@ export class PageView {
       widget.show();
       this.#polished.add(widget);
     }
-    const height = shown.measure(width);
+    const height = shown.measure(width, display);
     if (!display) widget.hide();
     return height;
   }

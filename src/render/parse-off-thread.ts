@@ -26,6 +26,14 @@ export const PARSE_TIME_PER_MIB_MS = 3000;
 export function parseTimeLimitMs(chars: number, baseMs = PARSE_TIME_LIMIT_MS): number {
   return Math.round(baseMs + (PARSE_TIME_PER_MIB_MS * Math.min(chars, MAX_SOURCE_CHARS)) / 1_048_576);
 }
+/**
+ * The layout thread's V8 heap (old generation), in MB: a page that needs more is shown as
+ * plain text (the thread runs out of memory and ends). With 512 a hostile page could take
+ * the window past the 300 MB of issue #25 within the time limit; the most an ordinary page
+ * of MAX_SOURCE_CHARS was measured to need is the 120,000-row table of that issue (it
+ * lexes in 112, not 96).
+ */
+export const MAX_WORKER_HEAP_MB = 128;
 /** Characters per block of the plain-text fallback (a block is one widget at most). */
 const PLAIN_BLOCK_CHARS = 4000;
 
@@ -65,13 +73,16 @@ export const RECYCLE_AFTER_CHARS = 128 * 1024;
 export const FIRST_SCREENS_CHARS = 8192;
 
 /**
- * The start of a long `source`, cut at a blank line outside fenced code, for showing the
- * first screens while the rest is lexed; undefined when the page is short or no such cut is
- * near. Reference-style links defined further down show as text until the whole page arrives.
+ * The start of a long `source`, cut at a blank line outside fenced code, or else at a line
+ * break (a page that is one long table or list has no blank line: its 120,000 rows were
+ * all lexed before anything was painted, issue #25), for showing the first screens while
+ * the rest is lexed; undefined when the page is short or no such cut is near.
+ * Reference-style links defined further down show as text until the whole page arrives.
  */
 export function firstScreensSource(source: string): string | undefined {
   if (source.length < FIRST_SCREENS_CHARS * 4) return undefined;
-  const cut = source.indexOf('\n\n', FIRST_SCREENS_CHARS);
+  let cut = source.indexOf('\n\n', FIRST_SCREENS_CHARS);
+  if (cut < 0 || cut > FIRST_SCREENS_CHARS * 2) cut = source.indexOf('\n', FIRST_SCREENS_CHARS);
   if (cut < 0 || cut > FIRST_SCREENS_CHARS * 2) return undefined;
   const head = source.slice(0, cut + 1);
   const fences = head.match(/^ {0,3}(?:```|~~~)/gm)?.length ?? 0;
@@ -187,7 +198,7 @@ export class PlanWorker {
 
   #ensureWorker(): Worker {
     if (this.#worker !== undefined) return this.#worker;
-    const worker = new Worker(WORKER_URL, { resourceLimits: { stackSizeMb: 8, maxOldGenerationSizeMb: 512 } });
+    const worker = new Worker(WORKER_URL, { resourceLimits: { stackSizeMb: 8, maxOldGenerationSizeMb: MAX_WORKER_HEAP_MB } });
     worker.on('message', (reply: { id: number; plan?: string; error?: string }) => {
       const pending = this.#pending.get(reply.id);
       if (pending === undefined) return;
@@ -196,7 +207,16 @@ export class PlanWorker {
       } else {
         clearTimeout(pending.timer);
         this.#pending.delete(reply.id);
-        pending.resolve(planFromJson(reply.plan));
+        const json = reply.plan;
+        if (this.#recycle && this.#pending.size === 0) {
+          // The thread is ended below: its heap is given back before the plan is built here,
+          // not on top of it (the 120,000-row table of issue #25: peak RSS 275 -> 232 MB).
+          worker.once('exit', () => {
+            pending.resolve(planFromJson(json));
+          });
+        } else {
+          pending.resolve(planFromJson(json));
+        }
       }
       if (this.#pending.size === 0) {
         worker.unref();

@@ -18,8 +18,11 @@ export type SiteFile = { readonly ok: true; readonly file: string; readonly byte
 export interface SiteFiles {
   /** Finds `reference` (relative to the page) in the site. */
   find(reference: string): SiteFile;
-  /** Checks and reads an image; `data` is set only when the header check passed. */
-  readImage(reference: string): { readonly verdict: ImageVerdict; readonly data?: Buffer };
+  /**
+   * Checks and reads an image; `data` is set only when the header check passed, and never
+   * with `headerOnly` (the size of a picture, to lay it out without decoding it).
+   */
+  readImage(reference: string, headerOnly?: boolean): { readonly verdict: ImageVerdict; readonly data?: Buffer };
 }
 
 /** The site stored in folder `root`; `pagePath` is the page's own site path ('' for none). */
@@ -46,7 +49,7 @@ export function folderSiteFiles(root: string, pagePath = ''): SiteFiles {
   };
   return {
     find,
-    readImage(reference) {
+    readImage(reference, headerOnly = false) {
       const found = find(reference);
       if (!found.ok) return { verdict: { ok: false, reason: found.reason } };
       let fd: number | undefined;
@@ -55,7 +58,7 @@ export function folderSiteFiles(root: string, pagePath = ''): SiteFiles {
         const head = Buffer.alloc(Math.min(IMAGE_HEADER_BYTES, found.bytes));
         fs.readSync(fd, head, 0, head.length, 0);
         const verdict = checkImageHeader(head, found.bytes);
-        if (!verdict.ok) return { verdict };
+        if (!verdict.ok || headerOnly) return { verdict };
         const data = Buffer.alloc(found.bytes);
         fs.readSync(fd, data, 0, data.length, 0);
         return { verdict, data };

@@ -49,6 +49,12 @@ interface QtRuntimeNative {
   returnFreeMemory(): boolean;
   /** Sets palette colours of the widget whose `swarmpressId` property is `id` (widget_look.cpp). */
   setColours(id: number, colours: PaletteColours): void;
+  /** Decodes an image at width × height; a handle, or 0 (image_decode.cpp). */
+  decodeImage(data: Uint8Array, width: number, height: number): number;
+  /** Shows picture `handle` in the QLabel whose `swarmpressId` property is `id`. */
+  showImage(id: number, handle: number): void;
+  freeImage(handle: number): void;
+  imageStats(): { images: number; pixels: number };
   /** [anchor, position] of the QPlainTextEdit whose `swarmpressId` property is `id`. */
   textCursor(id: number): [number, number];
   /** Selects anchor..position in that edit. */
@@ -297,6 +303,14 @@ export function loadQt(options: QtOptions = {}): LoadedQt {
     setColours: (widget, colours) => {
       runtime.setColours(idOf(widget), colours);
     },
+    decodeImage: (data, width, height) => runtime.decodeImage(data, width, height),
+    showImage: (label, handle) => {
+      runtime.showImage(idOf(label), handle);
+    },
+    freeImage: (handle) => {
+      runtime.freeImage(handle);
+    },
+    imageStats: () => runtime.imageStats(),
   };
   // NodeGui's exports stay as they are; swarmpress's additions sit on top of them.
   const qt: Qt = Object.assign(Object.create(nodegui) as typeof nodegui, additions);

@@ -103,3 +103,16 @@ test('render --dump prints the widget tree of a Markdown file; --png draws it', 
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^swarmpress: cannot read .*nope\.md \(ENOENT\)/);
 });
+
+test('post reads only a regular file of at most a post: /dev/zero and a FIFO are refused at once', () => {
+  const offline = ['--no-dht', '--no-lan', '--listen', '127.0.0.1:0'];
+  const fifo = path.join(dir, 'post-fifo.md');
+  spawnSync('mkfifo', [fifo]);
+  for (const [file, message] of [['/dev/zero', /\/dev\/zero is not a file/], [fifo, /post-fifo\.md is not a file/]] as const) {
+    const started = performance.now();
+    const refused = run(['post', file, ...offline]);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, message);
+    assert.ok(performance.now() - started < 30_000);
+  }
+});

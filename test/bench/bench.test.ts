@@ -25,6 +25,7 @@ test('every benchmark runs once at tiny size and reports every figure', async ()
     'idle-cpu', 'window-pss', 'window-rss', 'start-to-paint',
     'app-pss', 'app-cold-start', 'app-warm-start', 'app-warm-start-post', 'app-first-paint',
     'render-first-screen', 'render-whole-page', 'render-full-layout', 'render-pss', 'render-pss-growth', 'render-live-widgets', 'render-browser-time', 'render-browser-pss',
+    'hostile-window-pss', 'hostile-render-pss', 'hostile-first-paint',
     'transfer-vs-aria2', 'transfer-vs-tcp', 'transfer-hybrid', 'transfer-cpu', 'seed-100-rss',
     'resolve-p50', 'resolve-p95', 'publish-to-reader', 'publish-on-author', 'resolve-and-fetch', 'lan-push-p50', 'lan-push-p95', 'lan-push-record', 'lan-author-lookups', 'lan-author-build', 'lan-push-fetch', 'lan-push-max',
     'store-ingest', 'store-verify', 'store-search-p95', 'store-search-common-p95', 'store-open', 'store-rss',

@@ -2,8 +2,8 @@
  * `make bench`: runs every benchmark of test/bench and writes bench-results.md and
  * bench-results.json at the top of the repository (or --out-dir). `--smoke` runs each
  * once with tiny sizes, so that `make test` keeps the benchmarks working; its figures
- * mean nothing. `--only NAME,…` runs just those benchmarks (window, app, render, transfer,
- * resolve, publish, lan, store); through make: `make bench BENCH_ARGS='--only app,window'`.
+ * mean nothing. `--only NAME,…` runs just those benchmarks (window, app, render, hostile,
+ * transfer, resolve, publish, lan, store); through make: `make bench BENCH_ARGS='--only app,window'`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { PROGRAM_NODE_ENV, REPO_ROOT } from '../helpers/process.js';
 import { startXvfb } from '../helpers/xvfb.js';
 import { writeReport, type Figure } from './report.js';
 import { benchApp } from './app.js';
+import { benchHostile } from './hostile.js';
 import { benchLan } from './lan.js';
 import { benchPublish } from './publish.js';
 import { benchRender } from './render.js';
@@ -40,7 +41,7 @@ const smoke = values.smoke === true;
 const IDLE_SETTLE_MS = 12_000;
 const outDir = values['out-dir'] ?? REPO_ROOT;
 /** `--only app,render`: just these benchmarks (while working on one); the default is all. */
-const BENCHES = ['window', 'app', 'render', 'transfer', 'resolve', 'publish', 'lan', 'store'];
+const BENCHES = ['window', 'app', 'render', 'hostile', 'transfer', 'resolve', 'publish', 'lan', 'store'];
 const only = values.only?.split(',');
 for (const name of only ?? []) {
   if (!BENCHES.includes(name)) throw new Error(`--only: there is no benchmark '${name}' (there are ${BENCHES.join(', ')})`);
@@ -48,7 +49,7 @@ for (const name of only ?? []) {
 const wanted = (name: string): boolean => only === undefined || only.includes(name);
 
 const figures: Figure[] = [];
-if (wanted('window') || wanted('app') || wanted('render')) {
+if (wanted('window') || wanted('app') || wanted('render') || wanted('hostile')) {
   const x = await startXvfb();
   try {
     if (wanted('window')) {
@@ -62,6 +63,10 @@ if (wanted('window') || wanted('app') || wanted('render')) {
     if (wanted('render')) {
       process.stderr.write('bench: render (1 MB Markdown beside Qt setMarkdown and headless Chromium)...\n');
       figures.push(...(await benchRender(x, { smoke })));
+    }
+    if (wanted('hostile')) {
+      process.stderr.write('bench: hostile pages (the worst page of a corpus made to exhaust memory, in the window and render --png)...\n');
+      figures.push(...(await benchHostile(x, { smoke })));
     }
   } finally {
     await x.stop();

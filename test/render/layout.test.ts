@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { blockText, layoutDoc, type LayoutBlock, MAX_BLOCK_CHARS, MAX_TABLE_COLUMNS } from '../../src/render/layout.js';
+import { blockText, layoutDoc, type LayoutBlock, MAX_BLOCK_CHARS, MAX_TABLE_COLUMNS, TABLE_PART_CELLS, TABLE_PART_ROWS, tablePartRows } from '../../src/render/layout.js';
 import { parseMarkdown } from '../../src/render/markdown.js';
 
 test('lists, quotes and links become a flat plan with nesting and a link table', () => {
@@ -53,4 +53,26 @@ test('tables wider than the grid keep every cell, the rest in the last column', 
   assert.equal(table?.kind, 'table');
   assert.equal(table.header.length, MAX_TABLE_COLUMNS);
   assert.ok(blockText(table).includes(`c${columns - 1}`));
+});
+
+test('a long table is cut into parts of bounded cells, each with the header; its text has the header once and every row once', () => {
+  const rows = 1000;
+  const source = `| n | square | note |\n|--:|--:|:--|\n${Array.from({ length: rows }, (_, i) => `| ${i} | ${i * i} | row ${i} |`).join('\n')}\n`;
+  const parts = layoutDoc(parseMarkdown(source)).blocks.filter((b): b is Extract<LayoutBlock, { kind: 'table' }> => b.kind === 'table');
+  assert.equal(tablePartRows(3), TABLE_PART_ROWS);
+  assert.equal(parts.length, Math.ceil(rows / TABLE_PART_ROWS));
+  assert.deepEqual(parts.map((p) => p.part), parts.map((_, i) => i));
+  for (const part of parts) {
+    assert.ok((part.rows.length + 1) * 3 <= TABLE_PART_CELLS);
+    assert.deepEqual(part.header.map((cell) => cell.map((run) => run.text).join('')), ['n', 'square', 'note']);
+    assert.deepEqual(part.align, ['right', 'right', 'left']);
+  }
+  const text = parts.map((p) => blockText(p)).join('\n').split('\n');
+  assert.equal(text.length, rows + 1);
+  assert.equal(text[0], 'n\tsquare\tnote');
+  assert.equal(text[rows], `${rows - 1}\t${(rows - 1) ** 2}\trow ${rows - 1}`);
+  // The widest tables: few rows per part, never none; a table without rows is one part.
+  assert.equal(tablePartRows(MAX_TABLE_COLUMNS), TABLE_PART_CELLS / MAX_TABLE_COLUMNS - 1);
+  assert.equal(tablePartRows(10_000), 1);
+  assert.equal(layoutDoc(parseMarkdown('| a |\n|---|\n')).blocks.filter((b) => b.kind === 'table').length, 1);
 });

@@ -96,6 +96,11 @@ test('a long page shows its first screens first; the whole page is lexed after t
   assert.ok(Number(events[0]?.slice(5)) < 600);
   assert.deepEqual(events.slice(1), ['shown', 'whole 6000']);
   assert.equal(firstScreensSource('short'), undefined);
+  const table = `|n|x|\n|-|-|\n${'|1|x|\n'.repeat(20_000)}`;
+  const tableHead = firstScreensSource(table);
+  assert.ok(tableHead !== undefined && tableHead.length > FIRST_SCREENS_CHARS && tableHead.length < FIRST_SCREENS_CHARS + 8, 'a page without blank lines is cut at a line break');
+  assert.ok(tableHead.endsWith('|1|x|\n'));
+  assert.equal(firstScreensSource('x'.repeat(FIRST_SCREENS_CHARS * 4)), undefined, 'no line break near: no cut');
   assert.equal(firstScreensSource(`\`\`\`\n${'code\n\n'.repeat(20_000)}`), undefined, 'never cut inside fenced code');
 });
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { REPO_ROOT, SWARMPRESS_BIN } from '../helpers/process.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
+import { MAX_FILE_BYTES } from '../../src/app/commands/render.js';
 
 let dir: string;
 before(() => {
@@ -63,4 +64,18 @@ test('a page that keeps the lexer busy past the time limit is shown as plain tex
   assert.equal(widgets[0]?.text, notices[0]);
   assert.ok(widgets.slice(1).every((w) => w.role === 'literal' && w.style['format'] === 'plain'));
   assert.ok(result.ms < 15_000, `${result.ms} ms`);
+});
+
+test('input is capped: /dev/zero, a FIFO nobody writes to and a file past the cap are refused at once with a clear message', () => {
+  const fifo = path.join(dir, 'fifo.md');
+  spawnSync('mkfifo', [fifo]);
+  const huge = path.join(dir, 'huge.md');
+  fs.writeFileSync(huge, Buffer.alloc(MAX_FILE_BYTES + 1, 0x61));
+  for (const [file, message] of [['/dev/zero', /\/dev\/zero is not a file/], [fifo, /fifo\.md is not a file/], [huge, /huge\.md is larger than 16777216 bytes/]] as const) {
+    const result = render([file, '--dump']);
+    assert.notEqual(result.code, 0, file);
+    assert.equal(result.code !== null, true, `${file}: not killed by the time limit`);
+    assert.match(result.stderr, message);
+    assert.ok(result.ms < 20_000, `${file}: ${result.ms} ms`);
+  }
 });

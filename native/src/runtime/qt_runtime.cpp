@@ -5,6 +5,7 @@
 //   memory_policy.cpp   when glibc and V8 hand memory back (releaseMemory, returnFreeMemory)
 //   message_filter.cpp  the one expected Qt warning dropped
 //   text_cursor.cpp, widget_look.cpp, widget_geometry.cpp  what NodeGui 0.61 does not expose
+//   image_decode.cpp    pictures decoded at the size shown, shared, freed explicitly
 //   crash_log.cpp       fatal signals and V8's fatal errors written to the data folder's crash log
 //   user_input.cpp      the time since the last real input (the kiosk's idle return)
 // Threading: JS thread only; one per process (there is one QApplication).
@@ -13,6 +14,7 @@
 
 #include "crash_log.h"
 #include "glib_loop.h"
+#include "image_decode.h"
 #include "memory_policy.h"
 #include "message_filter.h"
 #include "text_cursor.h"
@@ -40,6 +42,7 @@ napi_value Init(napi_env env, napi_value exports) {
   swarmpress::bind_widget_geometry(env, exports);
   swarmpress::bind_crash_log(env, exports);
   swarmpress::bind_user_input(env, exports);
+  swarmpress::bind_image_decode(env, exports);
   return exports;
 }
 }  // namespace

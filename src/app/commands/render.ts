@@ -4,32 +4,35 @@
  * a picture of the whole page. Pictures and media are looked up next to the file, as the
  * file's site.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../core/errors.js';
 import { PlanWorker } from '../../render/parse-off-thread.js';
 import { PageView } from '../../render/page-view.js';
 import { folderSiteFiles } from '../../render/site-files.js';
+import { readFileCapped } from '../../store/capped-read.js';
 import { loadQt } from '../../widgets/qt-runtime.js';
 import type { Command } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
 import type { Output } from '../output.js';
 
-/** Largest Markdown file that `render` reads, in bytes. */
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Largest Markdown file that `render` reads, in bytes. Far more than a page shows (the
+ * lexer takes the first MAX_SOURCE_CHARS), and still bounded for what is not a file of a
+ * fixed size: `render /dev/zero` had read 10.7 GB in 20 s (issue #25).
+ */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Tallest picture `--png` draws, in pixels (Qt's raster limit is 32,767). */
 const MAX_PNG_HEIGHT = 30_000;
-
+/**
+ * Most pixels of the picture `--png` draws (48 MiB at 32 bits): the window is grabbed whole,
+ * and 800 × 30,000 pixels were 92 MiB of a 308 MiB peak (the 120,000-row table of issue #25;
+ * at --width 8192 it would have been 938 MiB). A page taller than this is cut at the bottom.
+ */
+export const MAX_PNG_PIXELS = 12 * 1024 * 1024;
+/** Reads a Markdown file of at most MAX_FILE_BYTES as text (store/capped-read.ts says what is refused). */
 export function readMarkdownFile(file: string): string {
-  let size: number;
-  try {
-    size = fs.statSync(file).size;
-  } catch (error) {
-    throw new AppError('ERR_FILE', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'EIO'})`, { cause: error });
-  }
-  if (size > MAX_FILE_BYTES) throw new AppError('ERR_FILE', `${file} is larger than ${MAX_FILE_BYTES} bytes`);
   // Invalid UTF-8 becomes U+FFFD here: the renderer only ever sees well-formed text.
-  return fs.readFileSync(file, 'utf8');
+  return readFileCapped(file, MAX_FILE_BYTES).toString('utf8');
 }
 
 export async function render(command: Extract<Command, { name: 'render' }>, out: Output): Promise<number> {
@@ -59,7 +62,7 @@ export async function render(command: Extract<Command, { name: 'render' }>, out:
       }));
       return EXIT_OK;
     }
-    view.fitToPage(command.width, MAX_PNG_HEIGHT);
+    view.fitToPage(command.width, Math.min(MAX_PNG_HEIGHT, Math.floor(MAX_PNG_PIXELS / command.width)));
     const target = command.png ?? '';
     if (!view.widget.grab().save(target, 'PNG')) {
       throw new AppError('ERR_FILE', `could not write ${target}`);

@@ -13,6 +13,7 @@ import { pageTitle, parsePage } from '../../core/front-matter.js';
 import { DEFAULT_SITE_NAME, isSiteName } from '../../core/identity.js';
 import { decodeItem, ITEM_ID_BYTES, MAX_BODY_BYTES, type RelatedItem } from '../../core/item.js';
 import type { PublishResult, Resolved, SiteNode } from '../../net/node/site-node.js';
+import { readFileCapped } from '../../store/capped-read.js';
 import { openAddress, writePost } from '../site-pages.js';
 import { blockListCommand, muteCommand, socialCommand } from './social.js';
 import type { Command } from '../cli.js';
@@ -78,14 +79,7 @@ async function replyTarget(node: SiteNode, reference: string): Promise<RelatedIt
 
 export async function postCommand(node: SiteNode, command: Extract<Command, { name: 'post' }>, out: Output, delegated: boolean): Promise<number> {
   const name = siteName(command.site);
-  let bytes: Buffer;
-  try {
-    if (fs.statSync(command.file).size > MAX_BODY_BYTES) throw new AppError('ERR_FILE', `${command.file} is larger than ${MAX_BODY_BYTES} bytes, the limit of a post`);
-    bytes = fs.readFileSync(command.file);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('ERR_FILE', `${command.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  const bytes = readFileCapped(command.file, MAX_BODY_BYTES, 'the limit of a post');
   const text = decodeUtf8(bytes);
   if (text === undefined) throw new AppError('ERR_FILE', `${command.file} is not UTF-8 text`);
   const page = parsePage(text);
