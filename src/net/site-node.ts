@@ -29,7 +29,8 @@ import { AppError } from '../core/errors.js';
 import { DEFAULT_SITE_NAME, deriveSiteIdentity, type Identity } from '../core/identity.js';
 import { decodeManifest, MANIFEST_PATH, MAX_MANIFEST_BYTES, type SiteManifest } from '../core/manifest.js';
 import { deviceSalt, nextSeq, type SlotHead } from '../core/publish-rules.js';
-import { createIdentity, hasIdentity, loadIdentity } from '../store/identity-file.js';
+import { authorIdentity } from '../store/author.js';
+import { hasIdentity } from '../store/identity-file.js';
 import { deviceId, readOwnSites, readResumeData, removeResumeData, writeOwnSite, writeResumeData } from '../store/local-files.js';
 import { contentFolder } from '../store/rebuild.js';
 import { buildVersion, clearStaging, knownItems, rootNameFor, scanSource, type BuiltVersion, type KnownItem } from '../store/site-build.js';
@@ -291,9 +292,9 @@ export class SiteNode {
 
   // --- publishing ---------------------------------------------------------------------
 
-  /** The author of this data folder, created on first use. */
+  /** The author of this data folder, created on first use (never in one that has published: store/author.ts). */
   author(): Identity {
-    return hasIdentity(this.dataDir) ? loadIdentity(this.dataDir) : createIdentity(this.dataDir);
+    return authorIdentity(this.dataDir, this.store);
   }
 
   /** The folder site `name` is published from, if it was published from one. */
