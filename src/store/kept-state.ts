@@ -5,11 +5,12 @@
  *   block lists, which are read again from the lists), mutes, block-list subscriptions
  *   and which sites are their own. Rewritten, whole, inside the transaction that changes
  *   one of them (so it never disagrees with the index it was written beside);
- * - `records/<key hex>[.<salt hex>].record`: the newest signed record of every slot the
- *   index keeps a record of, in core's wire form (`encodeRecord`): the user's own records
- *   (written before their put: the highest seq ever signed here survives any loss of the
- *   index, so a seq is never signed twice) and those of the sites they read (so stored
- *   sites still open offline after a rebuild).
+ * - `records/<key hex>[.<salt hex>].record`: the newest signed record of a slot, in core's
+ *   wire form (`encodeRecord`): the user's own records (written before their put: the
+ *   highest seq ever signed here survives any loss of the index, so a seq is never signed
+ *   twice), and those of followed sites, subscribed block lists and records that name a
+ *   version stored here (so stored sites still open offline after a rebuild). Records of
+ *   anything else (a neighbour's throwaway keys) get no file ({@link isKeptSlot}).
  *
  * When the index is lost (missing, empty, or damaged and moved aside), the rebuilt one
  * takes both back ({@link restoreKept}); records are verified with core again then. A
@@ -19,7 +20,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeBencode, type BencodeDict } from '../core/bencode.js';
 import { encodeRecord, type MutableRecord } from '../core/bep44.js';
-import { binaryFromText, fromHex, toHex } from '../core/bytes.js';
+import { decodeSitePointer } from '../core/bep46.js';
+import { binaryFromText, bytesEqual, fromHex, toHex } from '../core/bytes.js';
 import { PUBLIC_KEY_BYTES } from '../core/identity.js';
 import { writeFileAtomic } from './atomic-file.js';
 import type { Statements } from './database.js';
@@ -166,13 +168,40 @@ export function readKeptRecords(dataDir: string): Uint8Array[] {
   });
 }
 
-/** Keeps what an index from before these files holds (once: when `decisions.json` is missing). */
-export function keepAll(sql: Statements, dataDir: string): void {
-  const rows = sql.get('SELECT site_key, salt FROM slots WHERE record IS NOT NULL').all() as { site_key: Uint8Array; salt: Uint8Array }[];
+/**
+ * Whether a record of the site `key` that names `infohash` gets a file: the site is the
+ * user's own, followed or a subscribed block list, or the version is stored here.
+ */
+export function isKeptSlot(sql: Statements, key: Uint8Array, infohash: Uint8Array): boolean {
+  return sql.get(
+    `SELECT 1 AS yes WHERE EXISTS (SELECT 1 FROM sites WHERE key = @key AND own = 1) OR EXISTS (SELECT 1 FROM follows WHERE kind = 'site' AND key = @key)
+       OR EXISTS (SELECT 1 FROM block_lists WHERE list_key = @key) OR EXISTS (SELECT 1 FROM versions WHERE infohash = @infohash)`,
+  ).get({ key, infohash }) !== undefined;
+}
+
+/** Keeps the newest record of each slot of `siteKey` (all of them, or those naming `infohash`), if {@link isKeptSlot}. */
+function keepSlotsOf(sql: Statements, dataDir: string, siteKey: Uint8Array | undefined, infohash?: Uint8Array): void {
+  const rows = (siteKey === undefined
+    ? sql.get('SELECT site_key, salt FROM slots WHERE record IS NOT NULL').all()
+    : sql.get('SELECT site_key, salt FROM slots WHERE site_key = ? AND record IS NOT NULL').all(siteKey)) as { site_key: Uint8Array; salt: Uint8Array }[];
   for (const row of rows) {
     const record = slots.latestRecord(sql, row.site_key, row.salt);
-    if (record !== undefined) keepRecord(dataDir, record);
+    const pointer = record === undefined ? undefined : decodeSitePointer(record.value);
+    if (record === undefined || pointer?.ok !== true) continue;
+    if (infohash !== undefined && !bytesEqual(pointer.value, infohash)) continue;
+    if (isKeptSlot(sql, record.publicKey, pointer.value)) keepRecord(dataDir, record);
   }
+}
+
+/** A version was just stored: the records that name it get their files (a fetch notes the record first, stores the version after). */
+export function keepRecordsNaming(sql: Statements, dataDir: string, infohash: Uint8Array): void {
+  const row = sql.get('SELECT site_key FROM versions WHERE infohash = ?').get(infohash) as { site_key: Uint8Array } | undefined;
+  if (row !== undefined) keepSlotsOf(sql, dataDir, row.site_key, infohash);
+}
+
+/** Keeps what an index from before these files holds (once: when `decisions.json` is missing), and after a rebuild. */
+export function keepAll(sql: Statements, dataDir: string): void {
+  keepSlotsOf(sql, dataDir, undefined);
   for (const pending of slots.pendingPublishes(sql)) keepRecord(dataDir, pending.record);
   keepDecisions(sql, dataDir);
 }

@@ -42,7 +42,7 @@ import * as slots from './slots.js';
 import type { Database } from './sqlite.js';
 import { StoreError, toStoreError } from './store-error.js';
 import { syncDir } from './atomic-file.js';
-import { DECISIONS_FILE, hasKeptDecisions, keepAll, RECORDS_FOLDER, keepDecisions, keepRecord, keptSeq, restoreKept, type RestoreReport } from './kept-state.js';
+import { DECISIONS_FILE, hasKeptDecisions, isKeptSlot, keepAll, keepRecordsNaming, RECORDS_FOLDER, keepDecisions, keepRecord, keptSeq, restoreKept, type RestoreReport } from './kept-state.js';
 
 export { DAMAGED_FOLDER } from './damaged.js';
 export type { SiteInfo } from './sites.js';
@@ -197,6 +197,15 @@ export class Store {
     this.#recovery = { reason, ...(movedTo === undefined ? {} : { movedTo }), rebuilt, salvaged, restored };
   }
 
+  /** Stores a verified version and keeps the records that name it (kept-state.ts), in one transaction. */
+  #insertVersion(sql: Statements, version: Parameters<typeof insertVersion>[1]): { isNew: boolean; newItems: number } {
+    return sql.transaction(() => {
+      const inserted = insertVersion(sql, version, this.#now());
+      if (inserted.isNew) keepRecordsNaming(sql, this.#dataDir, version.infohash);
+      return inserted;
+    });
+  }
+
   /** Runs a change of the user's decisions in one transaction with the rewrite of `decisions.json` (when it changed something). */
   #decide(doing: string, fn: (sql: Statements) => boolean): boolean {
     return this.#run(doing, (sql) => sql.transaction(() => {
@@ -314,7 +323,7 @@ export class Store {
     const noted = this.#run('record a site record', (sql) => sql.transaction(() => {
       const result = slots.noteRecord(sql, record, origin, this.#now());
       // Kept beside the index too: a stored site opens offline even after the index is lost.
-      if (result.ok && result.value.isNewer) keepRecord(this.#dataDir, record);
+      if (result.ok && result.value.isNewer && isKeptSlot(sql, record.publicKey, result.value.infohash)) keepRecord(this.#dataDir, record);
       return result;
     }));
     return noted.ok ? noted : this.#reject(noted.error);
@@ -390,15 +399,13 @@ export class Store {
     requireInfohash(version.infohash);
     const verified = verifyVersion(version.manifest, version.lookupItem);
     if (!verified.ok) return this.#reject(verified.error);
-    const inserted = this.#run('store a site version', (sql) =>
-      insertVersion(sql, {
-        infohash: version.infohash,
-        manifestBytes: version.manifest.slice(),
-        verified: verified.value,
-        origin: version.origin,
-        ...(version.contentBytes === undefined ? {} : { contentBytes: version.contentBytes }),
-      }, this.#now()),
-    );
+    const inserted = this.#run('store a site version', (sql) => this.#insertVersion(sql, {
+      infohash: version.infohash,
+      manifestBytes: version.manifest.slice(),
+      verified: verified.value,
+      origin: version.origin,
+      ...(version.contentBytes === undefined ? {} : { contentBytes: version.contentBytes }),
+    }));
     return ok(inserted);
   }
 
@@ -410,7 +417,7 @@ export class Store {
   addVersionFromDisk(infohash: Uint8Array, origin: string): Result<{ isNew: boolean; newItems: number }, FolderErrorCode> {
     const verified = verifyFolder(contentFolder(this.#dataDir, requireInfohash(infohash)));
     if (!verified.ok) return this.#reject(verified.error);
-    return ok(this.#run('store a site version', (sql) => insertVersion(sql, { infohash, ...verified.value, origin }, this.#now())));
+    return ok(this.#run('store a site version', (sql) => this.#insertVersion(sql, { infohash, ...verified.value, origin })));
   }
 
   /**

@@ -144,3 +144,24 @@ test('a new data folder is simply new; a data folder from before the kept files 
     assert.equal(fs.statSync(path.join(fresh, name)).mode & 0o777, 0o600, name);
   }
 });
+
+test('records get a file when they matter: own, followed, a block list, or naming a stored version; not a stranger\'s', () => {
+  const dataDir = path.join(root, `data-${counter++}`);
+  const store = Store.open({ dataDir });
+  const stranger = testIdentity(7);
+  const read = testIdentity(8);
+  const files = (): string[] => fs.readdirSync(path.join(dataDir, 'records')).sort();
+  store.noteRecord(siteRecord(alice, 1n, new Uint8Array(20).fill(1)), 'own'); // not yet own, followed nor stored
+  store.noteRecord(siteRecord(stranger, 1n, new Uint8Array(20).fill(2)), 'lan');
+  assert.equal(fs.existsSync(path.join(dataDir, 'records')), false, 'a neighbour\'s throwaway keys cost no file');
+  // Read: the record first, then the version it names (as a fetch does).
+  const version = writeVersion(dataDir, read, [makeItem(read, 'Read', 1000)], 2000);
+  store.noteRecord(siteRecord(read, 3n, version.infohash), 'dht');
+  assert.equal(fs.existsSync(path.join(dataDir, 'records')), false);
+  assert.equal(store.addVersionFromDisk(version.infohash, 'dht').ok, true);
+  assert.deepEqual(files(), [`${toHex(read.publicKey)}.record`]);
+  store.follow('site', stranger.publicKey);
+  store.noteRecord(siteRecord(stranger, 2n, new Uint8Array(20).fill(2)), 'lan');
+  assert.deepEqual(files(), [`${toHex(read.publicKey)}.record`, `${toHex(stranger.publicKey)}.record`].sort());
+  store.close();
+});
