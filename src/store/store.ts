@@ -12,7 +12,9 @@
  * - `index.sqlite` (+ `-wal`, `-shm`): this index; `damaged/`: damaged copies moved aside;
  * - `content/<40-hex infohash>/`: each site version as its torrent is saved (net saves
  *   there, see rebuild.ts `contentFolder`); the index can be rebuilt from it;
- * - `drafts/<id>.draft`: drafts (drafts.ts); `keys/identity.key`: the identity (identity-file.ts).
+ * - `drafts/<id>.draft`: drafts (drafts.ts); `keys/identity.key`: the identity (identity-file.ts);
+ * - `decisions.json` and `records/`: the user's decisions and the newest records that
+ *   matter, kept beside the index so that losing it loses neither (kept-state.ts).
  *
  * Threading and ownership: synchronous, on the thread that opened it; whoever calls
  * {@link Store.open} calls {@link Store.close} (idempotent). Every write is one
@@ -28,11 +30,11 @@ import type { ManifestErrorCode, SiteManifest } from '../core/manifest.js';
 import type { ReplyNotice } from '../core/reply-notice.js';
 import { fail, ok, type Problem, type Result } from '../core/result.js';
 import { evict, siteUsedBytes, usedBytes, type EvictionReport } from './cache.js';
-import { moveDamaged, openDataDir } from './damaged.js';
+import { lostIndex, moveDamaged, openDataDir } from './damaged.js';
 import { closeIndexDatabase, openIndexDatabase, opensWithoutCheck, schemaVersion, wasCheckedOnOpen, Statements, type DatabaseOptions } from './database.js';
 import { Drafts } from './drafts.js';
 import { bytesOf, insertItem, isVerifiedItem, ITEM_COLUMNS, itemFromRow, verifyItem, verifyVersion, type ItemRow, type VerifiedItem } from './items.js';
-import { CONTENT_FOLDER, contentFolder, rebuildIndex, siteRoot, verifyFolder, type FolderErrorCode, type RebuildReport } from './rebuild.js';
+import { contentFolder, rebuildIndex, siteRoot, verifyFolder, type FolderErrorCode, type RebuildReport } from './rebuild.js';
 import { salvage, type SalvageReport } from './salvage.js';
 import { siteFromRow, type SiteInfo, type SiteRow } from './sites.js';
 import { search, type SearchHit } from './search.js';
@@ -42,7 +44,7 @@ import * as slots from './slots.js';
 import type { Database } from './sqlite.js';
 import { StoreError, toStoreError } from './store-error.js';
 import { syncDir } from './atomic-file.js';
-import { DECISIONS_FILE, hasKeptDecisions, isKeptSlot, keepAll, keepRecordsNaming, RECORDS_FOLDER, keepDecisions, keepRecord, keptSeq, restoreKept, type RestoreReport } from './kept-state.js';
+import { hasKeptDecisions, isKeptSlot, keepAll, keepRecordsNaming, keepDecisions, keepRecord, keptSeq, restoreKept, type RestoreReport } from './kept-state.js';
 
 export { DAMAGED_FOLDER } from './damaged.js';
 export type { SiteInfo } from './sites.js';
@@ -721,20 +723,3 @@ function countRejections(sql: Statements, problems: readonly Problem[], nowMs: n
 }
 
 
-/**
- * Why the index `file` counts as lost although it opens: missing or empty while the data
- * folder holds what only an index made (content, kept decisions or records). A new data
- * folder has none of these: its index is simply new. Undefined when not lost.
- */
-function lostIndex(file: string, dataDir: string): string | undefined {
-  let size: number | undefined;
-  try {
-    size = fs.statSync(file).size;
-  } catch {
-    size = undefined;
-  }
-  if (size !== undefined && size > 0) return undefined;
-  const traces = [CONTENT_FOLDER, RECORDS_FOLDER, DECISIONS_FILE, 'own-sites.json'].filter((name) => fs.existsSync(path.join(dataDir, name)));
-  if (traces.length === 0) return undefined;
-  return `the index database ${file} was ${size === undefined ? 'missing' : 'empty'} (the data folder has ${traces.join(', ')})`;
-}
