@@ -232,6 +232,19 @@ function requireWritable(file: string): void {
 }
 
 /**
+ * Creates `file` empty and 0600 if it does not exist, so that SQLite (which gives its WAL
+ * and shared-memory files the database's mode) never makes the index readable by others
+ * under a loose umask: it says what the user reads and whom they follow or block.
+ */
+function createPrivate(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/**
  * Opens (creating) the index database at `file`, durable and migrated. Throws StoreError:
  * `ERR_STORE_READ_ONLY`, `ERR_STORE_LOCKED`, `ERR_STORE_CORRUPT`, `ERR_STORE_SCHEMA_NEWER`,
  * `ERR_STORE_PRAGMA`, `ERR_STORE_DISK_FULL` or `ERR_STORE_IO`. The caller owns the result.
@@ -245,6 +258,7 @@ export function openIndexDatabase(file: string, options: DatabaseOptions = {}): 
     // Taken before the file is opened: if this session ends in a crash, the next one checks.
     const stamp = mode === 'if-doubtful' ? takeStamp(file) : undefined;
     const trusted = mode === 'if-doubtful' && unchangedSinceChecked(file, stamp, nowMs);
+    createPrivate(file);
     db = openSqlite(file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
     applyDurabilityPragmas(db);
     if (mode !== false && !trusted) {

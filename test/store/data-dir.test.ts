@@ -41,6 +41,16 @@ test('a data folder others can write is refused with how to fix it: group- or wo
     }
     fs.chmodSync(data, 0o755);
     assert.equal(ensureDataDir(data), data, 'readable by others is the user\'s choice; writable is not');
+    // The index is private in such a folder whatever the umask (it was 0644: readable by nobody).
+    const umask = process.umask(0o022);
+    try {
+      const store = Store.open({ dataDir: data });
+      store.follow('site', new Uint8Array(32).fill(1));
+      for (const name of ['index.sqlite', 'index.sqlite-wal', 'index.sqlite-shm']) assert.equal(fs.statSync(path.join(data, name)).mode & 0o777, 0o600, name);
+      store.close();
+    } finally {
+      process.umask(umask);
+    }
     if (process.getuid?.() !== 0) {
       t.diagnostic('owned by another user: needs root to chown');
       return;
