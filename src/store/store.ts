@@ -79,6 +79,14 @@ export interface Recovery {
   readonly restored: RestoreReport;
 }
 
+/** One line for the user on what a {@link Recovery} did. */
+export function describeRecovery(recovery: Recovery): string {
+  const { rebuilt, restored } = recovery;
+  const failed = rebuilt.failed.length === 0 ? '' : `, ${rebuilt.failed.length} folder${rebuilt.failed.length === 1 ? '' : 's'} failed verification`;
+  const moved = recovery.movedTo === undefined ? '' : `; the damaged file is kept in ${recovery.movedTo}`;
+  return `${recovery.reason}: rebuilt from content/ (${rebuilt.versionsAdded} version${rebuilt.versionsAdded === 1 ? '' : 's'}${failed}), ${restored.decisions} decision${restored.decisions === 1 ? '' : 's'} and ${restored.records} record${restored.records === 1 ? '' : 's'} restored from the files kept beside it${moved}`;
+}
+
 /** What {@link Store.addItems} did. */
 export interface AddItemsReport {
   readonly added: number;

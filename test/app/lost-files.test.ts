@@ -102,6 +102,11 @@ test('a lost index (missing, empty, damaged): blocks and follows hold, the own s
     assert.equal(next['seq'], String(seq), `${loss}: the next seq, never one signed before`);
     assert.equal(next['url'], url);
   }
+  // Said to the user (a note on standard error; the serve and app logs have it as a warning).
+  fs.rmSync(path.join(dataDir, INDEX_FILE));
+  const told = await runCli(['get', url, '--data-dir', dataDir, ...OFFLINE]);
+  assert.equal(told.code, 0, told.stderr);
+  assert.match(told.stderr, /note: the index database .* was missing .*: rebuilt from content\/ \(\d+ versions?\), \d+ decisions? and \d+ records? restored/);
   const store = Store.open({ dataDir });
   try {
     const followedKey = new Uint8Array(Buffer.from('cd'.repeat(32), 'hex'));
