@@ -225,7 +225,7 @@ export class Store {
     }));
   }
 
-  /** Set when this open found the database damaged, moved it aside and rebuilt it. */
+  /** Set when this open found the database damaged (moved aside), missing or empty, and rebuilt it. */
   get recovery(): Recovery | undefined {
     return this.#recovery;
   }
