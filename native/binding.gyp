@@ -21,7 +21,7 @@
     },
     {
       "target_name": "swarmpress_torrent",
-      "sources": ["src/torrent/addon.cpp", "src/torrent/alerts.cpp", "src/torrent/common.cpp", "src/torrent/extension.cpp",
+      "sources": ["src/torrent/addon.cpp", "src/torrent/alerts.cpp", "src/torrent/common.cpp", "src/torrent/extension.cpp", "src/torrent/peer_credentials.cpp",
                   "src/torrent/session.cpp", "src/torrent/settings.cpp", "src/torrent/torrent_files.cpp", "src/torrent/version.cpp"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8"],

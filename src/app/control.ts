@@ -7,17 +7,28 @@
  *
  * Protocol: the client sends one JSON line `{command, json}`; the node answers with JSON
  * lines `{out: line}` (what the command prints), `{err: line}` and lastly `{exit: code}`.
+ *
+ * Trust, both ways (issue #25 item 11): the kernel says who is at the other end of the
+ * socket (SO_PEERCRED, through the native binding), and each side talks only to a
+ * process of its own user. The node refuses a client of another user; a client refuses a
+ * socket file another user owns, or a node of another user answering on it, with a clear
+ * error, and never prints what such a node says (it could claim a publish that never
+ * happened). The data folder being private (data-dir.ts) keeps others from planting a
+ * socket in the first place; these checks hold even if it was not.
  */
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { AppError } from '../core/errors.js';
+import { loadTorrentNative } from '../net/native.js';
 import type { Command } from './cli.js';
 import { lineSplitter } from './lines.js';
 
 export const SOCKET_FILE = 'node.sock';
 /** Longest request line accepted. */
 const MAX_REQUEST_BYTES = 64 * 1024;
+/** How long a refused client may take to read why before it is cut. */
+const REFUSED_LINGER_MS = 5000;
 /** Unix socket paths are limited to 107 bytes (sun_path). */
 const MAX_SOCKET_PATH_BYTES = 107;
 
@@ -31,6 +42,19 @@ export type Handler = (request: ControlRequest, write: (line: string) => void, w
 export function socketPath(dataDir: string): string | undefined {
   const file = path.join(dataDir, SOCKET_FILE);
   return Buffer.byteLength(file) <= MAX_SOCKET_PATH_BYTES ? file : undefined;
+}
+
+/** The user id of the process at the other end of a connected Unix socket (SO_PEERCRED). */
+export function peerUid(socket: net.Socket): number {
+  // net.Socket has no public API for its descriptor; its libuv pipe handle exposes it on Unix.
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) throw new AppError('ERR_CONTROL_SOCKET', 'the control socket has no file descriptor to ask who is at its other end');
+  return loadTorrentNative().peerCredentials(fd).uid;
+}
+
+/** This process's user id (`undefined` where there are none). */
+function ownUid(): number | undefined {
+  return process.getuid?.();
 }
 
 function connect(file: string): Promise<net.Socket | undefined> {
@@ -70,6 +94,7 @@ export class ControlServer {
     }
     fs.rmSync(file, { force: true });
     const server = net.createServer((socket) => {
+      if (!fromOwnUser(socket)) return;
       serveConnection(socket, handler);
     });
     await new Promise<void>((resolve, reject) => {
@@ -91,6 +116,26 @@ export class ControlServer {
     });
     fs.rmSync(this.#file, { force: true });
   }
+}
+
+/** Whether a client is a process of this user; another user's is told so and closed. */
+function fromOwnUser(socket: net.Socket): boolean {
+  socket.on('error', () => undefined);
+  let uid: number;
+  try {
+    uid = peerUid(socket);
+  } catch {
+    socket.destroy();
+    return false;
+  }
+  const own = ownUid();
+  if (own === undefined || uid === own) return true;
+  // What the client sends is read and dropped, so that its end is seen (a socket never read
+  // would hold up close()); one that never ends is cut after a while.
+  socket.resume();
+  socket.setTimeout(REFUSED_LINGER_MS, () => { socket.destroy(); });
+  socket.end(`${JSON.stringify({ err: `this node serves only user ${own}, not user ${uid}` })}\n${JSON.stringify({ exit: 1 })}\n`);
+  return false;
 }
 
 function serveConnection(socket: net.Socket, handler: Handler): void {
@@ -142,9 +187,31 @@ function serveConnection(socket: net.Socket, handler: Handler): void {
  */
 export async function delegate(dataDir: string, request: ControlRequest): Promise<number | undefined> {
   const file = socketPath(dataDir);
-  if (file === undefined || !fs.existsSync(file)) return undefined;
+  if (file === undefined) return undefined;
+  let stats: fs.Stats;
+  try {
+    stats = fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  const own = ownUid();
+  if (!stats.isSocket() || (own !== undefined && stats.uid !== own)) {
+    const what = stats.isSocket() ? `belongs to user ${stats.uid}, not to this user (${String(own)})` : 'is not a socket';
+    throw new AppError('ERR_CONTROL_SOCKET', `${file} ${what}: it was not made by a swarmpress of yours, and nothing is handed to it; remove it`);
+  }
   const socket = await connect(file);
   if (socket === undefined) return undefined;
+  let uid: number;
+  try {
+    uid = peerUid(socket);
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  if (own !== undefined && uid !== own) {
+    socket.destroy();
+    throw new AppError('ERR_CONTROL_SOCKET', `the node answering on ${file} runs as user ${uid}, not as this user (${own}): nothing is handed to it`);
+  }
   return new Promise((resolve, reject) => {
     let exit: number | undefined;
     socket.setEncoding('utf8');

@@ -13,7 +13,7 @@ import { SiteNode, type NodeEvent } from '../net/node/site-node.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
 import { cacheBudgetBytes, rateLimitSettings, readSettings } from '../store/settings-file.js';
-import { Store } from '../store/store.js';
+import { describeRecovery, Store } from '../store/store.js';
 import type { Command, CommonOptions, Endpoint } from './cli.js';
 import { delegate } from './control.js';
 import type { Output } from './output.js';
@@ -101,6 +101,7 @@ export function startNode(common: CommonOptions, options: { log?: (event: NodeEv
   // A store opened already (the window reads stored pages before the node starts) becomes the node's.
   const store = options.store ?? Store.open({ dataDir, cacheBudgetBytes: cacheBudgetBytes(settings) });
   if (options.store !== undefined) store.setCacheBudget(cacheBudgetBytes(settings));
+  if (store.recovery !== undefined) options.log?.({ type: 'warning', text: describeRecovery(store.recovery), code: 'ERR_STORE_RECOVERED' });
   try {
     const { state, ...base } = sessionOptions(common, dataDir);
     const session = { ...base, settings: { ...base.settings, ...rateLimitSettings(settings) } };
@@ -172,6 +173,7 @@ export async function onNode(
     if (event.type === 'warning' && event.code === 'ERR_SESSION_STATE') out.note(`warning: ${event.text}`);
   };
   const node = startNode(common, { transient: true, log });
+  if (node.store.recovery !== undefined) out.note(`note: ${describeRecovery(node.store.recovery)}`);
   try {
     // A read with no node running here still asks the LAN neighbours (a mesh without
     // internet); the node is announced on the LAN for as long as the command runs.

@@ -15,6 +15,7 @@ import { DEFAULT_SITE_NAME, deriveSiteIdentity, isSiteName } from '../core/ident
 import { MAX_BODY_BYTES, MAX_TITLE_BYTES } from '../core/item.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { readFileCapped } from '../store/capped-read.js';
+import { hasIdentity } from '../store/identity-file.js';
 import { readOwnSites } from '../store/local-files.js';
 import type { FetchProgress, PublishResult, Resolved, SiteNode } from '../net/node/site-node.js';
 
@@ -78,7 +79,8 @@ export function ownSiteNames(dataDir: string): string[] {
 
 /** The name of the author's site whose key is `key`, if it is one of theirs. */
 export function ownSiteName(node: SiteNode, key: Uint8Array): string | undefined {
-  if (node.store.site(key)?.isOwn !== true) return undefined;
+  // Without a key (lost, to be restored) nothing is editable: asking author() would refuse.
+  if (node.store.site(key)?.isOwn !== true || !hasIdentity(node.dataDir)) return undefined;
   const author = node.author();
   return ownSiteNames(node.dataDir).find((name) => bytesEqual(deriveSiteIdentity(author, name).publicKey, key));
 }

@@ -234,6 +234,8 @@ export interface TorrentNative {
   parseTorrent(bytes: Uint8Array): TorrentDescription;
   /** Sessions neither closed nor garbage collected yet (for lifetime tests). */
   liveSessions(): number;
+  /** Who is at the other end of the Unix socket `fd` (getsockopt SO_PEERCRED); throws when the kernel does not say. */
+  peerCredentials(fd: number): { readonly pid: number; readonly uid: number; readonly gid: number };
 }
 
 const MODULE_PATH = '../../../native/build/Release/swarmpress_torrent.node';

@@ -1,8 +1,10 @@
-/** The files of a damaged database and of an unusable data folder. */
+/** The files of a damaged or lost database and of an unusable data folder. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { syncDir } from './atomic-file.js';
 import { ensureDataDir } from './data-dir.js';
+import { DECISIONS_FILE, RECORDS_FOLDER } from './kept-state.js';
+import { CONTENT_FOLDER } from './rebuild.js';
 import { StoreError, toStoreError } from './store-error.js';
 
 /** Where damaged databases are moved to inside the data folder. */
@@ -38,4 +40,22 @@ export function moveDamaged(dataDir: string, file: string, nowMs: number): strin
     throw toStoreError(error, 'move the damaged database aside', file);
   }
   return target;
+}
+
+/**
+ * Why the index `file` counts as lost although it opens: missing or empty while the data
+ * folder holds what only an index made (content, kept decisions or records). A new data
+ * folder has none of these: its index is simply new. Undefined when not lost.
+ */
+export function lostIndex(file: string, dataDir: string): string | undefined {
+  let size: number | undefined;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    size = undefined;
+  }
+  if (size !== undefined && size > 0) return undefined;
+  const traces = [CONTENT_FOLDER, RECORDS_FOLDER, DECISIONS_FILE, 'own-sites.json'].filter((name) => fs.existsSync(path.join(dataDir, name)));
+  if (traces.length === 0) return undefined;
+  return `the index database ${file} was ${size === undefined ? 'missing' : 'empty'} (the data folder has ${traces.join(', ')})`;
 }

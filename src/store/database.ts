@@ -7,11 +7,20 @@
  * When to check: `PRAGMA quick_check` reads the whole file (35 ms for the 10 MB index of a
  * 1,000-post site, warm; it grows with everything stored), so it does not run on every
  * start. A clean close leaves a stamp beside the file (`index.sqlite-clean`: its size,
- * mtime and inode then, and when it was last checked); the next open takes the stamp away
- * at once and checks unless the file is exactly as the stamp says, no WAL is left over,
- * and the last check is less than {@link RECHECK_AFTER_MS} old. A crash, a kill, another
- * program writing the file, or a day gone by: checked.
+ * inode, mtime and ctime then, a hash of its first page, and when it was last checked);
+ * the next open takes the stamp away at once and checks unless the file is exactly as the
+ * stamp says, no WAL is left over, and the last check is less than
+ * {@link RECHECK_AFTER_MS} old. A crash, a kill, another program writing the file, or a
+ * day gone by: checked.
+ *
+ * The ctime is what makes "exactly as the stamp says" hold: any write through the file
+ * system sets it to the time of the write, and no call sets it back (utimes(2) sets the
+ * mtime the caller asks for, and the ctime to now). So bytes changed in place and the
+ * mtime put back (2,000 flipped bytes went undetected that way: issue #25 item 12) are
+ * checked. The first page's hash catches the same in the header even where the ctime is
+ * coarse. Both cost one stat and one 4 KiB read: no figure grows with the file.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
@@ -44,10 +53,37 @@ export const RECHECK_AFTER_MS = 24 * 60 * 60 * 1000;
 
 interface CleanStamp {
   readonly size: number;
-  readonly mtimeMs: number;
   readonly ino: number;
+  /** mtime and ctime in nanoseconds (decimal strings: exact). */
+  readonly mtimeNs: string;
+  readonly ctimeNs: string;
+  /** SHA-256 (hex) of the first {@link HEAD_BYTES} bytes. */
+  readonly head: string;
   /** When quick_check last found the file sound (ms since the epoch). */
   readonly checkedMs: number;
+}
+
+/** Bytes at the start of the file hashed into the stamp: SQLite's header and first page (at the default page size). */
+const HEAD_BYTES = 4096;
+
+/** What the stamp records of `file` now (its checkedMs aside). */
+function fileState(file: string): Omit<CleanStamp, 'checkedMs'> {
+  const stat = fs.statSync(file, { bigint: true });
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  const head = Buffer.alloc(HEAD_BYTES);
+  let length: number;
+  try {
+    length = fs.readSync(fd, head, 0, HEAD_BYTES, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return {
+    size: Number(stat.size),
+    ino: Number(stat.ino),
+    mtimeNs: stat.mtimeNs.toString(),
+    ctimeNs: stat.ctimeNs.toString(),
+    head: crypto.createHash('sha256').update(head.subarray(0, length)).digest('hex'),
+  };
 }
 
 /** When each open database was last checked (for the stamp its clean close leaves). */
@@ -81,9 +117,10 @@ function readStamp(file: string): CleanStamp | undefined {
   }
   try {
     const value = JSON.parse(text) as Partial<CleanStamp>;
-    const { size, mtimeMs, ino, checkedMs } = value;
-    if (typeof size !== 'number' || typeof mtimeMs !== 'number' || typeof ino !== 'number' || typeof checkedMs !== 'number') return undefined;
-    return { size, mtimeMs, ino, checkedMs };
+    const { size, ino, mtimeNs, ctimeNs, head, checkedMs } = value;
+    if (typeof size !== 'number' || typeof ino !== 'number' || typeof checkedMs !== 'number') return undefined;
+    if (typeof mtimeNs !== 'string' || typeof ctimeNs !== 'string' || typeof head !== 'string') return undefined;
+    return { size, ino, mtimeNs, ctimeNs, head, checkedMs };
   } catch {
     return undefined;
   }
@@ -101,8 +138,8 @@ export function opensWithoutCheck(file: string, nowMs: number = Date.now()): boo
 function unchangedSinceChecked(file: string, stamp: CleanStamp | undefined, nowMs: number): boolean {
   if (stamp === undefined || nowMs - stamp.checkedMs >= RECHECK_AFTER_MS || stamp.checkedMs > nowMs) return false;
   try {
-    const stat = fs.statSync(file);
-    if (stat.size !== stamp.size || stat.mtimeMs !== stamp.mtimeMs || stat.ino !== stamp.ino) return false;
+    const now = fileState(file);
+    if (now.size !== stamp.size || now.ino !== stamp.ino || now.mtimeNs !== stamp.mtimeNs || now.ctimeNs !== stamp.ctimeNs || now.head !== stamp.head) return false;
   } catch {
     return false;
   }
@@ -124,8 +161,7 @@ export function closeIndexDatabase(db: Database): void {
   db.close();
   if (checkedMs === undefined || fs.existsSync(`${file}-wal`)) return;
   try {
-    const stat = fs.statSync(file);
-    const stamp: CleanStamp = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, checkedMs };
+    const stamp: CleanStamp = { ...fileState(file), checkedMs };
     writeFileAtomic(stampFile(file), new TextEncoder().encode(JSON.stringify(stamp)));
   } catch {
     // No stamp: the next open checks the file.
@@ -196,6 +232,19 @@ function requireWritable(file: string): void {
 }
 
 /**
+ * Creates `file` empty and 0600 if it does not exist, so that SQLite (which gives its WAL
+ * and shared-memory files the database's mode) never makes the index readable by others
+ * under a loose umask: it says what the user reads and whom they follow or block.
+ */
+function createPrivate(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/**
  * Opens (creating) the index database at `file`, durable and migrated. Throws StoreError:
  * `ERR_STORE_READ_ONLY`, `ERR_STORE_LOCKED`, `ERR_STORE_CORRUPT`, `ERR_STORE_SCHEMA_NEWER`,
  * `ERR_STORE_PRAGMA`, `ERR_STORE_DISK_FULL` or `ERR_STORE_IO`. The caller owns the result.
@@ -209,6 +258,7 @@ export function openIndexDatabase(file: string, options: DatabaseOptions = {}): 
     // Taken before the file is opened: if this session ends in a crash, the next one checks.
     const stamp = mode === 'if-doubtful' ? takeStamp(file) : undefined;
     const trusted = mode === 'if-doubtful' && unchangedSinceChecked(file, stamp, nowMs);
+    createPrivate(file);
     db = openSqlite(file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
     applyDurabilityPragmas(db);
     if (mode !== false && !trusted) {

@@ -38,7 +38,7 @@ function checkSiteRecord(record: MutableRecord): Result<{ record: MutableRecord;
  * verified it: parsed, not verified again (an ed25519 verification costs ~3 ms in pure JS,
  * and the outbox and slots are read often). `undefined` if the bytes do not parse.
  */
-function storedRecord(bytes: Uint8Array): MutableRecord | undefined {
+export function parseStoredRecord(bytes: Uint8Array): MutableRecord | undefined {
   const decoded = decodeBencode(bytes);
   if (!decoded.ok || !(decoded.value instanceof Map)) return undefined;
   const dict = decoded.value as BencodeDict;
@@ -85,7 +85,7 @@ export function noteRecord(sql: Statements, record: MutableRecord, origin: strin
     const current = slotRow(sql, good.publicKey, good.salt);
     let wins = current === undefined || good.seq > current.last_seq;
     if (current !== undefined && good.seq === current.last_seq) {
-      const held = current.record === null ? undefined : storedRecord(current.record);
+      const held = current.record === null ? undefined : parseStoredRecord(current.record);
       wins = held === undefined || compareBytes(sha256(good.value), sha256(held.value)) < 0;
     }
     if (wins) {
@@ -105,7 +105,7 @@ export function noteRecord(sql: Statements, record: MutableRecord, origin: strin
 export function latestRecord(sql: Statements, key: Uint8Array, salt: Uint8Array): MutableRecord | undefined {
   const row = slotRow(sql, key, salt);
   if (row?.record == null) return undefined;
-  return storedRecord(bytesOf(row.record));
+  return parseStoredRecord(bytesOf(row.record));
 }
 
 /** The infohash a slot's `seq` pointed at, when it was seen. */
@@ -167,7 +167,7 @@ interface OutboxRow {
 export function pendingPublishes(sql: Statements): PendingPublish[] {
   const rows = sql.get('SELECT id, infohash, record, created_ms, attempts, last_attempt_ms, last_error FROM outbox ORDER BY id').safeIntegers(true).all() as OutboxRow[];
   return rows.flatMap((row) => {
-    const record = storedRecord(bytesOf(row.record));
+    const record = parseStoredRecord(bytesOf(row.record));
     if (record === undefined) return [];
     return [{
       id: Number(row.id),

@@ -12,7 +12,9 @@
  * - `index.sqlite` (+ `-wal`, `-shm`): this index; `damaged/`: damaged copies moved aside;
  * - `content/<40-hex infohash>/`: each site version as its torrent is saved (net saves
  *   there, see rebuild.ts `contentFolder`); the index can be rebuilt from it;
- * - `drafts/<id>.draft`: drafts (drafts.ts); `keys/identity.key`: the identity (identity-file.ts).
+ * - `drafts/<id>.draft`: drafts (drafts.ts); `keys/identity.key`: the identity (identity-file.ts);
+ * - `decisions.json` and `records/`: the user's decisions and the newest records that
+ *   matter, kept beside the index so that losing it loses neither (kept-state.ts).
  *
  * Threading and ownership: synchronous, on the thread that opened it; whoever calls
  * {@link Store.open} calls {@link Store.close} (idempotent). Every write is one
@@ -28,7 +30,7 @@ import type { ManifestErrorCode, SiteManifest } from '../core/manifest.js';
 import type { ReplyNotice } from '../core/reply-notice.js';
 import { fail, ok, type Problem, type Result } from '../core/result.js';
 import { evict, siteUsedBytes, usedBytes, type EvictionReport } from './cache.js';
-import { moveDamaged, openDataDir } from './damaged.js';
+import { lostIndex, moveDamaged, openDataDir } from './damaged.js';
 import { closeIndexDatabase, openIndexDatabase, opensWithoutCheck, schemaVersion, wasCheckedOnOpen, Statements, type DatabaseOptions } from './database.js';
 import { Drafts } from './drafts.js';
 import { bytesOf, insertItem, isVerifiedItem, ITEM_COLUMNS, itemFromRow, verifyItem, verifyVersion, type ItemRow, type VerifiedItem } from './items.js';
@@ -42,6 +44,7 @@ import * as slots from './slots.js';
 import type { Database } from './sqlite.js';
 import { StoreError, toStoreError } from './store-error.js';
 import { syncDir } from './atomic-file.js';
+import { hasKeptDecisions, isKeptSlot, keepAll, keepRecordsNaming, keepDecisions, keepRecord, keptSeq, restoreKept, type RestoreReport } from './kept-state.js';
 
 export { DAMAGED_FOLDER } from './damaged.js';
 export type { SiteInfo } from './sites.js';
@@ -63,15 +66,25 @@ export interface StoreOptions extends DatabaseOptions {
   readonly onCorrupt?: 'recover' | 'throw';
 }
 
-/** How the store recovered from a damaged database when it opened; tell the user. */
+/** How the store recovered from a damaged, missing or empty database when it opened; tell the user. */
 export interface Recovery {
-  /** Why the database was found damaged. */
+  /** Why the database was rebuilt (damaged, missing or empty). */
   readonly reason: string;
-  /** Where the damaged files were moved. */
-  readonly movedTo: string;
+  /** Where the damaged files were moved (absent when there was no file, or an empty one). */
+  readonly movedTo?: string;
   readonly rebuilt: RebuildReport;
   /** What could still be read from the damaged file (follows, blocks, own sites, outbox, …). */
   readonly salvaged: SalvageReport;
+  /** What the files kept beside the index gave back (kept-state.ts). */
+  readonly restored: RestoreReport;
+}
+
+/** One line for the user on what a {@link Recovery} did. */
+export function describeRecovery(recovery: Recovery): string {
+  const { rebuilt, restored } = recovery;
+  const failed = rebuilt.failed.length === 0 ? '' : `, ${rebuilt.failed.length} folder${rebuilt.failed.length === 1 ? '' : 's'} failed verification`;
+  const moved = recovery.movedTo === undefined ? '' : `; the damaged file is kept in ${recovery.movedTo}`;
+  return `${recovery.reason}: rebuilt from content/ (${rebuilt.versionsAdded} version${rebuilt.versionsAdded === 1 ? '' : 's'}${failed}), ${restored.decisions} decision${restored.decisions === 1 ? '' : 's'} and ${restored.records} record${restored.records === 1 ? '' : 's'} restored from the files kept beside it${moved}`;
 }
 
 /** What {@link Store.addItems} did. */
@@ -145,8 +158,10 @@ export class Store {
     const file = path.join(dataDir, INDEX_FILE);
     const resolved = { ...options, dataDir };
     const drafts = new Drafts(dataDir); // first: drafts need nothing closed, and outlive any damage
+    // A missing or empty index is a lost one (unless the data folder is new): rebuilt like a damaged one.
+    const lost = lostIndex(file, dataDir);
     let db: Database;
-    let damaged: { reason: string; movedTo: string } | undefined;
+    let damaged: { reason: string; movedTo?: string } | undefined = lost === undefined ? undefined : { reason: lost };
     try {
       db = openIndexDatabase(file, options);
     } catch (error) {
@@ -155,13 +170,12 @@ export class Store {
       db = openIndexDatabase(file, options);
     }
     const store = new Store(db, resolved, drafts);
-    if (damaged !== undefined) {
-      try {
-        store.#recover(damaged.reason, damaged.movedTo);
-      } catch (error) {
-        store.close();
-        throw error;
-      }
+    try {
+      if (damaged !== undefined) store.#recover(damaged.reason, damaged.movedTo);
+      else if (!hasKeptDecisions(dataDir)) store.#run('keep the decisions beside the index', (sql) => { sql.transaction(() => { keepAll(sql, dataDir); }); });
+    } catch (error) {
+      store.close();
+      throw error;
     }
     return store;
   }
@@ -174,16 +188,44 @@ export class Store {
     return opensWithoutCheck(path.join(path.resolve(dataDir), INDEX_FILE), nowMs);
   }
 
-  /** Salvages user state from the damaged file, rebuilds from the content on disk, then salvages loose items. */
-  #recover(reason: string, movedTo: string): void {
-    const state = this.#run('salvage the damaged database', (sql) => sql.transaction(() => salvage(sql, movedTo, this.#now(), 'state')));
+  /**
+   * Salvages user state from the damaged file (if one was moved aside), rebuilds from the
+   * content on disk, salvages loose items, then takes back what was kept beside the index
+   * (kept-state.ts) and keeps the result.
+   */
+  #recover(reason: string, movedTo: string | undefined): void {
+    const none: SalvageReport = { rows: {}, failed: [] };
+    const state = movedTo === undefined ? none : this.#run('salvage the damaged database', (sql) => sql.transaction(() => salvage(sql, movedTo, this.#now(), 'state')));
     const rebuilt = this.rebuild();
-    const items = this.#run('salvage the damaged database', (sql) => sql.transaction(() => salvage(sql, movedTo, this.#now(), 'items')));
+    const items = movedTo === undefined ? none : this.#run('salvage the damaged database', (sql) => sql.transaction(() => salvage(sql, movedTo, this.#now(), 'items')));
     const salvaged = { rows: { ...state.rows, ...items.rows }, failed: [...state.failed, ...items.failed] };
-    this.#recovery = { reason, movedTo, rebuilt, salvaged };
+    const restored = this.#run('restore the kept decisions and records', (sql) => sql.transaction(() => {
+      const report = restoreKept(sql, this.#dataDir, this.#now());
+      keepAll(sql, this.#dataDir);
+      return report;
+    }));
+    this.#recovery = { reason, ...(movedTo === undefined ? {} : { movedTo }), rebuilt, salvaged, restored };
   }
 
-  /** Set when this open found the database damaged, moved it aside and rebuilt it. */
+  /** Stores a verified version and keeps the records that name it (kept-state.ts), in one transaction. */
+  #insertVersion(sql: Statements, version: Parameters<typeof insertVersion>[1]): { isNew: boolean; newItems: number } {
+    return sql.transaction(() => {
+      const inserted = insertVersion(sql, version, this.#now());
+      if (inserted.isNew) keepRecordsNaming(sql, this.#dataDir, version.infohash);
+      return inserted;
+    });
+  }
+
+  /** Runs a change of the user's decisions in one transaction with the rewrite of `decisions.json` (when it changed something). */
+  #decide(doing: string, fn: (sql: Statements) => boolean): boolean {
+    return this.#run(doing, (sql) => sql.transaction(() => {
+      const changed = fn(sql);
+      if (changed) keepDecisions(sql, this.#dataDir);
+      return changed;
+    }));
+  }
+
+  /** Set when this open found the database damaged (moved aside), missing or empty, and rebuilt it. */
   get recovery(): Recovery | undefined {
     return this.#recovery;
   }
@@ -251,12 +293,10 @@ export class Store {
   /** Records a site (new or known); `isOwn` marks the user's own (never evicted), `title` updates it. */
   noteSite(site: { key: Uint8Array; origin: string; title?: string; isOwn?: boolean }): void {
     social.requireKey(site.key);
-    this.#run('record a site', (sql) => {
-      sql.transaction(() => {
-        slots.ensureSite(sql, site.key, site.origin, this.#now());
-        if (site.title !== undefined) sql.get('UPDATE sites SET title = ? WHERE key = ?').run(site.title, site.key);
-        if (site.isOwn === true) sql.get('UPDATE sites SET own = 1 WHERE key = ?').run(site.key);
-      });
+    this.#decide('record a site', (sql) => {
+      slots.ensureSite(sql, site.key, site.origin, this.#now());
+      if (site.title !== undefined) sql.get('UPDATE sites SET title = ? WHERE key = ?').run(site.title, site.key);
+      return site.isOwn === true && sql.get('UPDATE sites SET own = 1 WHERE key = ? AND own = 0').run(site.key).changes === 1;
     });
   }
 
@@ -290,13 +330,23 @@ export class Store {
 
   /** Records a BEP 46 record seen on the network (verified with core first; see slots.ts). */
   noteRecord(record: MutableRecord, origin: string): Result<slots.NotedRecord, RecordErrorCode | PointerErrorCode> {
-    const noted = this.#run('record a site record', (sql) => slots.noteRecord(sql, record, origin, this.#now()));
+    const noted = this.#run('record a site record', (sql) => sql.transaction(() => {
+      const result = slots.noteRecord(sql, record, origin, this.#now());
+      // Kept beside the index too: a stored site opens offline even after the index is lost.
+      if (result.ok && result.value.isNewer && isKeptSlot(sql, record.publicKey, result.value.infohash)) keepRecord(this.#dataDir, record);
+      return result;
+    }));
     return noted.ok ? noted : this.#reject(noted.error);
   }
 
-  /** The highest seq known locally for a slot (empty salt: the unsalted slot). */
+  /**
+   * The highest seq known locally for a slot (empty salt: the unsalted slot): in the index,
+   * or kept beside it (a seq signed here just before the index was lost or replaced).
+   */
   localSeq(key: Uint8Array, salt: Uint8Array = new Uint8Array(0)): bigint | undefined {
-    return this.#run('read a slot', (sql) => slots.localSeq(sql, key, salt));
+    const indexed = this.#run('read a slot', (sql) => slots.localSeq(sql, key, salt));
+    const kept = keptSeq(this.#dataDir, key, salt);
+    return kept === undefined || (indexed !== undefined && indexed >= kept) ? indexed : kept;
   }
 
   /** The newest signed record of a slot, to re-put (BEP 44 items expire after 2 h). */
@@ -313,7 +363,19 @@ export class Store {
 
   /** Persists an own publish before its put (slots.ts): returns the outbox id. ERR_STORE_CONFLICT for a seq not above the local one. */
   reservePublish(record: MutableRecord): number {
-    return this.#run('record the publish', (sql) => slots.reservePublish(sql, record, this.#now()));
+    return this.#run('record the publish', (sql) => sql.transaction(() => {
+      const kept = keptSeq(this.#dataDir, record.publicKey, record.salt);
+      if (kept !== undefined && record.seq <= kept) {
+        throw new StoreError('ERR_STORE_CONFLICT', `seq ${record.seq.toString()} is not above ${kept.toString()}, the last seq signed for this slot: a seq is never used twice`);
+      }
+      const wasOwn = (sql.get('SELECT own FROM sites WHERE key = ?').get(record.publicKey) as { own: number } | undefined)?.own === 1;
+      const id = slots.reservePublish(sql, record, this.#now());
+      // Kept before the transaction commits, and so before the put: whatever happens to the
+      // index afterwards, this seq is known to have been signed.
+      keepRecord(this.#dataDir, record);
+      if (!wasOwn) keepDecisions(sql, this.#dataDir);
+      return id;
+    }));
   }
 
   /** Publishes not confirmed yet, oldest first: put them (again). */
@@ -347,15 +409,13 @@ export class Store {
     requireInfohash(version.infohash);
     const verified = verifyVersion(version.manifest, version.lookupItem);
     if (!verified.ok) return this.#reject(verified.error);
-    const inserted = this.#run('store a site version', (sql) =>
-      insertVersion(sql, {
-        infohash: version.infohash,
-        manifestBytes: version.manifest.slice(),
-        verified: verified.value,
-        origin: version.origin,
-        ...(version.contentBytes === undefined ? {} : { contentBytes: version.contentBytes }),
-      }, this.#now()),
-    );
+    const inserted = this.#run('store a site version', (sql) => this.#insertVersion(sql, {
+      infohash: version.infohash,
+      manifestBytes: version.manifest.slice(),
+      verified: verified.value,
+      origin: version.origin,
+      ...(version.contentBytes === undefined ? {} : { contentBytes: version.contentBytes }),
+    }));
     return ok(inserted);
   }
 
@@ -367,7 +427,7 @@ export class Store {
   addVersionFromDisk(infohash: Uint8Array, origin: string): Result<{ isNew: boolean; newItems: number }, FolderErrorCode> {
     const verified = verifyFolder(contentFolder(this.#dataDir, requireInfohash(infohash)));
     if (!verified.ok) return this.#reject(verified.error);
-    return ok(this.#run('store a site version', (sql) => insertVersion(sql, { infohash, ...verified.value, origin }, this.#now())));
+    return ok(this.#run('store a site version', (sql) => this.#insertVersion(sql, { infohash, ...verified.value, origin })));
   }
 
   /**
@@ -568,10 +628,10 @@ export class Store {
   // --- follows, blocks, peers -------------------------------------------------------------
 
   follow(kind: social.SocialKind, key: Uint8Array): boolean {
-    return this.#run('follow', (sql) => social.follow(sql, kind, key, this.#now()));
+    return this.#decide('follow', (sql) => social.follow(sql, kind, key, this.#now()));
   }
   unfollow(kind: social.SocialKind, key: Uint8Array): boolean {
-    return this.#run('unfollow', (sql) => social.unfollow(sql, kind, key));
+    return this.#decide('unfollow', (sql) => social.unfollow(sql, kind, key));
   }
   follows(): social.SocialEntry[] {
     return this.#run('list follows', (sql) => social.listFollows(sql));
@@ -580,10 +640,10 @@ export class Store {
     return this.#run('read follows', (sql) => social.isFollowing(sql, kind, key));
   }
   block(kind: social.SocialKind, key: Uint8Array): boolean {
-    return this.#run('block', (sql) => social.block(sql, kind, key, this.#now()));
+    return this.#decide('block', (sql) => social.block(sql, kind, key, this.#now()));
   }
   unblock(kind: social.SocialKind, key: Uint8Array): boolean {
-    return this.#run('unblock', (sql) => social.unblock(sql, kind, key));
+    return this.#decide('unblock', (sql) => social.unblock(sql, kind, key));
   }
   blocks(): social.BlockEntry[] {
     return this.#run('list blocks', (sql) => social.listBlocks(sql));
@@ -593,10 +653,10 @@ export class Store {
     return this.#run('read blocks', (sql) => social.isBlocked(sql, key));
   }
   subscribeBlockList(listKey: Uint8Array): boolean {
-    return this.#run('subscribe to a block list', (sql) => social.subscribeBlockList(sql, listKey, this.#now()));
+    return this.#decide('subscribe to a block list', (sql) => social.subscribeBlockList(sql, listKey, this.#now()));
   }
   unsubscribeBlockList(listKey: Uint8Array): boolean {
-    return this.#run('unsubscribe from a block list', (sql) => social.unsubscribeBlockList(sql, listKey));
+    return this.#decide('unsubscribe from a block list', (sql) => social.unsubscribeBlockList(sql, listKey));
   }
   /** Replaces the entries of a subscribed block list with those of its newest version. */
   setBlockListEntries(listKey: Uint8Array, entries: readonly { kind: social.SocialKind; key: Uint8Array }[]): void {
@@ -613,10 +673,10 @@ export class Store {
     this.#run('record a block list check', (sql) => { social.noteBlockListCheck(sql, listKey, this.#now(), problem); });
   }
   mute(key: Uint8Array): boolean {
-    return this.#run('mute', (sql) => social.mute(sql, key, this.#now()));
+    return this.#decide('mute', (sql) => social.mute(sql, key, this.#now()));
   }
   unmute(key: Uint8Array): boolean {
-    return this.#run('unmute', (sql) => social.unmute(sql, key));
+    return this.#decide('unmute', (sql) => social.unmute(sql, key));
   }
   /** Whether `key` (an author or a site) is muted: its content is kept but not shown. */
   isMuted(key: Uint8Array): boolean {
@@ -685,4 +745,5 @@ function countRejections(sql: Statements, problems: readonly Problem[], nowMs: n
   const count = sql.get('INSERT INTO rejections (code, count, last_ms) VALUES (?, 1, ?) ON CONFLICT (code) DO UPDATE SET count = count + 1, last_ms = excluded.last_ms');
   for (const problem of problems) count.run(problem.code, nowMs);
 }
+
 

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { toHex } from '../../src/core/bytes.js';
+import { keptSeq } from '../../src/store/kept-state.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import { Store } from '../../src/store/store.js';
 import { Driven, type Message } from '../helpers/process.js';
@@ -113,6 +114,10 @@ function checkWrites(dataDir: string, expected: Expected, begun: { shared: reado
     expected.blockList = digest;
     const publisher = store.sites().find((site) => site.isOwn);
     if (expected.maxSeq >= 0n) assert.ok((publisher?.slots[0]?.lastSeq ?? -1n) >= expected.maxSeq, `${what}: the reserved seq went back`);
+    // And beside the index (kept-state.ts), so that losing the index never lets a seq be signed again.
+    if (expected.maxSeq >= 0n && publisher !== undefined) {
+      assert.ok((keptSeq(dataDir, publisher.key, new Uint8Array(0)) ?? -1n) >= expected.maxSeq, `${what}: the reserved seq is not kept beside the index`);
+    }
     // What was committed without an ack is now known state.
     expected.pending.clear();
     for (const [id, entry] of pending) expected.pending.set(id, entry);

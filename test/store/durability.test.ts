@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -91,8 +92,8 @@ test('a corrupt database is moved aside and rebuilt from the content on disk; dr
     const reopened = Store.open({ dataDir });
     const recovery = reopened.recovery;
     assert.ok(recovery !== undefined, where);
-    assert.ok(fs.existsSync(recovery.movedTo), 'the damaged file is kept for inspection');
-    assert.equal(path.dirname(recovery.movedTo), path.join(dataDir, 'damaged'));
+    assert.ok(recovery.movedTo !== undefined && fs.existsSync(recovery.movedTo), 'the damaged file is kept for inspection');
+    assert.equal(path.dirname(recovery.movedTo ?? ''), path.join(dataDir, 'damaged'));
     assert.deepEqual({ ...recovery.rebuilt, failed: recovery.rebuilt.failed.length }, { folders: 1, versionsAdded: 1, itemsAdded: 2, failed: 0 });
     for (const made of items) assert.deepEqual(reopened.itemBytes(made.item.id), made.bytes);
     assert.deepEqual(reopened.search('kept').map((h) => h.title).sort(), ['Kept one', 'Kept two']);
@@ -149,7 +150,8 @@ test('rebuild verifies every folder like data from a peer: a tampered version is
   fs.writeFileSync(manifestFile, bytes);
   fs.mkdirSync(path.join(dataDir, 'content', 'not-an-infohash'));
   const store = Store.open({ dataDir });
-  const report = store.rebuild();
+  const report = store.recovery?.rebuilt; // content and no index: the open rebuilds it (issue #25 item 5)
+  assert.ok(report !== undefined);
   assert.equal(report.folders, 2);
   assert.equal(report.versionsAdded, 1);
   assert.deepEqual(report.failed.map((f) => [path.basename(f.folder), f.code]), [[path.basename(bad.folder), 'ERR_MANIFEST_BAD_SIGNATURE']]);
@@ -282,4 +284,41 @@ test('the quick check runs when the file may have changed: first open, after a c
   const garbled = open();
   assert.equal(garbled.checkedOnOpen, true);
   garbled.close();
+});
+
+test('bytes flipped in a cleanly closed index with its mtime put back are found at the next open (issue #25 item 12)', () => {
+  const dataDir = newDataDir();
+  const file = path.join(dataDir, INDEX_FILE);
+  const store = Store.open({ dataDir });
+  for (let i = 0; i < 500; i++) store.notePeer({ host: `10.2.${i >> 8}.${i & 255}`, port: 6881, via: 'swarm' });
+  store.follow('site', alice.publicKey);
+  store.close();
+  assert.equal(Store.opensQuickly(dataDir), true, 'a clean close: the next open would trust the file');
+  const before = fs.statSync(file, { bigint: true });
+  // 2,000 bytes flipped past the first page, at positions from a fixed seed, then the mtime put back.
+  const fd = fs.openSync(file, 'r+');
+  let seed = 25;
+  const one = Buffer.alloc(1);
+  for (let i = 0; i < 2000; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const at = 4096 + (seed % (Number(before.size) - 4096));
+    fs.readSync(fd, one, 0, 1, at);
+    one[0] = (one[0] ?? 0) ^ 0xff;
+    fs.writeSync(fd, one, 0, 1, at);
+  }
+  fs.closeSync(fd);
+  const ns = before.mtimeNs;
+  const touched = spawnSync('touch', ['-m', '-d', `@${(ns / 1_000_000_000n).toString()}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`, file], { encoding: 'utf8' });
+  assert.equal(touched.status, 0, touched.stderr);
+  const after = fs.statSync(file, { bigint: true });
+  // What the stamp held before (size, inode, mtime to the nanosecond): all as it was.
+  assert.deepEqual([after.size, after.ino, after.mtimeNs], [before.size, before.ino, before.mtimeNs]);
+  assert.notEqual(after.ctimeNs, before.ctimeNs);
+  assert.equal(Store.opensQuickly(dataDir), false, 'the ctime moved: the file is checked');
+  const reopened = Store.open({ dataDir });
+  assert.equal(reopened.checkedOnOpen, true);
+  assert.ok(reopened.recovery !== undefined, 'the damage is found at open, not mid-session');
+  assert.equal(reopened.isFollowing('site', alice.publicKey), true, 'and the decisions come back');
+  assert.deepEqual(reopened.integrityCheck(), ['ok']);
+  reopened.close();
 });

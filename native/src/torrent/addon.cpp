@@ -10,6 +10,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   swarmpress::bind_version(env, exports);
   swarmpress::bind_session(env, exports);
   swarmpress::bind_torrent_files(env, exports);
+  swarmpress::bind_peer_credentials(env, exports);
   return exports;
 }
 }  // namespace

@@ -12,6 +12,7 @@ namespace swarmpress {
 void bind_version(Napi::Env env, Napi::Object exports);
 void bind_session(Napi::Env env, Napi::Object exports);
 void bind_torrent_files(Napi::Env env, Napi::Object exports);
+void bind_peer_credentials(Napi::Env env, Napi::Object exports);
 
 // torrent_files.cpp: the files of a torrent (pad files left out), with the bytes done of
 // each when `done` (libtorrent's file_progress) is given.

@@ -17,7 +17,7 @@ import { AppError } from '../../core/errors.js';
 import { DEFAULT_SITE_NAME, deriveSiteIdentity, type Identity } from '../../core/identity.js';
 import type { SiteManifest } from '../../core/manifest.js';
 import { deviceSalt, nextSeq, type SlotHead } from '../../core/publish-rules.js';
-import { createIdentity, hasIdentity, loadIdentity } from '../../store/identity-file.js';
+import { authorIdentity } from '../../store/author.js';
 import { deviceId, readOwnSites, writeOwnSite } from '../../store/local-files.js';
 import { readSettings } from '../../store/settings-file.js';
 import { buildVersion, knownItems, rootNameFor, scanSource, type BuiltVersion, type KnownItem } from '../../store/site-build.js';
@@ -91,9 +91,9 @@ export class Publisher {
     return this.#swarms.dataDir;
   }
 
-  /** The author of this data folder, created on first use. */
+  /** The author of this data folder, created on first use (never in one that has published: store/author.ts). */
   author(): Identity {
-    return hasIdentity(this.dataDir) ? loadIdentity(this.dataDir) : createIdentity(this.dataDir);
+    return authorIdentity(this.dataDir, this.#swarms.store);
   }
 
   /** The folder site `name` is published from, if it was published from one. */
