@@ -12,7 +12,7 @@ import type { NodeEvent, SiteNode } from '../net/site-node.js';
 import { cacheBudgetBytes, rateLimitSettings, writeSettings, type NodeSettings } from '../store/settings-file.js';
 import type { CommonOptions } from './cli.js';
 import type { ControlServer } from './control.js';
-import { presentError } from './messages.js';
+import { EXIT_FAILED, EXIT_OK, presentError } from './messages.js';
 import { listenForCommands, startDuties, startLan, type NodeDuties } from './node-duties.js';
 import { lanOptions, startNode, stopNode } from './node-setup.js';
 import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
@@ -28,6 +28,8 @@ export class AppNode {
   #control: ControlServer | undefined;
   #duties: NodeDuties | undefined;
   #closed = false;
+  /** Shows what `swarmpress [URL]` asked the running window for (window-link.ts). */
+  #onOpen: ((url: string | undefined) => void) | undefined;
   #markRunning: { resolve: (node: SiteNode) => void; reject: (error: unknown) => void } | undefined;
   readonly #running = new Promise<SiteNode>((resolve, reject) => {
     this.#markRunning = { resolve, reject };
@@ -43,6 +45,14 @@ export class AppNode {
   onEvent(listener: (event: NodeEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Calls `show` with the address of each `swarmpress [URL]` run on this data folder while
+   * the node runs (a `bittorrent:` link the desktop opens), instead of a second window.
+   */
+  onOpenRequest(show: (url: string | undefined) => void): void {
+    this.#onOpen = show;
   }
 
   /** The node once it runs (started on the first call); rejects with why it cannot run. */
@@ -140,7 +150,15 @@ export class AppNode {
     const node = startNode(this.#common, { log, ...(this.#store === undefined ? {} : { store: this.#store }) });
     this.#store = undefined;
     try {
-      this.#control = await listenForCommands(node);
+      this.#control = await listenForCommands(node, (command, _connection, output) => {
+        if (this.#onOpen === undefined) {
+          output.note('swarmpress: the window running on this data folder cannot open addresses');
+          return Promise.resolve(EXIT_FAILED);
+        }
+        this.#onOpen(command.url);
+        output.note(`swarmpress: ${command.url === undefined ? 'brought the running window to the front' : `opened ${command.url} in the running window`} (pid ${process.pid})`);
+        return Promise.resolve(EXIT_OK);
+      });
     } catch (error) {
       await stopNode(node);
       throw error;

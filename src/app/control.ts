@@ -7,6 +7,12 @@
  *
  * Protocol: the client sends one JSON line `{command, json}`; the node answers with JSON
  * lines `{out: line}` (what the command prints), `{err: line}` and lastly `{exit: code}`.
+ *
+ * A `window` command (`swarmpress [URL]`, and so a `bittorrent:` link opened by the desktop)
+ * goes to the running node too, before the window opens (window-link.ts): a window answers
+ * by showing URL and `{exit: 0}`, and no second window opens; `swarmpress serve` answers by
+ * handing its node over — it stops it, sends `{handover: true}`, and starts it again when
+ * the client's connection closes, which it does when its process ends, however it ends.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -26,7 +32,17 @@ export interface ControlRequest {
   readonly json: boolean;
 }
 
-export type Handler = (request: ControlRequest, write: (line: string) => void, writeError: (line: string) => void) => Promise<number>;
+/** One client's connection, as its handler sees it. */
+export interface ControlConnection {
+  /**
+   * Sends `{handover: true}` and resolves when the client closes the connection: the node
+   * that sent it is stopped, and runs again once the client (a window) has ended. A
+   * `window` request's connection is never one that {@link ControlServer.close} waits for.
+   */
+  handOver(): Promise<void>;
+}
+
+export type Handler = (request: ControlRequest, write: (line: string) => void, writeError: (line: string) => void, connection: ControlConnection) => Promise<number>;
 
 export function socketPath(dataDir: string): string | undefined {
   const file = path.join(dataDir, SOCKET_FILE);
@@ -50,10 +66,13 @@ function connect(file: string): Promise<net.Socket | undefined> {
 export class ControlServer {
   readonly #server: net.Server;
   readonly #file: string;
+  /** Connections running a command, shared with the server's listener: close() waits for them (not for one handed over). */
+  readonly #active: Set<net.Socket>;
 
-  private constructor(server: net.Server, file: string) {
+  private constructor(server: net.Server, file: string, active: Set<net.Socket>) {
     this.#server = server;
     this.#file = file;
+    this.#active = active;
   }
 
   /**
@@ -69,8 +88,11 @@ export class ControlServer {
       throw new AppError('ERR_NODE_RUNNING', `another swarmpress node is running on ${dataDir}: stop it first, or use another --data-dir`);
     }
     fs.rmSync(file, { force: true });
+    const active = new Set<net.Socket>();
     const server = net.createServer((socket) => {
-      serveConnection(socket, handler);
+      active.add(socket);
+      socket.once('close', () => active.delete(socket));
+      serveConnection(socket, handler, () => active.delete(socket));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -80,20 +102,24 @@ export class ControlServer {
       });
     });
     fs.chmodSync(file, 0o600);
-    return new ControlServer(server, file);
+    return new ControlServer(server, file, active);
   }
 
+  /**
+   * Stops accepting connections, waits for the commands running to finish, and removes the
+   * socket. A connection handed over stays open: it ends with its client.
+   */
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => {
-        resolve();
-      });
-    });
+    this.#server.close();
     fs.rmSync(this.#file, { force: true });
+    await Promise.all([...this.#active].map((socket) => new Promise<void>((resolve) => {
+      if (socket.destroyed) resolve();
+      else socket.once('close', () => { resolve(); });
+    })));
   }
 }
 
-function serveConnection(socket: net.Socket, handler: Handler): void {
+function serveConnection(socket: net.Socket, handler: Handler, release: () => void): void {
   let buffered = '';
   let started = false;
   socket.setEncoding('utf8');
@@ -121,11 +147,23 @@ function serveConnection(socket: net.Socket, handler: Handler): void {
       socket.end();
       return;
     }
+    // A window request is answered at once (a window) or held for as long as its client
+    // runs (a handover): closing the server never waits for it.
+    if (request.command.name === 'window') release();
+    const connection: ControlConnection = {
+      handOver: () => {
+        send({ handover: true });
+        return new Promise<void>((resolve) => {
+          if (socket.destroyed) resolve();
+          else socket.once('close', () => { resolve(); });
+        });
+      },
+    };
     handler(request, (line) => {
       send({ out: line });
     }, (line) => {
       send({ err: line });
-    }).then((code) => {
+    }, connection).then((code) => {
       send({ exit: code });
       socket.end();
     }, (error: unknown) => {

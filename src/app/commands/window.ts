@@ -35,6 +35,7 @@ import type { FormDialog } from '../../widgets/form-dialog.js';
 import type { AutomationHandlers } from '../automation.js';
 import { openNewSiteDialog, openSettingsDialog } from '../app-dialogs.js';
 import { AppNode } from '../app-node.js';
+import { linkToRunningNode } from '../window-link.js';
 import { prepareStoredPage, Reader } from '../reader.js';
 import { SiteInfoPresenter, versionOfRow } from '../site-info.js';
 import { Writing } from '../writing/writing.js';
@@ -82,6 +83,10 @@ export async function openWindow(command: Extract<Command, { name: 'window' }>, 
     return serve(common, out);
   }
   checkDisplay();
+  // One node per data folder: a window open there shows the page instead, a serve hands
+  // its node over until this process ends (window-link.ts).
+  const link = await linkToRunningNode(resolveDataDir(common.dataDir), command, out.json);
+  if (link.kind === 'shown') return link.exitCode;
   // Signals first: Ctrl-C or SIGTERM while Qt loads must still end the app cleanly.
   let closeAll: (() => void) | undefined;
   let stopRequested = false;
@@ -102,6 +107,8 @@ export async function openWindow(command: Extract<Command, { name: 'window' }>, 
     });
   } finally {
     forgetSignals();
+    // The window's node has stopped: serve's may run again.
+    if (link.kind === 'handed-over') link.release();
   }
 }
 
@@ -341,6 +348,14 @@ async function showWindow(
       },
     })
     : undefined;
+  // `swarmpress [URL]` run again on this data folder (a `bittorrent:` link the desktop opens).
+  appNode.onOpenRequest((url) => {
+    if (url !== undefined) {
+      showsAsset = false;
+      reader.navigate(url);
+    }
+    window.bringToFront();
+  });
   const startedAt = performance.now();
   // A prepared page is opened before the window is first shown: its first screens, laid
   // out meanwhile, are then in the first frame.

@@ -1,0 +1,50 @@
+/**
+ * One node per data folder (src/app/window-link.ts): a window opened while `swarmpress
+ * serve` runs there takes its node over, and serve runs it again once the window has ended;
+ * `swarmpress URL` run again while the window is open shows URL in that window and ends
+ * (what a second `bittorrent:` link opened by the desktop does). Real processes under a
+ * private Xvfb, on a private DHT on 127.0.0.1.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { appTestbed } from '../helpers/app-testbed.js';
+import { grabWindow, pageText, untilDump, writeFiles } from '../helpers/app-window.js';
+import { localArgs, runCli, startServe } from '../helpers/nodes.js';
+import { startSwarmpress } from '../helpers/process.js';
+
+const bed = appTestbed('swarmpress-window-link-');
+
+test('a window opened on the data folder of a running serve takes its node over; a second `swarmpress URL` opens in that window; serve runs again when the window closes', async () => {
+  const site = writeFiles(path.join(bed.root, 'site'), { 'index.md': '# Linked garden\n\nOpened by a second link.\n' });
+  const author = await startServe(path.join(bed.root, 'author'), bed.port);
+  bed.running.push(author);
+  const published = await runCli(['publish', site, '--json', '--data-dir', author.dataDir, ...localArgs(bed.port)]);
+  assert.equal(published.code, 0, published.stderr);
+  const url = published.messages.at(-1)?.['url'] as string;
+
+  const reader = await startServe(path.join(bed.root, 'reader'), bed.port);
+  bed.running.push(reader);
+  const app = startSwarmpress(['--data-dir', reader.dataDir, ...localArgs(bed.port)], { DISPLAY: bed.x.display });
+  bed.apps.push(app);
+  await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
+  await reader.process.waitFor((m) => m['event'] === 'handed-over', 'serve to hand its node over');
+
+  // The second link: it ends at once, and the window shows the page, fetched by the node the
+  // window runs now.
+  const second = startSwarmpress([url, '--data-dir', reader.dataDir, ...localArgs(bed.port)], { DISPLAY: bed.x.display });
+  const exit = await second.waitExit(30_000);
+  assert.equal(exit.code, 0, second.stderr);
+  assert.match(second.stderr, new RegExp(`opened ${url} in the running window \\(pid ${String(app.child.pid)}\\)`));
+  const page = await untilDump(app, (dump) => pageText(dump).includes('Opened by a second link.'), 'the linked page in the first window', 60_000);
+  assert.equal(page['address'], url);
+  await grabWindow(app, 'window-link-second-link.png');
+
+  // The window closes: serve's node runs again, and answers the data folder's commands.
+  app.child.kill('SIGTERM');
+  assert.equal((await app.waitExit(30_000)).code, 0, app.stderr);
+  await reader.process.waitFor((m) => m['event'] === 'resumed', 'serve to run its node again', 30_000);
+  const follow = await runCli(['follow', url, '--json', '--data-dir', reader.dataDir, ...localArgs(bed.port)]);
+  assert.equal(follow.code, 0, follow.stderr);
+  assert.equal(reader.process.child.exitCode, null, 'serve still runs');
+});
