@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds dist/deb/swarmpress_<version>_<arch>.deb from the built tree ('make build'), with
+# Builds dist/deb/swarmpress_<version>_<arch>.deb (or in the folder given: tools/deb.sh DIR)
+# from the built tree ('make build'), with
 # dpkg-deb: no debhelper build of the whole project. What goes in is what the installed
 # program runs, and nothing else:
 #
@@ -27,7 +28,9 @@ cd "$root"
 
 version=$(node -p "require('./package.json').version")
 arch=$(dpkg --print-architecture)
-out=dist/deb
+out=${1:-dist/deb}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 stage=$out/stage
 deb=$out/swarmpress_${version}_${arch}.deb
 lib=$stage/usr/lib/swarmpress
@@ -94,8 +97,8 @@ rm -rf "$shlib"
 mkdir -p "$shlib/debian"
 printf 'Source: swarmpress\n\nPackage: swarmpress\nArchitecture: any\n' > "$shlib/debian/control"
 addons=()
-while IFS= read -r file; do addons+=("-e$root/$file"); done < <(find "$lib" -name '*.node' | sort)
-linked=$(cd "$shlib" && dpkg-shlibdeps -O "${addons[@]}" 2>"$root/$out/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p')
+while IFS= read -r file; do addons+=("-e$file"); done < <(find "$lib" -name '*.node' | sort)
+linked=$(cd "$shlib" && dpkg-shlibdeps -O "${addons[@]}" 2>"$out/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p')
 [ -n "$linked" ] || { echo "tools/deb.sh: dpkg-shlibdeps found nothing (see $out/shlibdeps.log)" >&2; exit 1; }
 depends="$linked, nodejs (>= 20), fonts-dejavu-core"
 
