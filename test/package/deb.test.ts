@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../helpers/process.js';
+import { buildPackage } from './build.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { summarisePng } from '../helpers/png.js';
 
@@ -18,14 +19,6 @@ const run = promisify(execFile);
 let dir = '';
 let deb = '';
 let tree = '';
-
-/** `tools/deb.sh DIR`: the package's path. */
-export async function buildPackage(into: string): Promise<string> {
-  const { stdout } = await run('bash', [path.join(REPO_ROOT, 'tools/deb.sh'), into], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 });
-  const file = stdout.trim().split('\n').at(-1) ?? '';
-  assert.ok(fs.existsSync(file), `tools/deb.sh made no package: ${stdout}`);
-  return file;
-}
 
 before(async () => {
   dir = makeTempDir('swarmpress-deb-');
