@@ -43,16 +43,17 @@ export async function pollFollowed(node: SiteNode, log: (event: NodeEvent) => vo
 export type WindowRequestHandler = (command: Extract<Command, { name: 'window' }>, connection: ControlConnection, output: Output) => Promise<number>;
 
 /**
- * Listens on the data folder's control socket and runs the commands handed to it on
- * `node`, and `window` requests with `onWindow`. Throws AppError `ERR_NODE_RUNNING` when
- * another node serves the folder.
+ * Listens on `dataDir`'s control socket and runs the commands handed to it on the node
+ * `node()` resolves with (the app's starts when a command first needs it), and `window`
+ * requests with `onWindow`. Throws AppError `ERR_NODE_RUNNING` when another node serves the
+ * folder.
  */
-export function listenForCommands(node: SiteNode, onWindow: WindowRequestHandler): Promise<ControlServer | undefined> {
-  return ControlServer.listen(node.dataDir, async (request, write, writeError, connection) => {
+export function listenOnDataDir(dataDir: string, node: () => Promise<SiteNode>, onWindow: WindowRequestHandler): Promise<ControlServer | undefined> {
+  return ControlServer.listen(dataDir, async (request, write, writeError, connection) => {
     const handed = new Output(request.json, write, writeError);
     try {
       if (request.command.name === 'window') return await onWindow(request.command, connection, handed);
-      return await runSiteCommand(node, request.command, handed, true);
+      return await runSiteCommand(await node(), request.command, handed, true);
     } catch (error) {
       const shown = presentError(error);
       writeError(`swarmpress: ${shown.message}`);
@@ -60,6 +61,11 @@ export function listenForCommands(node: SiteNode, onWindow: WindowRequestHandler
       return shown.exitCode;
     }
   });
+}
+
+/** {@link listenOnDataDir} for a node that runs already. */
+export function listenForCommands(node: SiteNode, onWindow: WindowRequestHandler): Promise<ControlServer | undefined> {
+  return listenOnDataDir(node.dataDir, () => Promise.resolve(node), onWindow);
 }
 
 /** Starts LAN discovery when the options allow it (node-setup.ts `lanOptions`); a failure is logged, not thrown. */

@@ -127,6 +127,8 @@ async function showWindow(
   void worker.warmUp();
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const appNode = new AppNode(common);
+  // The control socket first: a second link opened while Qt loads comes to this window.
+  void appNode.listen();
   // Started with a site's address, its stored copy is read and composed now, and the layout
   // thread lays out its first screens while this thread loads Qt: the window's first frame
   // then shows the page, instead of an empty frame followed by the page (warm start to the
