@@ -167,7 +167,11 @@ function toCommand(name: CommandName, operands: readonly string[], values: Retur
       // than a page to open: say so, rather than open a window (or, without a display, a
       // headless node) that cannot use it.
       const parsed = url === undefined ? undefined : parseTypedAddress(url);
-      if (parsed !== undefined && !parsed.ok) {
+      // A bittorrent: or magnet: link the desktop hands over (swarmpress.desktop) opens the
+      // window even when it is malformed: its status line says what is wrong with it, where
+      // an error on stderr would go unseen by whoever clicked the link.
+      const link = values.kiosk === undefined && url !== undefined && /^(bittorrent|magnet):/i.test(url);
+      if (parsed !== undefined && !parsed.ok && !link) {
         throw new UsageError(values.kiosk !== undefined ? `--kiosk expects a swarm address: ${parsed.error.message}` : `unknown command '${url ?? ''}', and not a swarm address either (see 'swarmpress --help')`);
       }
       return { name, url, kiosk: values.kiosk !== undefined };

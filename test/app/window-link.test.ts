@@ -48,3 +48,11 @@ test('a window opened on the data folder of a running serve takes its node over;
   assert.equal(follow.code, 0, follow.stderr);
   assert.equal(reader.process.child.exitCode, null, 'serve still runs');
 });
+
+test('a malformed bittorrent: or magnet: link opens the window, whose status says what is wrong with it, not an error nobody sees on stderr', async () => {
+  const app = startSwarmpress(['magnet:?dn=nothing-to-fetch', '--data-dir', path.join(bed.root, 'malformed'), ...localArgs(bed.port)], { DISPLAY: bed.x.display });
+  bed.apps.push(app);
+  await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
+  const dump = await untilDump(app, (shown) => /is not an address swarmpress opens/.test(String(shown['status'])), 'the status about the link');
+  assert.match(String(dump['status']), /^'magnet:\?dn=nothing-to-fetch' is not an address swarmpress opens: /);
+});
