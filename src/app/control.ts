@@ -13,6 +13,11 @@
  * by showing URL and `{exit: 0}`, and no second window opens; `swarmpress serve` answers by
  * handing its node over — it stops it, sends `{handover: true}`, and starts it again when
  * the client's connection closes, which it does when its process ends, however it ends.
+ *
+ * `{watch: true}` instead of a command is answered `{watching: true}`, and the connection
+ * is then kept until the node's process ends: a serve started while another node runs on
+ * its data folder waits so for its turn (watchNode). A serve that handed its node over to a
+ * window lives on, and so its watchers keep waiting: it runs the node again after the window.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -140,6 +145,12 @@ function serveConnection(socket: net.Socket, handler: Handler, release: () => vo
     let request: ControlRequest;
     try {
       request = JSON.parse(buffered.slice(0, newline)) as ControlRequest;
+      if ((request as { watch?: unknown }).watch === true) {
+        // Held until this process ends: after its node has stopped, whatever stopped it.
+        release();
+        send({ watching: true });
+        return;
+      }
       if (typeof request !== 'object' || typeof request.command !== 'object' || typeof request.command.name !== 'string') throw new Error('bad request');
     } catch {
       send({ err: 'malformed request' });
@@ -207,5 +218,27 @@ export async function delegate(dataDir: string, request: ControlRequest): Promis
       if (exit === undefined) reject(new AppError('ERR_NODE_LOST', 'the running node closed the connection before the command finished'));
       else resolve(exit);
     });
+  });
+}
+
+/**
+ * When a node runs on `dataDir`: `stopped`, which resolves once its process has ended (see
+ * the module's comment). Undefined when none answers there.
+ */
+export async function watchNode(dataDir: string): Promise<{ readonly stopped: Promise<void> } | undefined> {
+  const file = socketPath(dataDir);
+  if (file === undefined || !fs.existsSync(file)) return undefined;
+  const socket = await connect(file);
+  if (socket === undefined) return undefined;
+  return new Promise((resolve) => {
+    const ended = new Promise<void>((end) => {
+      socket.once('close', () => { end(); });
+    });
+    socket.on('error', () => undefined);
+    socket.setEncoding('utf8');
+    socket.write(`${JSON.stringify({ watch: true })}\n`);
+    // Answered, or closed at once (a node of an older version): either way, what to wait for.
+    socket.once('data', () => { resolve({ stopped: ended }); });
+    void ended.then(() => { resolve({ stopped: ended }); });
   });
 }

@@ -56,3 +56,19 @@ test('a malformed bittorrent: or magnet: link opens the window, whose status say
   const dump = await untilDump(app, (shown) => /is not an address swarmpress opens/.test(String(shown['status'])), 'the status about the link');
   assert.match(String(dump['status']), /^'magnet:\?dn=nothing-to-fetch' is not an address swarmpress opens: /);
 });
+
+test('serve started while a window runs on its data folder waits for it, and starts its node once the window has closed', async () => {
+  const dataDir = path.join(bed.root, 'window-first');
+  const app = startSwarmpress(['--data-dir', dataDir, ...localArgs(bed.port)], { DISPLAY: bed.x.display });
+  bed.apps.push(app);
+  await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
+  const serve = startSwarmpress(['serve', '--json', '--data-dir', dataDir, ...localArgs(bed.port)], { DISPLAY: '', WAYLAND_DISPLAY: '' });
+  bed.apps.push(serve);
+  await serve.waitFor((m) => m['event'] === 'waiting', 'serve to wait for the window');
+  assert.equal(serve.messages.some((m) => m['event'] === 'started'), false, 'no second node while the window runs');
+  app.child.kill('SIGTERM');
+  assert.equal((await app.waitExit(30_000)).code, 0, app.stderr);
+  await serve.waitFor((m) => m['event'] === 'started', 'serve to start its node after the window', 30_000);
+  serve.child.kill('SIGTERM');
+  assert.equal((await serve.waitExit(30_000)).code, 0, serve.stderr);
+});

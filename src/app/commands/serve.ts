@@ -9,12 +9,14 @@
  * A window opened on the same data folder (window-link.ts) takes the node over: serve stops
  * its node — one libtorrent session and one writer of the store per data folder — and
  * starts it again when the window's process has ended. The process itself keeps running
- * (as the systemd user unit does), so nothing restarts it meanwhile.
+ * (as the systemd user unit does), so nothing restarts it meanwhile. Started while another
+ * node runs there (a window opened first), it waits until that one's process ends.
  */
 import { libtorrentVersion } from '../../net/native.js';
 import type { NodeEvent } from '../../net/site-node.js';
 import type { CommonOptions } from '../cli.js';
-import type { ControlConnection, ControlServer } from '../control.js';
+import { watchNode, type ControlConnection, type ControlServer } from '../control.js';
+import { ensureDataDir, resolveDataDir } from '../../store/data-dir.js';
 import { EXIT_FAILED, EXIT_OK } from '../messages.js';
 import { listenForCommands, startDuties, startLan, type NodeDuties } from '../node-duties.js';
 import { startNode, stopNode } from '../node-setup.js';
@@ -43,8 +45,22 @@ export async function serve(common: CommonOptions, out: Output): Promise<number>
   });
   const log = logLine(out);
   try {
-    for (let run = 0; ; run += 1) {
-      const why = await runNode(common, log, stopped, run > 0);
+    const dataDir = ensureDataDir(resolveDataDir(common.dataDir));
+    let again = false;
+    for (;;) {
+      // Another node runs here (a window, or another serve): this one waits for its turn.
+      const running = await watchNode(dataDir);
+      if (running !== undefined) {
+        log({ event: 'waiting', message: `another swarmpress node runs on ${dataDir} (a window, or another serve); this one starts when it stops`, dataDir });
+        const signal = await Promise.race([running.stopped.then(() => undefined), stopped]);
+        if (signal !== undefined) {
+          log({ event: 'stopped', message: `swarmpress node stopped (${signal})`, signal });
+          return EXIT_OK;
+        }
+        continue;
+      }
+      const why = await runNode(common, log, stopped, again);
+      again = true;
       if ('signal' in why) {
         log({ event: 'stopped', message: `swarmpress node stopped (${why.signal})`, signal: why.signal });
         return EXIT_OK;
