@@ -2,6 +2,7 @@
 #
 #   make run    install what is missing, build, open the window (or the headless node)
 #   make test   the same setup, then lint, type check and every test
+#   make deb    the Debian package dist/deb/swarmpress_<version>_<arch>.deb (tools/deb.sh)
 #   make bench  the benchmarks, side by side with their references (bench-results.md);
 #               BENCH_ARGS="--only app,window" for some of them
 #
@@ -18,7 +19,8 @@ NODE_BIN := node_modules/.bin
 APT_PACKAGES := g++ make cmake pkg-config ccache python3 \
   qt6-base-dev qt6-svg-dev libglib2.0-dev libtorrent-rasterbar-dev libboost-dev \
   xvfb xauth x11-utils xdotool imagemagick fonts-dejavu-core \
-  aria2 transmission-cli iproute2 chromium xdg-utils
+  aria2 transmission-cli iproute2 chromium xdg-utils \
+  dpkg-dev lintian desktop-file-utils appstream librsvg2-bin debootstrap dpkg-repack man-db
 
 # Native builds compile against Node's own headers (no header download) and Debian's Qt.
 # ccache keys on content, not on the clone's path, so a fresh clone on a machine that built
@@ -39,7 +41,7 @@ TS_SOURCES := tsconfig.json $(shell find src test -name '*.ts' 2>/dev/null)
 BENCH_TOOLS := native/bench/build/qt_markdown
 TEST_FILES = $(shell find dist/test -name '*.test.js' | sort)
 
-.PHONY: run build test lint typecheck unit bench bench-smoke clean setup system-deps FORCE
+.PHONY: run build deb test lint typecheck unit bench bench-smoke clean setup system-deps FORCE
 
 run: build
 	node bin/swarmpress.js
@@ -131,6 +133,10 @@ $(STAMPS)/dist: $(TS_SOURCES) $(STAMPS)/npm
 $(STAMPS)/bundle: $(STAMPS)/dist tools/bundle.js
 	node tools/bundle.js
 	@touch $@
+
+# The Debian package, from the built tree (tools/deb.sh says what goes in, and why).
+deb: build
+	bash tools/deb.sh
 
 $(BENCH_TOOLS): native/bench/qt_markdown.cpp native/bench/Makefile | $(STAMPS)/system
 	CXX="ccache g++" $(MAKE) -C native/bench

@@ -12,8 +12,8 @@ import type { NodeEvent, SiteNode } from '../net/node/site-node.js';
 import { cacheBudgetBytes, rateLimitSettings, writeSettings, type NodeSettings } from '../store/settings-file.js';
 import type { CommonOptions } from './cli.js';
 import type { ControlServer } from './control.js';
-import { presentError } from './messages.js';
-import { listenForCommands, startDuties, startLan, type NodeDuties } from './node-duties.js';
+import { EXIT_OK, presentError } from './messages.js';
+import { listenForCommands, listenOnDataDir, startDuties, startLan, type NodeDuties, type WindowRequestHandler } from './node-duties.js';
 import { lanOptions, startNode, stopNode } from './node-setup.js';
 import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
 import { Store } from '../store/store.js';
@@ -31,6 +31,12 @@ export class AppNode {
   #control: ControlServer | undefined;
   #duties: NodeDuties | undefined;
   #closed = false;
+  /** Shows what `swarmpress [URL]` asked the running window for (window-link.ts). */
+  #onOpen: ((url: string | undefined) => void) | undefined;
+  /** What was asked before `#onOpen` was set (the window was not built yet): the latest. */
+  #pendingOpen: { url: string | undefined } | undefined;
+  /** The control socket opened before the node (listen()). */
+  #listening: Promise<void> | undefined;
   #markRunning: { resolve: (node: SiteNode) => void; reject: (error: unknown) => void } | undefined;
   readonly #running = new Promise<SiteNode>((resolve, reject) => {
     this.#markRunning = { resolve, reject };
@@ -47,6 +53,44 @@ export class AppNode {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+
+  /**
+   * Calls `show` with the address of each `swarmpress [URL]` run on this data folder while
+   * the node runs (a `bittorrent:` link the desktop opens), instead of a second window.
+   */
+  onOpenRequest(show: (url: string | undefined) => void): void {
+    this.#onOpen = show;
+    const pending = this.#pendingOpen;
+    this.#pendingOpen = undefined;
+    if (pending !== undefined) show(pending.url);
+  }
+
+  /**
+   * Opens the data folder's control socket now, before the node starts (which is after the
+   * window's first paint): a second `swarmpress URL` run meanwhile comes here instead of
+   * opening a second window, and a command handed over starts the node. When another node
+   * answers there, nothing is opened: start() then says why.
+   */
+  listen(): Promise<void> {
+    this.#listening ??= (async () => {
+      try {
+        const control = await listenOnDataDir(ensureDataDir(resolveDataDir(this.#common.dataDir)), () => this.start(), this.#windowRequest);
+        if (this.#closed) await control?.close();
+        else this.#control = control;
+      } catch {
+        // ERR_NODE_RUNNING, or a folder that cannot be used: start() reports it.
+      }
+    })();
+    return this.#listening;
+  }
+
+  /** A `window` request (window-link.ts): the page is shown here. */
+  readonly #windowRequest: WindowRequestHandler = (command, _connection, output) => {
+    if (this.#onOpen === undefined) this.#pendingOpen = { url: command.url };
+    else this.#onOpen(command.url);
+    output.note(`swarmpress: ${command.url === undefined ? 'brought the running window to the front' : `opened ${command.url} in the running window`} (pid ${process.pid})`);
+    return Promise.resolve(EXIT_OK);
+  };
 
   /** The node once it runs (started on the first call); rejects with why it cannot run. */
   start(): Promise<SiteNode> {
@@ -147,11 +191,14 @@ export class AppNode {
     const node = startNode(this.#common, { log, ...(this.#store === undefined ? {} : { store: this.#store }) });
     // The node owns the store from now on (stopNode closes it).
     this.#store = undefined;
-    try {
-      this.#control = await listenForCommands(node);
-    } catch (error) {
-      await stopNode(node);
-      throw error;
+    await this.#listening;
+    if (this.#control === undefined) {
+      try {
+        this.#control = await listenForCommands(node, this.#windowRequest);
+      } catch (error) {
+        await stopNode(node);
+        throw error;
+      }
     }
     if (this.#isClosing()) {
       await this.#control?.close();
@@ -174,6 +221,7 @@ export class AppNode {
   /** Stops everything this AppNode started (idempotent). */
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#listening;
     await this.#started?.catch(() => undefined);
     this.#duties?.stop();
     this.#duties = undefined;

@@ -8,6 +8,7 @@ import { parseTypedAddress } from '../core/address.js';
 import { UsageError } from '../core/errors.js';
 import { COMMAND_WORDS } from './command-words.js';
 import { DEFAULT_KIOSK_IDLE_S, parseKioskIdle } from './kiosk.js';
+import { helpText } from './usage.js';
 
 export interface Endpoint {
   readonly host: string;
@@ -173,7 +174,11 @@ function toCommand(name: CommandName, operands: readonly string[], values: Retur
       // than a page to open: say so, rather than open a window (or, without a display, a
       // headless node) that cannot use it.
       const parsed = url === undefined ? undefined : parseTypedAddress(url);
-      if (parsed !== undefined && !parsed.ok) {
+      // A bittorrent: or magnet: link the desktop hands over (swarmpress.desktop) opens the
+      // window even when it is malformed: its status line says what is wrong with it, where
+      // an error on stderr would go unseen by whoever clicked the link.
+      const link = values.kiosk === undefined && url !== undefined && /^(bittorrent|magnet):/i.test(url);
+      if (parsed !== undefined && !parsed.ok && !link) {
         throw new UsageError(values.kiosk !== undefined ? `--kiosk expects a swarm address: ${parsed.error.message}` : `unknown command '${url ?? ''}', and not a swarm address either (see 'swarmpress --help')`);
       }
       if (values.kiosk === undefined) {
@@ -244,31 +249,5 @@ function blockListCommand(operands: readonly string[]): Command {
   }
 }
 
-export const HELP = `swarmpress — read and write Markdown sites that live in BitTorrent swarms
-
-usage:
-  swarmpress [URL]                      open the window (reader + author)
-  swarmpress --kiosk URL [--kiosk-idle SECONDS] [--kiosk-allow URL,...]
-                                        fullscreen, read-only, only this site (and those allowed);
-                                        back to URL after SECONDS without input (default 120, 0: never)
-  swarmpress publish DIR [--site NAME]  publish or update a site from a folder
-  swarmpress post FILE.md [--title T] [--reply-to URL|ID] [--site NAME]
-  swarmpress get URL [--out DIR] [--timeout S]
-  swarmpress follow|unfollow|block|unblock URL-or-KEY
-  swarmpress mute|unmute URL-or-KEY       hide (or show again) a site or author; it stays stored and seeded
-  swarmpress block-list subscribe|unsubscribe URL-or-KEY   use (or stop using) someone's published blocks
-  swarmpress block-list list            subscribed lists, and whether yours is published
-  swarmpress block-list publish on|off  publish your own blocks with your sites (republishes them)
-  swarmpress serve                      headless node: seed, follow, LAN discovery
-  swarmpress render FILE.md --dump | --png OUT.png [--width N]
-  swarmpress identity show|export FILE|import FILE
-
-common options:
-  --data-dir DIR          where data lives (default: $XDG_DATA_HOME/swarmpress or ~/.local/share/swarmpress)
-  --listen HOST:PORT      where the BitTorrent session listens
-  --dht-bootstrap HOST:PORT[,...]   DHT nodes to start from
-  --no-dht  --no-lan      switch the DHT or LAN discovery off
-  --json                  machine-readable output, one JSON object per line
-  -h, --help  -V, --version
-
-exit codes: 0 done, 1 failed, 2 bad arguments, 3 not available in this version`;
+/** The text of `swarmpress --help`, rendered from the table that the man page is made from too (usage.ts). */
+export const HELP = helpText();

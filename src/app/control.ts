@@ -15,6 +15,17 @@
  * error, and never prints what such a node says (it could claim a publish that never
  * happened). The data folder being private (data-dir.ts) keeps others from planting a
  * socket in the first place; these checks hold even if it was not.
+ *
+ * A `window` command (`swarmpress [URL]`, and so a `bittorrent:` link opened by the desktop)
+ * goes to the running node too, before the window opens (window-link.ts): a window answers
+ * by showing URL and `{exit: 0}`, and no second window opens; `swarmpress serve` answers by
+ * handing its node over — it stops it, sends `{handover: true}`, and starts it again when
+ * the client's connection closes, which it does when its process ends, however it ends.
+ *
+ * `{watch: true}` instead of a command is answered `{watching: true}`, and the connection
+ * is then kept until the node's process ends: a serve started while another node runs on
+ * its data folder waits so for its turn (watchNode). A serve that handed its node over to a
+ * window lives on, and so its watchers keep waiting: it runs the node again after the window.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -37,7 +48,17 @@ export interface ControlRequest {
   readonly json: boolean;
 }
 
-export type Handler = (request: ControlRequest, write: (line: string) => void, writeError: (line: string) => void) => Promise<number>;
+/** One client's connection, as its handler sees it. */
+export interface ControlConnection {
+  /**
+   * Sends `{handover: true}` and resolves when the client closes the connection: the node
+   * that sent it is stopped, and runs again once the client (a window) has ended. A
+   * `window` request's connection is never one that {@link ControlServer.close} waits for.
+   */
+  handOver(): Promise<void>;
+}
+
+export type Handler = (request: ControlRequest, write: (line: string) => void, writeError: (line: string) => void, connection: ControlConnection) => Promise<number>;
 
 export function socketPath(dataDir: string): string | undefined {
   const file = path.join(dataDir, SOCKET_FILE);
@@ -74,10 +95,13 @@ function connect(file: string): Promise<net.Socket | undefined> {
 export class ControlServer {
   readonly #server: net.Server;
   readonly #file: string;
+  /** Connections running a command, shared with the server's listener: close() waits for them (not for one handed over). */
+  readonly #active: Set<net.Socket>;
 
-  private constructor(server: net.Server, file: string) {
+  private constructor(server: net.Server, file: string, active: Set<net.Socket>) {
     this.#server = server;
     this.#file = file;
+    this.#active = active;
   }
 
   /**
@@ -93,9 +117,12 @@ export class ControlServer {
       throw new AppError('ERR_NODE_RUNNING', `another swarmpress node is running on ${dataDir}: stop it first, or use another --data-dir`);
     }
     fs.rmSync(file, { force: true });
+    const active = new Set<net.Socket>();
     const server = net.createServer((socket) => {
       if (!fromOwnUser(socket)) return;
-      serveConnection(socket, handler);
+      active.add(socket);
+      socket.once('close', () => active.delete(socket));
+      serveConnection(socket, handler, () => active.delete(socket));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -105,16 +132,20 @@ export class ControlServer {
       });
     });
     fs.chmodSync(file, 0o600);
-    return new ControlServer(server, file);
+    return new ControlServer(server, file, active);
   }
 
+  /**
+   * Stops accepting connections, waits for the commands running to finish, and removes the
+   * socket. A connection handed over stays open: it ends with its client.
+   */
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => {
-        resolve();
-      });
-    });
+    this.#server.close();
     fs.rmSync(this.#file, { force: true });
+    await Promise.all([...this.#active].map((socket) => new Promise<void>((resolve) => {
+      if (socket.destroyed) resolve();
+      else socket.once('close', () => { resolve(); });
+    })));
   }
 }
 
@@ -138,7 +169,7 @@ function fromOwnUser(socket: net.Socket): boolean {
   return false;
 }
 
-function serveConnection(socket: net.Socket, handler: Handler): void {
+function serveConnection(socket: net.Socket, handler: Handler, release: () => void): void {
   let buffered = '';
   let started = false;
   socket.setEncoding('utf8');
@@ -159,6 +190,12 @@ function serveConnection(socket: net.Socket, handler: Handler): void {
     let request: ControlRequest;
     try {
       request = JSON.parse(buffered.slice(0, newline)) as ControlRequest;
+      if ((request as { watch?: unknown }).watch === true) {
+        // Held until this process ends: after its node has stopped, whatever stopped it.
+        release();
+        send({ watching: true });
+        return;
+      }
       if (typeof request !== 'object' || typeof request.command !== 'object' || typeof request.command.name !== 'string') throw new Error('bad request');
     } catch {
       send({ err: 'malformed request' });
@@ -166,11 +203,23 @@ function serveConnection(socket: net.Socket, handler: Handler): void {
       socket.end();
       return;
     }
+    // A window request is answered at once (a window) or held for as long as its client
+    // runs (a handover): closing the server never waits for it.
+    if (request.command.name === 'window') release();
+    const connection: ControlConnection = {
+      handOver: () => {
+        send({ handover: true });
+        return new Promise<void>((resolve) => {
+          if (socket.destroyed) resolve();
+          else socket.once('close', () => { resolve(); });
+        });
+      },
+    };
     handler(request, (line) => {
       send({ out: line });
     }, (line) => {
       send({ err: line });
-    }).then((code) => {
+    }, connection).then((code) => {
       send({ exit: code });
       socket.end();
     }, (error: unknown) => {
@@ -236,5 +285,27 @@ export async function delegate(dataDir: string, request: ControlRequest): Promis
       if (exit === undefined) reject(new AppError('ERR_NODE_LOST', 'the running node closed the connection before the command finished'));
       else resolve(exit);
     });
+  });
+}
+
+/**
+ * When a node runs on `dataDir`: `stopped`, which resolves once its process has ended (see
+ * the module's comment). Undefined when none answers there.
+ */
+export async function watchNode(dataDir: string): Promise<{ readonly stopped: Promise<void> } | undefined> {
+  const file = socketPath(dataDir);
+  if (file === undefined || !fs.existsSync(file)) return undefined;
+  const socket = await connect(file);
+  if (socket === undefined) return undefined;
+  return new Promise((resolve) => {
+    const ended = new Promise<void>((end) => {
+      socket.once('close', () => { end(); });
+    });
+    socket.on('error', () => undefined);
+    socket.setEncoding('utf8');
+    socket.write(`${JSON.stringify({ watch: true })}\n`);
+    // Answered, or closed at once (a node of an older version): either way, what to wait for.
+    socket.once('data', () => { resolve({ stopped: ended }); });
+    void ended.then(() => { resolve({ stopped: ended }); });
   });
 }

@@ -10,8 +10,8 @@
  */
 import { toHex } from '../core/bytes.js';
 import type { NodeEvent, SiteNode } from '../net/node/site-node.js';
-import type { CommonOptions } from './cli.js';
-import { ControlServer } from './control.js';
+import type { Command, CommonOptions } from './cli.js';
+import { ControlServer, type ControlConnection } from './control.js';
 import { presentError } from './messages.js';
 import { lanOptions } from './node-setup.js';
 import { Output } from './output.js';
@@ -37,14 +37,23 @@ export async function pollFollowed(node: SiteNode, log: (event: NodeEvent) => vo
 }
 
 /**
- * Listens on the data folder's control socket and runs the commands handed to it on
- * `node`. Throws AppError `ERR_NODE_RUNNING` when another node serves the folder.
+ * What a node does with a `window` request (window-link.ts): the app shows the page, serve
+ * hands its node over. Resolves with the exit code for the client.
  */
-export function listenForCommands(node: SiteNode): Promise<ControlServer | undefined> {
-  return ControlServer.listen(node.dataDir, async (request, write, writeError) => {
+export type WindowRequestHandler = (command: Extract<Command, { name: 'window' }>, connection: ControlConnection, output: Output) => Promise<number>;
+
+/**
+ * Listens on `dataDir`'s control socket and runs the commands handed to it on the node
+ * `node()` resolves with (the app's starts when a command first needs it), and `window`
+ * requests with `onWindow`. Throws AppError `ERR_NODE_RUNNING` when another node serves the
+ * folder.
+ */
+export function listenOnDataDir(dataDir: string, node: () => Promise<SiteNode>, onWindow: WindowRequestHandler): Promise<ControlServer | undefined> {
+  return ControlServer.listen(dataDir, async (request, write, writeError, connection) => {
     const handed = new Output(request.json, write, writeError);
     try {
-      return await runSiteCommand(node, request.command, handed, true);
+      if (request.command.name === 'window') return await onWindow(request.command, connection, handed);
+      return await runSiteCommand(await node(), request.command, handed, true);
     } catch (error) {
       const shown = presentError(error);
       writeError(`swarmpress: ${shown.message}`);
@@ -52,6 +61,11 @@ export function listenForCommands(node: SiteNode): Promise<ControlServer | undef
       return shown.exitCode;
     }
   });
+}
+
+/** {@link listenOnDataDir} for a node that runs already. */
+export function listenForCommands(node: SiteNode, onWindow: WindowRequestHandler): Promise<ControlServer | undefined> {
+  return listenOnDataDir(node.dataDir, () => Promise.resolve(node), onWindow);
 }
 
 /** Starts LAN discovery when the options allow it (node-setup.ts `lanOptions`); a failure is logged, not thrown. */

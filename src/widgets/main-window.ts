@@ -618,6 +618,13 @@ export class MainWindow {
     this.#page?.widget.setFocus();
   }
 
+  /** Raises the window above the others and gives it the focus (another link was opened in it). */
+  bringToFront(): void {
+    if (this.#window.isMinimized()) this.#window.showNormal();
+    this.#window.activateWindow();
+    this.#window.raise();
+  }
+
   close(): void {
     this.#confirmation?.answer(false);
     this.closeSiteInfo();

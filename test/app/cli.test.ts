@@ -16,6 +16,8 @@ test('every command of the contract parses with its options', () => {
     name: 'post', file: 'a.md', title: 'T', replyTo: 'x', site: undefined,
   });
   assert.deepEqual(parseCommandLine(['get', 'u', '--out', 'd', '--timeout', '30']).command, { name: 'get', url: 'u', out: 'd', timeoutS: 30 });
+  // A link the desktop hands over opens the window even when malformed (its status says why).
+  assert.deepEqual(parseCommandLine(['magnet:?dn=x']).command, { name: 'window', url: 'magnet:?dn=x', kiosk: false });
   for (const name of ['follow', 'unfollow', 'block'] as const) assert.deepEqual(parseCommandLine([name, 'k']).command, { name, target: 'k' });
   assert.deepEqual(parseCommandLine(['serve']).command, { name: 'serve' });
   assert.deepEqual(parseCommandLine(['render', 'a.md', '--dump']).command, { name: 'render', file: 'a.md', png: undefined, dump: true, width: 800 });
@@ -51,6 +53,7 @@ test('bad arguments are refused with one line that says what is wrong', () => {
     [['pubish', 'site'], /unknown command 'pubish'/],
     [['pubish'], /unknown command 'pubish', and not a swarm address either/],
     [['--kiosk', 'news'], /--kiosk expects a swarm address: the address has no scheme/],
+    [['--kiosk', 'magnet:?dn=nothing'], /--kiosk expects a swarm address/],
     [['--kiosk', 'u', 'v'], /either after --kiosk or alone/],
   ];
   for (const [argv, message] of cases) {

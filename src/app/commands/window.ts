@@ -24,6 +24,7 @@ import { ownPages, sitePublisher } from '../writing/site-publisher.js';
 import { openNewSiteDialog, openSettingsDialog } from '../app-dialogs.js';
 import { AppNode } from '../app-node.js';
 import { prepareStoredPage, Reader, readerNode, type PreparedPage } from '../reader.js';
+import { linkToRunningNode } from '../window-link.js';
 import { SiteInfoPresenter, versionOfRow } from '../site-info.js';
 import type { Command, CommonOptions } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
@@ -68,6 +69,10 @@ export async function openWindow(command: Extract<Command, { name: 'window' }>, 
     return serve(common, out);
   }
   checkDisplay();
+  // One node per data folder: a window open there shows the page instead, a serve hands
+  // its node over until this process ends (window-link.ts).
+  const link = await linkToRunningNode(resolveDataDir(common.dataDir), command, out.json);
+  if (link.kind === 'shown') return link.exitCode;
   // Signals first: Ctrl-C or SIGTERM while Qt loads must still end the app cleanly.
   let closeAll: (() => void) | undefined;
   let stopRequested = false;
@@ -88,6 +93,8 @@ export async function openWindow(command: Extract<Command, { name: 'window' }>, 
     });
   } finally {
     forgetSignals();
+    // The window's node has stopped: serve's may run again.
+    if (link.kind === 'handed-over') link.release();
   }
 }
 
@@ -144,6 +151,14 @@ async function showWindow(
   app.assets.showFirst(window, command.url);
   if (app.lastCrash !== undefined) window.setStatus(app.lastCrash.message);
   const automation = isAutomationEnabled() ? startWindowAutomation(app, window) : undefined;
+  // `swarmpress [URL]` run again on this data folder (a `bittorrent:` link the desktop opens).
+  app.appNode.onOpenRequest((url) => {
+    if (url !== undefined) {
+      app.assets.showing = false;
+      reader.navigate(url);
+    }
+    window.bringToFront();
+  });
   openFirstPage(app, window, reader, automation !== undefined);
   return runUntilClosed(app, window, out, stopAtOnce, automation);
 }
@@ -161,6 +176,8 @@ function prepareApp(command: Extract<Command, { name: 'window' }>, common: Commo
   void worker.warmUp();
   const loop: QtLoopMode = process.env[LOOP_ENV] === 'naive' ? 'naive' : 'integrated';
   const appNode = new AppNode(common);
+  // The control socket first: a second link opened while Qt loads comes to this window.
+  void appNode.listen();
   // Started with a site's address, its stored copy is read and composed now, and the layout
   // thread lays out its first screens while this thread loads Qt: the window's first frame
   // then shows the page, instead of an empty frame followed by the page (warm start to the

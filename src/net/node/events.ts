@@ -23,6 +23,9 @@ export interface FetchTimes {
 /** One event of a node, or of the program around it (started, stopped, duties). */
 export type NodeEvent = Readonly<
   | { type: 'started'; dataDir: string; pid: number; port: number; libtorrent: string; seeding: number }
+  | { type: 'resumed'; dataDir: string; pid: number; port: number; libtorrent: string; seeding: number }
+  | { type: 'waiting'; dataDir: string }
+  | { type: 'handed-over' }
   | { type: 'stopped'; signal: string }
   | { type: 'seeding'; versions: number }
   | { type: 'published'; site: string; key: string; seq: string; infohash: string; ms: PublishTimes }
@@ -61,6 +64,12 @@ export function describeEvent(event: NodeEvent): string {
   switch (event.type) {
     case 'started':
       return `swarmpress node started (pid ${event.pid}): data in ${event.dataDir}, listening on port ${event.port}, libtorrent ${event.libtorrent}; Ctrl-C stops it`;
+    case 'resumed':
+      return `swarmpress node running again (pid ${event.pid}): data in ${event.dataDir}, listening on port ${event.port}, libtorrent ${event.libtorrent}; Ctrl-C stops it`;
+    case 'waiting':
+      return `another swarmpress node runs on ${event.dataDir} (a window, or another serve); this one starts when it stops`;
+    case 'handed-over':
+      return 'a window opened on this data folder and runs its node now; this one starts again when the window closes';
     case 'stopped':
       return `swarmpress node stopped (${event.signal})`;
     case 'seeding':
