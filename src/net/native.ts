@@ -1,6 +1,7 @@
 /**
  * The typed contract of swarmpress's libtorrent binding (`swarmpress_torrent.node`,
- * native/src/torrent/). Nothing else imports the raw module: src/net/session.ts wraps it.
+ * native/src/torrent/). Nothing else imports the raw module: src/net/session.ts (with the
+ * rooms it is made of) and torrent-file.ts wrap it.
  *
  * Threading: every function runs on the JS thread; libtorrent's own threads only wake it
  * (the `onWake` callback), after which `popAlerts()` returns what happened.
