@@ -1,7 +1,7 @@
 /**
- * The reply-notice rate limit counts per host (issue #25 item 8): notices reach a real
- * session's `extension-message` as libtorrent reports them, from one address over many
- * connections (ports), and only one host's burst of them is read.
+ * The reply-notice rate limit counts per host (issue #25 item 8): notices reach the
+ * module as the node's BEP 10 channel (node/gossip.ts) hands them over, from one address
+ * over many connections (ports), and only one host's burst of them is read.
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -29,12 +29,12 @@ function notices(session: TorrentSession): ReplyNotices {
   });
 }
 
-function flood(session: TorrentSession, address: string, connections: number): void {
+function flood(replies: ReplyNotices, address: string, connections: number): void {
   const stranger = generateIdentity(crypto.randomBytes(32));
   for (let i = 0; i < connections; i++) {
     const record = signRecord(stranger, { seq: BigInt(i + 1), value: encodeSitePointer(crypto.randomBytes(20)) });
     const payload = Buffer.from(encodeReplyNotice({ record, reply: crypto.randomBytes(32), target: crypto.randomBytes(32) }));
-    session.emit('extension-message', { type: 'message', torrent: TORRENT, address, port: 40_000 + i, payload });
+    replies.handleMessage({ type: 'message', torrent: TORRENT, address, port: 40_000 + i, payload });
   }
 }
 
@@ -42,16 +42,16 @@ test('one host over 64 connections is read as one peer: its burst, then ERR_NOTI
   const session = new TorrentSession(LOOPBACK);
   const replies = notices(session);
   try {
-    flood(session, '10.0.0.7', 64);
+    flood(replies, '10.0.0.7', 64);
     const burst = NOTICE_LIMITS.perKey.burst;
     assert.equal(replies.dropped.get('ERR_NOTICE_RATE'), 64 - burst, JSON.stringify([...replies.dropped]));
     assert.equal(replies.dropped.get('ERR_NOTICE_UNKNOWN_TARGET'), burst, 'the ones read went on to the target check');
     // Another host has its own bucket.
-    flood(session, '10.0.0.8', 1);
+    flood(replies, '10.0.0.8', 1);
     assert.equal(replies.dropped.get('ERR_NOTICE_UNKNOWN_TARGET'), burst + 1);
     // The addresses of one IPv6 /64 are one host.
-    flood(session, '2001:db8:1:2::1', 10);
-    flood(session, '2001:db8:1:2:ffff::9', 10);
+    flood(replies, '2001:db8:1:2::1', 10);
+    flood(replies, '2001:db8:1:2:ffff::9', 10);
     assert.equal(replies.dropped.get('ERR_NOTICE_RATE'), 64 - burst + 20 - burst);
   } finally {
     replies.close();
