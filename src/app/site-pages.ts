@@ -13,6 +13,7 @@ import { AppError } from '../core/errors.js';
 import { formatFrontMatter, pageTitle, parsePage, type FrontMatter } from '../core/front-matter.js';
 import { DEFAULT_SITE_NAME, deriveSiteIdentity, isSiteName } from '../core/identity.js';
 import { MAX_BODY_BYTES, MAX_TITLE_BYTES } from '../core/item.js';
+import { slugify } from '../core/slug.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { readOwnSites } from '../store/local-files.js';
 import type { FetchProgress, PublishResult, Resolved, SiteNode } from '../net/site-node.js';
@@ -62,7 +63,7 @@ export async function openAddress(
 /** The post's file name in the site folder: `posts/<date>-<slug>.md`, not taken yet. */
 function postPath(source: string, title: string, nowMs: number): string {
   const date = new Date(nowMs).toISOString().slice(0, 10);
-  const slug = title.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'post';
+  const slug = slugify(title);
   for (let n = 1; ; n++) {
     const candidate = path.join(source, 'posts', `${date}-${slug}${n === 1 ? '' : `-${n}`}.md`);
     if (!fs.existsSync(candidate)) return candidate;

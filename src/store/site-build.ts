@@ -24,6 +24,7 @@ import type { Identity } from '../core/identity.js';
 import { createItem, decodeItem, encodeItem, MAX_BODY_BYTES, type Item, type ItemDraft } from '../core/item.js';
 import { createManifest, encodeManifest, itemFilePath, MANIFEST_PATH, MAX_MANIFEST_ITEMS, type SiteManifest } from '../core/manifest.js';
 import { checkSitePath, findPathCollision } from '../core/site-path.js';
+import { slugify } from '../core/slug.js';
 
 /** The folder of versions being built, inside the data folder. */
 export const STAGING_FOLDER = 'staging';
@@ -308,8 +309,7 @@ export function knownItems(versionRoot: string, manifest: SiteManifest, itemByte
 
 /** A safe name for the site's root folder in the torrent: from the site name or folder name. */
 export function rootNameFor(name: string): string {
-  const slug = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
-  return slug === '' ? 'site' : slug;
+  return slugify(name, { maxChars: 64, fallback: 'site' });
 }
 
 /** Removes staging folders a crash left behind. */

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { slugify } from '../../core/slug.js';
 import type { PostPublisher, PublishOutcome, PublishRequest, PublishSummary } from './publisher.js';
 
 /** The folder name inside the data folder. */
@@ -18,9 +19,7 @@ const MAX_SLUG_CHARS = 60;
 
 /** A file name from a title: lower-case letters, digits and dashes ("post" when nothing is left). */
 export function slugOf(title: string): string {
-  const slug = title.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, MAX_SLUG_CHARS).replace(/-+$/, '');
-  return slug === '' ? 'post' : slug;
+  return slugify(title, { maxChars: MAX_SLUG_CHARS });
 }
 
 function postText(request: PublishRequest): string {
