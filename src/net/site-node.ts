@@ -32,7 +32,7 @@ import { deviceSalt, nextSeq, type SlotHead } from '../core/publish-rules.js';
 import { createIdentity, hasIdentity, loadIdentity } from '../store/identity-file.js';
 import { deviceId, readOwnSites, readResumeData, removeResumeData, writeOwnSite, writeResumeData } from '../store/local-files.js';
 import { contentFolder } from '../store/rebuild.js';
-import { buildVersion, clearStaging, knownItems, rootNameFor, scanSource, type BuiltVersion, type KnownItem } from '../store/site-build.js';
+import { buildVersion, clearStaging, fallbackSiteTitle, isGenerated, knownItems, rootNameFor, scanSource, type BuiltVersion, type KnownItem } from '../store/site-build.js';
 import type { Store } from '../store/store.js';
 import { readSettings } from '../store/settings-file.js';
 import { ownBlockListFile, readBlockListOf } from './block-lists.js';
@@ -305,19 +305,20 @@ export class SiteNode {
    * Publishes the folder `source` as the next version of the author's site `name`.
    * An unchanged folder publishes nothing (and re-puts nothing).
    */
-  publish(source: string, name: string = DEFAULT_SITE_NAME): Promise<PublishResult> {
-    const run = this.#publishing.then(() => this.#publish(path.resolve(source), name));
+  publish(source: string, name: string = DEFAULT_SITE_NAME, options: { readonly title?: string } = {}): Promise<PublishResult> {
+    const run = this.#publishing.then(() => this.#publish(path.resolve(source), name, options.title));
     this.#publishing = run.catch(() => undefined);
     return run;
   }
 
-  async #publish(source: string, name: string): Promise<PublishResult> {
+  async #publish(source: string, name: string, newTitle: string | undefined): Promise<PublishResult> {
     const startedMs = performance.now();
     const author = this.author();
     const site = deriveSiteIdentity(author, name);
     const key = site.publicKey;
     const scan = scanSource(source);
-    writeOwnSite(this.dataDir, { name, source });
+    writeOwnSite(this.dataDir, { name, source, ...(newTitle === undefined ? {} : { title: newTitle }) });
+    const own = readOwnSites(this.dataDir).find((entry) => entry.name === name);
     this.store.noteSite({ key, origin: 'own', isOwn: true });
     await this.#flushOutbox(key);
     const mySalt = deviceSalt(deviceId(this.dataDir));
@@ -354,7 +355,9 @@ export class SiteNode {
       source: scan,
       author,
       site,
-      fallbackTitle: name === DEFAULT_SITE_NAME ? path.basename(source) : name,
+      ...(own?.title === undefined ? {} : { title: own.title }),
+      ...(own?.description === undefined ? {} : { description: own.description }),
+      fallbackTitle: fallbackSiteTitle(this.dataDir, name, source),
       rootName: rootNameFor(name === DEFAULT_SITE_NAME ? path.basename(source) : name),
       devices: [...devices.values()],
       generated: readSettings(this.dataDir).settings.publishBlockList ? [ownBlockListFile(this.store)] : [],
@@ -398,7 +401,7 @@ export class SiteNode {
     }
     return {
       site: name, key, infohash: mainInfohash, seq, unchanged: mainRecord === undefined, title: shown.manifest.title,
-      items: shown.items.length, newItems: mainRecord === undefined ? 0 : device.newItems, put: (deviceRecord?.put ?? true) && (mainRecord?.put ?? true),
+      items: shown.items.filter((entry) => !isGenerated(entry.item)).length, newItems: mainRecord === undefined ? 0 : device.newItems, put: (deviceRecord?.put ?? true) && (mainRecord?.put ?? true),
       skipped: scan.skipped, merged: merged.carriedItems,
     };
   }
