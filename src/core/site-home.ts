@@ -66,7 +66,33 @@ export function postListPath(n: number): string {
 /** The date a post is shown with: the `YYYY-MM-DD-` its file name starts with, else when its item was made. */
 export function postDate(page: SitePage): string {
   const named = /(?:^|\/)(\d{4}-\d{2}-\d{2})-[^/]*$/.exec(page.path)?.[1];
-  return named ?? new Date(page.createdMs).toISOString().slice(0, 10);
+  return named ?? isoTime(page.createdMs).slice(0, 10);
+}
+
+const DAY_MS = 86_400_000;
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/**
+ * `ms` since 1970 (UTC) as RFC 3339 text, `YYYY-MM-DDTHH:MM:SS.mmmZ` (what Atom's dates
+ * are). Arithmetic only (H. Hinnant's days-to-civil), so core reads no clock and needs no Date.
+ */
+export function isoTime(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  const inDay = ms - days * DAY_MS;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const time = `${pad(Math.floor(inDay / 3_600_000))}:${pad(Math.floor(inDay / 60_000) % 60)}:${pad(Math.floor(inDay / 1000) % 60)}.${pad(Math.floor(inDay) % 1000, 3)}`;
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${time}Z`;
 }
 
 /** The posts of a site newest first: its Markdown pages, without the home page and generated ones. */
@@ -146,7 +172,7 @@ export function homeFiles(request: HomeRequest): HomeFile[] {
 function feed(request: HomeRequest, posts: readonly SitePage[]): HomeFile {
   const site = request.siteUrl ?? '';
   const url = (sitePath: string): string => `${site}/${sitePath.split('/').map(encodeURIComponent).join('/')}`;
-  const updated = new Date(posts.reduce((newest, post) => Math.max(newest, post.createdMs), posts.length === 0 ? request.nowMs : 0)).toISOString();
+  const updated = isoTime(posts.reduce((newest, post) => Math.max(newest, post.createdMs), posts.length === 0 ? request.nowMs : 0));
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -163,7 +189,7 @@ function feed(request: HomeRequest, posts: readonly SitePage[]): HomeFile {
       `    <title>${xml(post.title)}</title>`,
       `    <id>${xml(url(post.path))}</id>`,
       `    <link href="${xml(url(post.path))}"/>`,
-      `    <updated>${new Date(post.createdMs).toISOString()}</updated>`,
+      `    <updated>${isoTime(post.createdMs)}</updated>`,
       '  </entry>',
     ]),
     '</feed>',

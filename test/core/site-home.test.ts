@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parsePage } from '../../src/core/front-matter.js';
-import { FEED_PATH, GENERATOR_KEY, HOME_PATH, HOME_POSTS, homeFiles, LIST_PAGE_POSTS, POST_LIST_PATH, sitePosts, type SitePage } from '../../src/core/site-home.js';
+import { FEED_PATH, GENERATOR_KEY, HOME_PATH, HOME_POSTS, homeFiles, isoTime, LIST_PAGE_POSTS, POST_LIST_PATH, sitePosts, type SitePage } from '../../src/core/site-home.js';
 
 const DAY_MS = 86_400_000;
 const START_MS = Date.UTC(2026, 0, 1);
@@ -36,6 +36,12 @@ test('the home page lists the posts newest first with their dates; the list and 
   assert.match(feed, /<title>Bees &amp; &lt;honey&gt;<\/title>/);
   assert.equal(feed.match(/<entry>/g)?.length, 4);
   assert.match(feed, /<link href="bittorrent:\/\/a{64}\/posts\/p2\.md"\/>/);
+});
+
+test('isoTime writes what Date writes, without a Date in core', () => {
+  for (const ms of [0, 951_782_400_000, 1_709_164_799_999, START_MS, 4_102_444_800_123, 253_402_300_799_999]) {
+    assert.equal(isoTime(ms), new Date(ms).toISOString());
+  }
 });
 
 test("the author's own pages are never replaced, and large sites are paged", () => {
