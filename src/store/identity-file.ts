@@ -102,7 +102,7 @@ export function loadIdentity(dataDir: string): Identity {
   const parsed = parseKeyFile(readKeyFile(dataDir));
   if (!parsed.ok) {
     const advice = parsed.error.code === 'ERR_KEY_FILE_MISSING'
-      ? "create one with the app, or restore a backup with 'swarmpress identity import FILE'"
+      ? "create one with 'swarmpress identity new' (or the app), or restore a backup with 'swarmpress identity import FILE'"
       : "restore a backup with 'swarmpress identity import FILE'; the damaged file is left as it is";
     throw new StoreError(parsed.error.code, `${file}: ${parsed.error.message}; ${advice}`);
   }
