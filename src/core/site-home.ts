@@ -54,7 +54,7 @@ export interface HomeRequest {
   readonly taken: ReadonlySet<string>;
   /** The site's address (`bittorrent://KEY`), for the feed's links; no feed without it. */
   readonly siteUrl?: string;
-  /** The version's time (the feed's `updated` when it lists nothing). */
+  /** The version's time (the feed's `updated` when the site has no item of its author's). */
   readonly nowMs: number;
 }
 
@@ -172,7 +172,10 @@ export function homeFiles(request: HomeRequest): HomeFile[] {
 function feed(request: HomeRequest, posts: readonly SitePage[]): HomeFile {
   const site = request.siteUrl ?? '';
   const url = (sitePath: string): string => `${site}/${sitePath.split('/').map(encodeURIComponent).join('/')}`;
-  const updated = isoTime(posts.reduce((newest, post) => Math.max(newest, post.createdMs), posts.length === 0 ? request.nowMs : 0));
+  // From the site's own items, never the clock: an unchanged site must give the same feed
+  // (and so publish nothing new).
+  const authored = request.pages.filter((page) => !page.generated);
+  const updated = isoTime(authored.length === 0 ? request.nowMs : authored.reduce((newest, page) => Math.max(newest, page.createdMs), 0));
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom">',

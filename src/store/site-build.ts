@@ -254,7 +254,8 @@ export function buildVersion(request: BuildRequest): BuiltVersion {
   const ids = new Set(chosen.map((entry) => toHex(entry.item.id)));
   let carriedItems = 0;
   for (const known of request.carried ?? []) {
-    if (taken.has(known.path) || ids.has(toHex(known.item.id))) continue;
+    // Generated pages are made again below, from everything carried: never carried themselves.
+    if (taken.has(known.path) || ids.has(toHex(known.item.id)) || isGenerated(known.item)) continue;
     if (known.item.body.kind === 'file' && known.file === undefined) continue;
     chosen.push({ item: known.item, bytes: known.bytes, path: known.path, from: known.file });
     taken.add(known.path);
