@@ -164,8 +164,9 @@ export async function rewritePage(
 }
 
 /**
- * Creates the author's site `name` titled `title` — a folder in the data folder with its
- * home page — and publishes its first version (keys from deriveSiteIdentity, like
+ * Creates the author's site `name` titled `title` — an empty folder in the data folder (its
+ * home page is generated, listing the posts as they come; the title is recorded in
+ * own-sites.json) — and publishes its first version (keys from deriveSiteIdentity, like
  * `swarmpress publish DIR --site NAME`). Refuses a name that is not a site name or is
  * taken; on failure the folder is removed again.
  */
@@ -179,8 +180,7 @@ export async function createSite(node: SiteNode, name: string, title: string): P
   if (fs.existsSync(folder)) throw new AppError('ERR_SITE_NAME', `the folder ${folder} exists already: choose another name`);
   fs.mkdirSync(folder, { recursive: true });
   try {
-    fs.writeFileSync(path.join(folder, 'index.md'), `${formatFrontMatter({ title: heading, related: [], meta: new Map() })}# ${heading}\n`, { flag: 'wx' });
-    return await node.publish(folder, name);
+    return await node.publish(folder, name, { title: heading });
   } catch (error) {
     fs.rmSync(folder, { recursive: true, force: true });
     throw error;

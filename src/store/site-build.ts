@@ -58,7 +58,10 @@ export interface SourceScan {
   readonly skipped: readonly string[];
 }
 
-/** Lists the files of `dir` that make a site. Throws AppError (`ERR_SOURCE`) for a folder that cannot be one. */
+/**
+ * Lists the files of `dir` that make a site (none for a new site: its home page is
+ * generated). Throws AppError (`ERR_SOURCE`) for a folder that cannot be one.
+ */
 export function scanSource(dir: string): SourceScan {
   let stats: fs.Stats;
   try {
@@ -88,7 +91,6 @@ export function scanSource(dir: string): SourceScan {
   walk(dir, '');
   const collision = findPathCollision(files.map((file) => file.path));
   if (collision !== undefined) throw new AppError('ERR_SOURCE', `${collision[0]} and ${collision[1]} cannot both be in a site (they clash on some systems); rename one`);
-  if (files.length === 0) throw new AppError('ERR_SOURCE', `${dir} has no files to publish`);
   return { files, skipped };
 }
 

@@ -99,6 +99,8 @@ function seedNotice(out: Output, delegated: boolean): void {
 export async function publishCommand(node: SiteNode, command: Extract<Command, { name: 'publish' }>, out: Output, delegated: boolean): Promise<number> {
   const name = siteName(command.site);
   const dir = path.resolve(command.dir);
+  // A folder with nothing visible in it is a mistyped path far more often than a site.
+  if (scanSource(dir).files.length === 0) throw new AppError('ERR_SOURCE', `${dir} has no files to publish`);
   const recorded = node.siteSource(name);
   if (recorded !== undefined && !sameFolder(recorded, dir)) {
     // The window, `post` and an earlier `publish` wrote the site in `recorded`: publishing
