@@ -169,7 +169,7 @@ test('Edit on a page of your own site: its file opens in the editor, front matte
   let after: Message;
   for (;;) {
     after = await cli(b.dataDir, ['get', `${url}/posts/hello.md`, '--timeout', '60']);
-    if (after['seq'] === '1' || Date.now() > deadline) break;
+    if (after['seq'] === '2' || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   assert.equal(after['seq'], '2');

@@ -71,7 +71,7 @@ test('type an address, read the page served by another node, follow it, see its 
   t.diagnostic(`address typed → page shown: ${Math.round(performance.now() - openedAt)} ms`);
   assert.equal(page['address'], url);
   assert.equal(page['title'], 'Garden notes — swarmpress');
-  assert.match(page['status'] as string, /^Version 0 of Garden notes, from /);
+  assert.match(page['status'] as string, /^Version 1 of Garden notes, from /);
   assert.deepEqual((page['navigation'] as { actions: string[] }).actions, ['Follow', 'Block', 'Reply']);
   await grabWindow(app, 'app-reader-page.png');
 
@@ -102,7 +102,7 @@ test('type an address, read the page served by another node, follow it, see its 
   // The library lists the followed site; a search over the store finds the post.
   await pressKeys(bed.x.display, 'ctrl+b');
   const library = await untilDump(app, (dump) => Array.isArray(dump['library']) && (dump['library'] as string[]).some((row) => row.startsWith('Garden notes')), 'the library');
-  assert.deepEqual((library['library'] as string[]).slice(0, 2), ['Followed sites', 'Garden notes (v1)']);
+  assert.deepEqual((library['library'] as string[]).slice(0, 2), ['Followed sites', 'Garden notes (v2)']);
   await focusWindow(bed.x.display, await findWindow(bed.x.display, 'Garden notes — swarmpress'));
   await pressKeys(bed.x.display, 'Tab');
   const searched = await app.request({ cmd: 'dump' });
