@@ -146,8 +146,6 @@ const EMPTY = new Uint8Array(0);
 /** A record left in the outbox is put again at most this often by the node's rounds. */
 const RETRY_OUTBOX_AFTER_MS = 60_000;
 const DEFAULT_DHT_TIMEOUT_MS = 20_000;
-/** Longest a running node's publish waits for its record's put before leaving it to the node (issue #21: publishing returns within 2 s). */
-const PUT_WAIT_MS = 1_500;
 const MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
 /** How long a swarm joined on a LAN neighbour's unsigned hint is kept when no record names it. */
 const LAN_HINT_TTL_MS = 60_000;
@@ -526,24 +524,12 @@ export class SiteNode {
     }
     await this.#dhtReady();
     const putting = this.#putRecord(site, salt, value, network, reserve, () => outboxId);
-    // A node that keeps running waits for the put at most PUT_WAIT_MS once the record is
-    // signed, in the outbox and pushed, then goes on putting it (and flushOutbox retries).
-    // Waiting for the end cost a full DHT RPC timeout (15 s) per unreachable node: 31.6 s
-    // for a post with one dead DHT node (lookups 16.0 s + put 15.2 s), issue #21 item 6; a
-    // put on a live DHT takes 10-70 ms, so readers still find the record as the command
-    // returns. A one-command node must wait: its put ends with it.
+    // A node that keeps running returns once the record is signed, in the outbox and pushed:
+    // it goes on putting it (and flushOutbox retries). Waiting here cost a full DHT RPC
+    // timeout (15 s) per unreachable node: 31.6 s for a post with one dead DHT node
+    // (lookups 16.0 s + put 15.2 s), issue #21 item 6. A one-command node must wait.
     if (this.#options.transient === true) return putting;
-    let timer: NodeJS.Timeout | undefined;
-    const waited = handedOver.then((record) => new Promise<{ record: MutableRecord; put: boolean; inBackground: boolean }>((resolve) => {
-      timer = setTimeout(() => {
-        resolve({ record, put: false, inBackground: true });
-      }, PUT_WAIT_MS);
-    }));
-    try {
-      return await Promise.race([putting, waited]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return Promise.race([putting, handedOver.then((record) => ({ record, put: false, inBackground: true }))]);
   }
 
   /** The put of {@link publishRecord}: `reserve` persists the record before it goes out. */
