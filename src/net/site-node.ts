@@ -95,8 +95,6 @@ export interface PublishResult {
   readonly newItems: number;
   /** Whether the DHT took the record (else it waits in the outbox and is put again later). */
   readonly put: boolean;
-  /** The running node is still putting the record (it is in the outbox and was pushed to connected readers). */
-  readonly putInBackground: boolean;
   readonly skipped: readonly string[];
   /** Items carried from the author's other devices. */
   readonly merged: number;
@@ -404,7 +402,6 @@ export class SiteNode {
     return {
       site: name, key, infohash: mainInfohash, seq, unchanged: mainRecord === undefined, title: shown.manifest.title,
       items: shown.items.filter((entry) => !isGenerated(entry.item)).length, newItems: mainRecord === undefined ? 0 : device.newItems, put: (deviceRecord?.put ?? true) && (mainRecord?.put ?? true),
-      putInBackground: deviceRecord?.inBackground === true || mainRecord?.inBackground === true,
       skipped: scan.skipped, merged: merged.carriedItems,
     };
   }
@@ -499,13 +496,9 @@ export class SiteNode {
    * outbox before the put (store.reservePublish), confirmed after it. Without the DHT, or
    * when the put fails, the record stays in the outbox and is put by {@link flushOutbox}.
    */
-  async #publishRecord(site: Identity, salt: Uint8Array, infohash: Uint8Array, network?: { head: SlotHead | undefined }): Promise<{ record: MutableRecord; put: boolean; inBackground?: boolean }> {
+  async #publishRecord(site: Identity, salt: Uint8Array, infohash: Uint8Array, network?: { head: SlotHead | undefined }): Promise<{ record: MutableRecord; put: boolean }> {
     const value = encodeSitePointer(infohash);
     let outboxId: number | undefined;
-    let handOver: (record: MutableRecord) => void = () => undefined;
-    const handedOver = new Promise<MutableRecord>((resolve) => {
-      handOver = resolve;
-    });
     const reserve = (record: MutableRecord): void => {
       crashPoint('before-reserve');
       outboxId = this.store.reservePublish(record);
@@ -513,7 +506,6 @@ export class SiteNode {
       crashPoint('after-reserve');
       // Persisted: readers connected to any version of the site learn of it now, not after the put.
       if (salt.length === 0) this.#noteNewRecord(record, true);
-      handOver(record);
     };
     if (!this.#dht) {
       const seq = nextSeq(this.store.localSeq(site.publicKey, salt), undefined);
@@ -523,20 +515,6 @@ export class SiteNode {
       return { record, put: false };
     }
     await this.#dhtReady();
-    const putting = this.#putRecord(site, salt, value, network, reserve, () => outboxId);
-    // A node that keeps running returns once the record is signed, in the outbox and pushed:
-    // it goes on putting it (and flushOutbox retries). Waiting here cost a full DHT RPC
-    // timeout (15 s) per unreachable node: 31.6 s for a post with one dead DHT node
-    // (lookups 16.0 s + put 15.2 s), issue #21 item 6. A one-command node must wait.
-    if (this.#options.transient === true) return putting;
-    return Promise.race([putting, handedOver.then((record) => ({ record, put: false, inBackground: true }))]);
-  }
-
-  /** The put of {@link publishRecord}: `reserve` persists the record before it goes out. */
-  async #putRecord(
-    site: Identity, salt: Uint8Array, value: Uint8Array, network: { head: SlotHead | undefined } | undefined,
-    reserve: (record: MutableRecord) => void, reserved: () => number | undefined,
-  ): Promise<{ record: MutableRecord; put: boolean }> {
     try {
       const localSeq = this.store.localSeq(site.publicKey, salt);
       const published = await this.records.publish(site, value, {
@@ -546,7 +524,6 @@ export class SiteNode {
         timeoutMs: this.#dhtTimeoutMs,
         ...(network === undefined ? {} : { networkHead: network }),
       });
-      const outboxId = reserved();
       if (outboxId !== undefined) {
         crashPoint('after-put');
         if (published.successes > 0) this.store.confirmPublish(outboxId);
@@ -554,7 +531,6 @@ export class SiteNode {
       }
       return { record: published.record, put: published.successes > 0 };
     } catch (error) {
-      const outboxId = reserved();
       if (outboxId === undefined) throw error;
       this.store.notePublishAttempt(outboxId, (error as Error).message);
       const pending = this.store.pendingPublishes().find((entry) => entry.id === outboxId);
@@ -562,7 +538,6 @@ export class SiteNode {
       this.#log('warning', `the record (seq ${pending.record.seq.toString()}) was not put (${(error as Error).message}); it stays in the outbox and is put again`);
       return { record: pending.record, put: false };
     } finally {
-      const outboxId = reserved();
       if (outboxId !== undefined) this.#inFlight.delete(outboxId);
     }
   }

@@ -44,7 +44,6 @@ function printPublished(out: Output, result: PublishResult, extra: Record<string
     newItems: result.newItems,
     merged: result.merged,
     put: result.put,
-    putInBackground: result.putInBackground,
     skipped: result.skipped,
     ...extra,
   };
@@ -52,8 +51,7 @@ function printPublished(out: Output, result: PublishResult, extra: Record<string
     ? [`nothing changed: '${result.title}' is still version ${result.seq.toString()}`]
     : [`published '${result.title}' version ${result.seq.toString()} (${result.items} items, ${result.newItems} new${result.merged > 0 ? `, ${result.merged} from your other devices` : ''})`];
   lines.push(`url:      bittorrent://${key}`, `magnet:   ${formatSiteMagnet(result.key)}`, `infohash: ${toHex(result.infohash)}`, `seq:      ${result.seq.toString()}`);
-  if (result.putInBackground) lines.push('the running node is putting the record into the DHT (readers connected to the site have it already)');
-  else if (!result.put) lines.push('the DHT did not take the record yet: it is kept in the outbox and put again by the running node');
+  if (!result.put) lines.push('the DHT did not take the record yet: it is kept in the outbox and put again by the running node');
   if (result.skipped.length > 0) lines.push(`left out (hidden files and links): ${result.skipped.slice(0, 10).join(', ')}${result.skipped.length > 10 ? ', …' : ''}`);
   out.print(data, lines.join('\n'));
 }
