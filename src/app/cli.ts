@@ -30,7 +30,7 @@ export type Command =
       /** Kiosk only: seconds without input before it returns home (0: never), and more sites it may show. */
       readonly kioskIdleS?: number; readonly kioskAllow?: readonly string[];
     }
-  | { readonly name: 'publish'; readonly dir: string; readonly site: string | undefined }
+  | { readonly name: 'publish'; readonly dir: string; readonly site: string | undefined; readonly title: string | undefined; readonly replace: boolean; readonly yes: boolean }
   | { readonly name: 'post'; readonly file: string; readonly title: string | undefined; readonly replyTo: string | undefined; readonly site: string | undefined }
   | { readonly name: 'get'; readonly url: string; readonly out: string | undefined; readonly timeoutS: number | undefined }
   | { readonly name: 'follow' | 'unfollow' | 'block'; readonly target: string }
@@ -38,8 +38,11 @@ export type Command =
   | { readonly name: 'block-list'; readonly action: BlockListAction; readonly target: string | undefined }
   | { readonly name: 'serve' }
   | { readonly name: 'render'; readonly file: string; readonly png: string | undefined; readonly dump: boolean; readonly width: number }
-  | { readonly name: 'identity'; readonly action: 'show' | 'export' | 'import'; readonly file: string | undefined }
-  | { readonly name: 'help' }
+  | { readonly name: 'identity'; readonly action: 'show' | 'new' | 'export' | 'import'; readonly file: string | undefined; readonly force: boolean }
+  | { readonly name: 'sites' }
+  | { readonly name: 'search'; readonly words: string }
+  | { readonly name: 'history'; readonly url: string }
+  | { readonly name: 'help'; readonly topic?: string }
   | { readonly name: 'version' };
 
 /** What `swarmpress block-list` does: subscribe/unsubscribe URL|KEY, list, publish on|off. */
@@ -70,6 +73,9 @@ const OPTIONS = {
   png: { type: 'string' },
   dump: { type: 'boolean' },
   width: { type: 'string' },
+  replace: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  force: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 type OptionName = keyof typeof OPTIONS;
@@ -79,7 +85,7 @@ const COMMON: readonly OptionName[] = ['help', 'version', 'json', 'data-dir', 'l
 /** Options each command accepts besides the common ones, and how many operands it takes. */
 const COMMANDS = {
   window: { options: ['kiosk', 'kiosk-idle', 'kiosk-allow'], operands: [0, 1] },
-  publish: { options: ['site'], operands: [1, 1] },
+  publish: { options: ['site', 'title', 'replace', 'yes'], operands: [1, 1] },
   post: { options: ['title', 'reply-to', 'site'], operands: [1, 1] },
   get: { options: ['out', 'timeout'], operands: [1, 1] },
   follow: { options: [], operands: [1, 1] },
@@ -91,7 +97,11 @@ const COMMANDS = {
   'block-list': { options: [], operands: [1, 2] },
   serve: { options: [], operands: [0, 0] },
   render: { options: ['png', 'dump', 'width'], operands: [1, 1] },
-  identity: { options: [], operands: [1, 2] },
+  identity: { options: ['force'], operands: [1, 2] },
+  sites: { options: [], operands: [0, 0] },
+  search: { options: [], operands: [1, 64] },
+  history: { options: [], operands: [1, 1] },
+  help: { options: [], operands: [0, 1] },
 } as const satisfies Record<string, { options: readonly OptionName[]; operands: readonly [number, number] }>;
 
 type CommandName = keyof typeof COMMANDS;
@@ -195,7 +205,8 @@ function toCommand(name: CommandName, operands: readonly string[], values: Retur
       return { name, url, kiosk: true, kioskIdleS: idle, kioskAllow: allow };
     }
     case 'publish':
-      return { name, dir: operand, site: values.site };
+      if (values.yes === true && values.replace !== true) throw new UsageError('--yes confirms --replace: give both, or neither');
+      return { name, dir: operand, site: values.site, title: values.title, replace: values.replace === true, yes: values.yes === true };
     case 'post':
       return { name, file: operand, title: values.title, replyTo: values['reply-to'], site: values.site };
     case 'get':
@@ -219,14 +230,26 @@ function toCommand(name: CommandName, operands: readonly string[], values: Retur
     }
     case 'identity': {
       const action = operand;
-      if (action !== 'show' && action !== 'export' && action !== 'import') {
-        throw new UsageError(`'swarmpress identity' takes show, export FILE or import FILE, not '${action}'`);
+      if (action !== 'show' && action !== 'new' && action !== 'export' && action !== 'import') {
+        throw new UsageError(`'swarmpress identity' takes show, new, export FILE or import FILE, not '${action}'`);
       }
       const file = operands[1];
-      if ((action === 'show') !== (file === undefined)) {
-        throw new UsageError(action === 'show' ? "'swarmpress identity show' takes no file" : `'swarmpress identity ${action}' needs a FILE`);
+      const takesFile = action === 'export' || action === 'import';
+      if (takesFile === (file === undefined)) {
+        throw new UsageError(takesFile ? `'swarmpress identity ${action}' needs a FILE` : `'swarmpress identity ${action}' takes no file`);
       }
-      return { name, action, file };
+      if (values.force === true && action !== 'export') throw new UsageError("--force goes only with 'swarmpress identity export FILE'");
+      return { name, action, file, force: values.force === true };
+    }
+    case 'sites':
+      return { name };
+    case 'search':
+      return { name, words: operands.join(' ') };
+    case 'history':
+      return { name, url: operand };
+    case 'help': {
+      if (operands[0] !== undefined && !(operands[0] in HELP_TOPICS)) throw new UsageError(`there is no command '${operands[0]}' (see 'swarmpress help')`);
+      return operands[0] === undefined ? { name } : { name, topic: operands[0] };
     }
   }
 }
@@ -251,3 +274,56 @@ function blockListCommand(operands: readonly string[]): Command {
 
 /** The text of `swarmpress --help`, rendered from the table that the man page is made from too (usage.ts). */
 export const HELP = helpText();
+
+/** What `swarmpress help COMMAND` prints about each command. */
+export const HELP_TOPICS: Readonly<Record<string, string>> = {
+  window: `swarmpress [URL]  |  swarmpress --kiosk URL [--kiosk-idle SECONDS] [--kiosk-allow URL,...]
+  Opens the window: a reader of swarm sites and the editor of your own (or shows URL in
+  the window already open). With --kiosk, it covers the screen, is read-only, shows only
+  that site (and those allowed), and goes back to URL after SECONDS without input.`,
+  publish: `swarmpress publish DIR [--site NAME] [--title T] [--replace [--yes]]
+  Publishes the folder DIR as the next version of your site NAME (default: your main site)
+  and prints its address. Every visible file is published; hidden files are left out.
+  A site is published from one folder, the one the window and 'swarmpress post' write to:
+  publishing another folder is refused, because the pages it lacks would disappear.
+  --replace makes DIR the site's folder instead: it lists the pages that would disappear,
+  and does it only with --yes. --title sets the title readers see.
+  When the folder has no index.md, a home page listing the posts is made for it; a list
+  of every post (posts/index.md) and an Atom feed (feed.xml) are made unless you wrote them.`,
+  post: `swarmpress post FILE.md [--title T] [--reply-to URL|ID] [--site NAME]
+  Adds FILE.md to your site's folder as posts/DATE-TITLE.md and publishes the site.`,
+  get: `swarmpress get URL [--out DIR] [--timeout S]
+  Finds, downloads and verifies the page URL names and prints it; with --out, writes the
+  whole version to DIR.`,
+  follow: `swarmpress follow|unfollow URL-or-KEY
+  Keeps a site up to date and seeded here (or stops).`,
+  unfollow: `swarmpress unfollow URL-or-KEY
+  Stops following a site.`,
+  block: `swarmpress block|unblock URL-or-KEY
+  Never shows, stores or seeds a site or author again (or lifts that).`,
+  unblock: `swarmpress unblock URL-or-KEY
+  Lifts a block.`,
+  mute: `swarmpress mute|unmute URL-or-KEY
+  Hides a site or author; it stays stored and seeded.`,
+  unmute: `swarmpress unmute URL-or-KEY
+  Shows a muted site or author again.`,
+  'block-list': `swarmpress block-list subscribe|unsubscribe URL-or-KEY | list | publish on|off
+  Uses (or stops using) someone's published blocks; lists them; publishes your own.`,
+  serve: `swarmpress serve
+  A node without a window: seeds your sites and what you follow, follows updates, and
+  takes the commands of this data folder while it runs.`,
+  render: `swarmpress render FILE.md --dump | --png OUT.png [--width N]
+  Draws a Markdown file offscreen, as a widget tree or a picture.`,
+  identity: `swarmpress identity show | new | export FILE [--force] | import FILE
+  Your key: show it, make a new one (never replacing one that exists), write a backup
+  (an existing file only with --force, and never another key's), or install a backup.`,
+  sites: `swarmpress sites
+  Your own sites and the sites you follow, each with its newest stored version (seq,
+  items, when it was published and when it arrived here).`,
+  search: `swarmpress search WORDS
+  Searches every page stored here (your sites, followed and read ones).`,
+  history: `swarmpress history URL
+  The stored versions of a site, newest first: infohash, seq, items, time.`,
+  help: `swarmpress help [COMMAND]
+  The list of commands, or more about one.`,
+};

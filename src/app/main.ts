@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { assertNever } from '../core/assert-never.js';
 import { libtorrentVersion } from '../net/native.js';
-import { HELP, parseCommandLine, type Invocation } from './cli.js';
+import { HELP, HELP_TOPICS, parseCommandLine, type Invocation } from './cli.js';
 import { identity } from './commands/identity.js';
 import { render } from './commands/render.js';
 import { serve } from './commands/serve.js';
@@ -23,9 +23,11 @@ function packageVersion(): string {
 
 async function runInvocation({ command, common }: Invocation, out: Output): Promise<number> {
   switch (command.name) {
-    case 'help':
-      process.stdout.write(`${HELP}\n`);
+    case 'help': {
+      const text = command.topic === undefined ? HELP : HELP_TOPICS[command.topic] ?? HELP;
+      out.print({ command: command.topic ?? null, help: text }, text);
       return EXIT_OK;
+    }
     case 'version': {
       const lt = libtorrentVersion();
       out.print(
@@ -50,6 +52,9 @@ async function runInvocation({ command, common }: Invocation, out: Output): Prom
     case 'mute':
     case 'unmute':
     case 'block-list':
+    case 'sites':
+    case 'search':
+    case 'history':
       return onNode(command, common, out, runSiteCommand);
     case 'identity':
       return identity(command, common, out);

@@ -5,6 +5,7 @@
  * and names from peers are escaped so that they stay text (never links or markup of their
  * own). Pure: everything comes in as data.
  */
+import { pageTitle } from '../core/front-matter.js';
 import type { Item } from '../core/item.js';
 import { localTime } from './when.js';
 
@@ -41,6 +42,10 @@ export function itemMarkdown(item: Item, pagePath: string): string {
     return `# ${escapeInline(item.title === '' ? name : item.title)}\n\n![${escapeInline(item.title)}](${encodeURI(name)})\n`;
   }
   if (item.mime === 'text/plain') return `# ${escapeInline(item.title)}\n\n${fenced(item.body.text)}`;
+  // One title per post (issue #21): a page whose body has no heading is headed by the title
+  // its author typed (front matter), the one the window title, library, search and threads show.
+  const NO_HEADING = '\u0000';
+  if (item.title.trim() !== '' && pageTitle(item.body.text, NO_HEADING) === NO_HEADING) return `# ${escapeInline(item.title)}\n\n${item.body.text}`;
   return item.body.text;
 }
 

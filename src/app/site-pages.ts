@@ -13,6 +13,7 @@ import { AppError } from '../core/errors.js';
 import { formatFrontMatter, pageTitle, parsePage, type FrontMatter } from '../core/front-matter.js';
 import { DEFAULT_SITE_NAME, deriveSiteIdentity, isSiteName } from '../core/identity.js';
 import { MAX_BODY_BYTES, MAX_TITLE_BYTES } from '../core/item.js';
+import { slugify } from '../core/slug.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { readFileCapped } from '../store/capped-read.js';
 import { hasIdentity } from '../store/identity-file.js';
@@ -64,7 +65,7 @@ export async function openAddress(
 /** The post's file name in the site folder: `posts/<date>-<slug>.md`, not taken yet. */
 function postPath(source: string, title: string, nowMs: number): string {
   const date = new Date(nowMs).toISOString().slice(0, 10);
-  const slug = title.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'post';
+  const slug = slugify(title);
   for (let n = 1; ; n++) {
     const candidate = path.join(source, 'posts', `${date}-${slug}${n === 1 ? '' : `-${n}`}.md`);
     if (!fs.existsSync(candidate)) return candidate;
@@ -165,8 +166,9 @@ export async function rewritePage(
 }
 
 /**
- * Creates the author's site `name` titled `title` — a folder in the data folder with its
- * home page — and publishes its first version (keys from deriveSiteIdentity, like
+ * Creates the author's site `name` titled `title` — an empty folder in the data folder (its
+ * home page is generated, listing the posts as they come; the title is recorded in
+ * own-sites.json) — and publishes its first version (keys from deriveSiteIdentity, like
  * `swarmpress publish DIR --site NAME`). Refuses a name that is not a site name or is
  * taken; on failure the folder is removed again.
  */
@@ -180,8 +182,7 @@ export async function createSite(node: SiteNode, name: string, title: string): P
   if (fs.existsSync(folder)) throw new AppError('ERR_SITE_NAME', `the folder ${folder} exists already: choose another name`);
   fs.mkdirSync(folder, { recursive: true });
   try {
-    fs.writeFileSync(path.join(folder, 'index.md'), `${formatFrontMatter({ title: heading, related: [], meta: new Map() })}# ${heading}\n`, { flag: 'wx' });
-    return await node.publish(folder, name);
+    return await node.publish(folder, name, { title: heading });
   } catch (error) {
     fs.rmSync(folder, { recursive: true, force: true });
     throw error;

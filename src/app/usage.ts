@@ -15,7 +15,7 @@ export const SUMMARY = 'read and write Markdown sites that live in BitTorrent sw
 export const COMMAND_ROWS: readonly UsageRow[] = [
   { usage: 'swarmpress [URL]', summary: 'open the window (reader + author), or show URL in the one open' },
   { usage: 'swarmpress --kiosk URL [--kiosk-idle SECONDS] [--kiosk-allow URL,...]', summary: 'fullscreen, read-only, only this site (and those allowed); back to URL after SECONDS without input (default 120, 0: never)' },
-  { usage: 'swarmpress publish DIR [--site NAME]', summary: 'publish or update a site from a folder' },
+  { usage: 'swarmpress publish DIR [--site NAME] [--title T] [--replace [--yes]]', summary: 'publish or update a site from its folder (another folder only with --replace)' },
   { usage: 'swarmpress post FILE.md [--title T] [--reply-to URL|ID] [--site NAME]', summary: 'add a post to your site (or a reply to someone\'s) and publish it' },
   { usage: 'swarmpress get URL [--out DIR] [--timeout S]', summary: 'fetch a site (or a page of it) and keep it; --out writes its files to DIR' },
   { usage: 'swarmpress follow|unfollow|block|unblock URL-or-KEY', summary: 'keep a site current and seeded (or stop); block a site or author' },
@@ -25,7 +25,11 @@ export const COMMAND_ROWS: readonly UsageRow[] = [
   { usage: 'swarmpress block-list publish on|off', summary: 'publish your own blocks with your sites (republishes them)' },
   { usage: 'swarmpress serve', summary: 'headless node: seed, follow, LAN discovery (a window takes it over)' },
   { usage: 'swarmpress render FILE.md --dump | --png OUT.png [--width N]', summary: 'lay out a Markdown file offscreen: its blocks as text, or a picture' },
-  { usage: 'swarmpress identity show|export FILE|import FILE', summary: 'your author key: show it, or move it between machines' },
+  { usage: 'swarmpress sites', summary: 'your sites and the ones you follow, with their newest version' },
+  { usage: 'swarmpress search WORDS', summary: 'search every page stored here' },
+  { usage: 'swarmpress history URL', summary: 'the stored versions of a site' },
+  { usage: 'swarmpress identity show|new|export FILE [--force]|import FILE', summary: 'your author key: show it, make it, or move it between machines' },
+  { usage: 'swarmpress help [COMMAND]', summary: 'this text, or more about one command' },
 ];
 
 export const OPTION_ROWS: readonly UsageRow[] = [

@@ -16,6 +16,9 @@ import { bytesEqual, compareBytes, toHex, utf8 } from './bytes.js';
 import { sha256 } from './hash.js';
 import { fail, ok, type Result } from './result.js';
 
+/** The seq of a slot's first record: BEP 44 allows 0, but "version 1" is the first one people see. */
+export const FIRST_SEQ = 1n;
+
 /** Text every device salt starts with, so a salt says what it is. */
 export const DEVICE_SALT_PREFIX = 'swarmpress-device:';
 /** Bytes of SHA-256 of the device id kept in its salt (128 bits: two devices of one author never collide). */
@@ -23,7 +26,8 @@ const DEVICE_DIGEST_BYTES = 16;
 
 /**
  * The sequence number of the next put: one more than the highest known, locally
- * (persisted by the store before the put) or on the network. `ERR_SEQ_EXHAUSTED` when
+ * (persisted by the store before the put) or on the network; {@link FIRST_SEQ} for a
+ * slot's first put, so that a version's seq is its number as people count (issue #21). `ERR_SEQ_EXHAUSTED` when
  * that would pass {@link MAX_SEQ}: the slot cannot be updated any more.
  */
 export function nextSeq(local: bigint | undefined, network: bigint | undefined): Result<bigint, 'ERR_SEQ_EXHAUSTED'> {
@@ -33,7 +37,7 @@ export function nextSeq(local: bigint | undefined, network: bigint | undefined):
     }
   }
   const highest = local === undefined ? network : network === undefined ? local : local > network ? local : network;
-  const next = highest === undefined ? 0n : highest + 1n;
+  const next = highest === undefined ? FIRST_SEQ : highest + 1n;
   if (next > MAX_SEQ) return fail('ERR_SEQ_EXHAUSTED', 'the sequence number of this slot has reached 2^63-1');
   return ok(next);
 }

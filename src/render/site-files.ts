@@ -76,3 +76,20 @@ export const NO_SITE_FILES: SiteFiles = {
   find: () => ({ ok: false, reason: 'this page has no site to load files from' }),
   readImage: () => ({ verdict: { ok: false, reason: 'this page has no site to load files from' } }),
 };
+
+/**
+ * Files found in `first`, else in `second`: an edited page's preview sees the pictures just
+ * added to its draft and, beside them, what its site folder holds, resolved from the page
+ * as publishing will resolve them (issue #21).
+ */
+export function layeredSiteFiles(first: SiteFiles, second: SiteFiles): SiteFiles {
+  return {
+    find(reference) {
+      const found = first.find(reference);
+      return found.ok ? found : second.find(reference);
+    },
+    readImage(reference) {
+      return first.find(reference).ok ? first.readImage(reference) : second.readImage(reference);
+    },
+  };
+}

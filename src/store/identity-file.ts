@@ -102,7 +102,7 @@ export function loadIdentity(dataDir: string): Identity {
   const parsed = parseKeyFile(readKeyFile(dataDir));
   if (!parsed.ok) {
     const advice = parsed.error.code === 'ERR_KEY_FILE_MISSING'
-      ? "restore a backup with 'swarmpress identity import FILE' (a data folder that never published makes one on its first publish)"
+      ? "restore a backup with 'swarmpress identity import FILE' (a data folder that never published makes one with 'swarmpress identity new', the app, or its first publish)"
       : "restore a backup with 'swarmpress identity import FILE'; the damaged file is left as it is";
     throw new StoreError(parsed.error.code, `${file}: ${parsed.error.message}; ${advice}`);
   }

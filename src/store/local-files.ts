@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fromHex, toHex } from '../core/bytes.js';
 import { INFOHASH_BYTES } from '../core/bep46.js';
 import { isSiteName } from '../core/identity.js';
+import { MAX_TITLE_BYTES } from '../core/item.js';
 import { createFileAtomic, writeFileAtomic } from './atomic-file.js';
 
 const OWN_SITES_FILE = 'own-sites.json';
@@ -27,6 +28,10 @@ export interface OwnSite {
   readonly name: string;
   /** The folder it is published from (absolute). */
   readonly source: string;
+  /** Its title as the author set it (`--title`, New site, site settings), if they did. */
+  readonly title?: string;
+  /** Its description (the generated home page and feed show it), if the author gave one. */
+  readonly description?: string;
 }
 
 function readJson(file: string): unknown {
@@ -37,6 +42,10 @@ function readJson(file: string): unknown {
   }
 }
 
+function optionalText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' && Buffer.byteLength(value) <= MAX_TITLE_BYTES * 4 ? value : undefined;
+}
+
 /** The author's sites, by name. */
 export function readOwnSites(dataDir: string): OwnSite[] {
   const data = readJson(path.join(dataDir, OWN_SITES_FILE));
@@ -44,15 +53,23 @@ export function readOwnSites(dataDir: string): OwnSite[] {
   const sites = (data as { sites?: unknown }).sites;
   if (typeof sites !== 'object' || sites === null) return [];
   return Object.entries(sites).flatMap(([name, value]) => {
-    const source = (value as { source?: unknown } | null)?.source;
-    return isSiteName(name) && typeof source === 'string' && path.isAbsolute(source) ? [{ name, source }] : [];
+    const entry = value as { source?: unknown; title?: unknown; description?: unknown } | null;
+    const source = entry?.source;
+    if (!isSiteName(name) || typeof source !== 'string' || !path.isAbsolute(source)) return [];
+    const title = optionalText(entry?.title);
+    const description = optionalText(entry?.description);
+    return [{ name, source, ...(title === undefined ? {} : { title }), ...(description === undefined ? {} : { description }) }];
   });
 }
 
-/** Records (or moves) the folder site `name` is published from. */
+/**
+ * Records (or moves) the folder site `name` is published from, and its title and
+ * description when given (what is not given is kept as it was).
+ */
 export function writeOwnSite(dataDir: string, site: OwnSite): void {
-  const sites = Object.fromEntries(readOwnSites(dataDir).map((entry) => [entry.name, { source: entry.source }]));
-  sites[site.name] = { source: site.source };
+  const sites: Record<string, Omit<OwnSite, 'name'>> = Object.fromEntries(readOwnSites(dataDir).map(({ name, ...rest }) => [name, rest]));
+  const { name, ...fields } = site;
+  sites[name] = { ...sites[name], ...fields };
   writeFileAtomic(path.join(dataDir, OWN_SITES_FILE), Buffer.from(`${JSON.stringify({ sites }, null, 2)}\n`));
 }
 

@@ -13,6 +13,10 @@
  *   set and nothing is staged.
  * - `carried` entries (items of the author's other devices, from a merge) are added as they
  *   are; the folder wins a path they share.
+ * - Last, after the merge, the pages the author did not write are generated (core/site-home.ts:
+ *   the home page, the list of every post, the Atom feed) from everything the version holds,
+ *   so a post carried from another device is listed too. Generated pages of earlier versions
+ *   are never carried or kept as the author's: they are made again.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -20,11 +24,13 @@ import path from 'node:path';
 import { bytesEqual, compareBytes, decodeUtf8, toHex, utf8 } from '../core/bytes.js';
 import { AppError } from '../core/errors.js';
 import { parsePage, pageTitle } from '../core/front-matter.js';
-import type { Identity } from '../core/identity.js';
+import { DEFAULT_SITE_NAME, type Identity } from '../core/identity.js';
 import { createItem, decodeItem, encodeItem, MAX_BODY_BYTES, type Item, type ItemDraft } from '../core/item.js';
 import { createManifest, encodeManifest, itemFilePath, MANIFEST_PATH, MAX_MANIFEST_ITEMS, type SiteManifest } from '../core/manifest.js';
 import { checkSitePath, findPathCollision } from '../core/site-path.js';
 import { StoreError } from './store-error.js';
+import { GENERATOR_KEY, GENERATOR_VALUE, HOME_PATH, homeFiles } from '../core/site-home.js';
+import { slugify } from '../core/slug.js';
 
 /** The folder of versions being built, inside the data folder. */
 export const STAGING_FOLDER = 'staging';
@@ -53,7 +59,10 @@ export interface SourceScan {
   readonly skipped: readonly string[];
 }
 
-/** Lists the files of `dir` that make a site. Throws AppError (`ERR_SOURCE`) for a folder that cannot be one. */
+/**
+ * Lists the files of `dir` that make a site (none for a new site: its home page is
+ * generated). Throws AppError (`ERR_SOURCE`) for a folder that cannot be one.
+ */
 export function scanSource(dir: string): SourceScan {
   let stats: fs.Stats;
   try {
@@ -83,7 +92,6 @@ export function scanSource(dir: string): SourceScan {
   walk(dir, '');
   const collision = findPathCollision(files.map((file) => file.path));
   if (collision !== undefined) throw new AppError('ERR_SOURCE', `${collision[0]} and ${collision[1]} cannot both be in a site (they clash on some systems); rename one`);
-  if (files.length === 0) throw new AppError('ERR_SOURCE', `${dir} has no files to publish`);
   return { files, skipped };
 }
 
@@ -103,7 +111,11 @@ export interface BuildRequest {
   readonly author: Identity;
   /** Signs the manifest (the site's key; the author's own for the default site). */
   readonly site: Identity;
-  /** The site's title when index.md does not give one. */
+  /** The site's title as its author set it (`--title`, New site): wins over index.md's. */
+  readonly title?: string;
+  /** The site's description, for the generated home page and feed. */
+  readonly description?: string;
+  /** The site's title when neither `title` nor the author's index.md gives one. */
   readonly fallbackTitle: string;
   /** The name of the site's root folder in the torrent. */
   readonly rootName: string;
@@ -198,6 +210,11 @@ function draftFor(file: SourceFile): ItemDraft {
   return { title: name, mime: MEDIA_TYPES[extension] ?? 'application/octet-stream', body: { kind: 'file', path: file.path, sha256: fileSha256(file.absolute) } };
 }
 
+/** Whether an item is a page swarmpress generated (core/site-home.ts). */
+export function isGenerated(item: Item | undefined): boolean {
+  return item?.meta.get(GENERATOR_KEY) === GENERATOR_VALUE;
+}
+
 function writeFile(root: string, sitePath: string, bytes: Uint8Array): void {
   const target = path.join(root, ...sitePath.split('/'));
   fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -218,7 +235,8 @@ export function buildVersion(request: BuildRequest): BuiltVersion {
   const previousByPath = new Map([...(request.reuse ?? []), ...(request.previous?.items ?? [])].map((known) => [known.path, known]));
   const chosen: { item: Item; bytes: Uint8Array; path: string; from: string | undefined; content?: Uint8Array }[] = [];
   let newItems = 0;
-  const choose = (sitePath: string, draft: ItemDraft, from: string | undefined, content?: Uint8Array): void => {
+  // `counted`: whether a changed item is one of the author's (generated pages change with them).
+  const choose = (sitePath: string, draft: ItemDraft, from: string | undefined, content?: Uint8Array, counted = true): void => {
     const before = previousByPath.get(sitePath);
     const fromContent = content === undefined ? {} : { content };
     if (before !== undefined && draftKey(before.item) === draftKey(draft)) {
@@ -228,7 +246,7 @@ export function buildVersion(request: BuildRequest): BuiltVersion {
     const created = createItem(draft, request.author, request.nowMs);
     if (!created.ok) throw new AppError('ERR_SOURCE', `${sitePath}: ${created.error.message}`);
     chosen.push({ item: created.value, bytes: encodeItem(created.value), path: sitePath, from, ...fromContent });
-    newItems += 1;
+    if (counted) newItems += 1;
   };
   for (const file of request.source.files) choose(file.path, draftFor(file), file.absolute);
   for (const file of request.generated ?? []) {
@@ -239,15 +257,36 @@ export function buildVersion(request: BuildRequest): BuiltVersion {
   const ids = new Set(chosen.map((entry) => toHex(entry.item.id)));
   let carriedItems = 0;
   for (const known of request.carried ?? []) {
-    if (taken.has(known.path) || ids.has(toHex(known.item.id))) continue;
+    // Generated pages are made again below, from everything carried: never carried themselves.
+    if (taken.has(known.path) || ids.has(toHex(known.item.id)) || isGenerated(known.item)) continue;
     if (known.item.body.kind === 'file' && known.file === undefined) continue;
     chosen.push({ item: known.item, bytes: known.bytes, path: known.path, from: known.file });
     taken.add(known.path);
     ids.add(toHex(known.item.id));
     carriedItems += 1;
   }
-  const index = chosen.find((entry) => entry.path === 'index.md');
-  const title = index?.item.title ?? request.fallbackTitle;
+  // Pages generated by an earlier build (carried, or a folder written by `get --out`) are made again.
+  for (let i = chosen.length - 1; i >= 0; i--) if (isGenerated(chosen[i]?.item)) chosen.splice(i, 1);
+  const index = chosen.find((entry) => entry.path === HOME_PATH);
+  const title = request.title ?? index?.item.title ?? request.fallbackTitle;
+  const home = homeFiles({
+    title,
+    ...(request.description === undefined ? {} : { description: request.description }),
+    pages: chosen.map(({ item, path: sitePath }) => ({ path: sitePath, title: item.title, createdMs: item.createdMs, mime: item.mime, generated: false })),
+    taken: new Set(chosen.map((entry) => entry.path)),
+    siteUrl: `bittorrent://${toHex(request.site.publicKey)}`,
+    nowMs: request.nowMs,
+  });
+  for (const file of home) {
+    if (file.mime === 'text/markdown') {
+      const page = parsePage(file.text);
+      if (!page.ok) throw new Error(`a generated page does not parse: ${page.error.message}`);
+      choose(file.path, { title: file.title, body: { kind: 'text', text: page.value.body }, meta: page.value.front.meta }, undefined, undefined, false);
+    } else {
+      const bytes = utf8(file.text);
+      choose(file.path, { title: file.title, mime: file.mime, body: { kind: 'file', path: file.path, sha256: new Uint8Array(crypto.createHash('sha256').update(bytes).digest()) }, meta: new Map([[GENERATOR_KEY, GENERATOR_VALUE]]) }, undefined, bytes, false);
+    }
+  }
   const devices = request.devices ?? [];
   const previous = request.previous;
   const manifestDraft = {
@@ -319,8 +358,18 @@ export function knownItems(versionRoot: string, manifest: SiteManifest, itemByte
 
 /** A safe name for the site's root folder in the torrent: from the site name or folder name. */
 export function rootNameFor(name: string): string {
-  const slug = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
-  return slug === '' ? 'site' : slug;
+  return slugify(name, { maxChars: 64, fallback: 'site' });
+}
+
+/**
+ * A site's title when its author gave none (neither `--title` nor an index.md title): its
+ * name, except for the default site, whose internal name "default" readers must never
+ * see: the name of the folder it is published from, or "Untitled site" for the folder
+ * swarmpress keeps for it in the data folder (the window's).
+ */
+export function fallbackSiteTitle(dataDir: string, name: string, source: string): string {
+  if (name !== DEFAULT_SITE_NAME) return name;
+  return path.resolve(source) === path.resolve(dataDir, 'sites', name) ? 'Untitled site' : path.basename(source);
 }
 
 /** Removes staging folders a crash left behind. */

@@ -164,19 +164,19 @@ test('Edit on a page of your own site: its file opens in the editor, front matte
   assert.equal(fs.readFileSync(path.join(folder, 'posts', 'hello.md'), 'utf8'), '---\ntitle: Hello\nsource: Ana\ntags: garden\n---\n# Hello\n\nFirst words.\nSecond words, edited.\n', 'front matter kept');
   assert.deepEqual((await app.request({ cmd: 'drafts' }))['drafts'], [], 'the edit was published: no draft is left');
 
-  // The other node finds version 1 and reads the new text; the home page kept its item.
+  // The other node finds version 2 and reads the new text; the home page kept its item.
   const deadline = Date.now() + 60_000;
   let after: Message;
   for (;;) {
     after = await cli(b.dataDir, ['get', `${url}/posts/hello.md`, '--timeout', '60']);
-    if (after['seq'] === '1' || Date.now() > deadline) break;
+    if (after['seq'] === '2' || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  assert.equal(after['seq'], '1');
+  assert.equal(after['seq'], '2');
   assert.equal(after['text'], '# Hello\n\nFirst words.\nSecond words, edited.\n');
   assert.notEqual(after['id'], before['id'], 'the edited page is a new item');
   const indexAfter = await cli(b.dataDir, ['get', url, '--timeout', '60']);
-  assert.equal(indexAfter['seq'], '1');
+  assert.equal(indexAfter['seq'], '2');
   assert.equal(indexAfter['id'], indexBefore['id'], 'the unchanged page keeps its item id');
 
   // The app shows the new text of its own page.
@@ -206,9 +206,10 @@ test('File → New site makes a second site; a post chosen for it in the editor 
   const created = await untilDump(app, (dump) => /Your new site 'notebook' is published at bittorrent:\/\/[0-9a-f]{64}/.test(dump['status'] as string), 'the new site', 60_000);
   const notebookUrl = /bittorrent:\/\/[0-9a-f]{64}/.exec(created['status'] as string)?.[0] ?? '';
   assert.notEqual(notebookUrl, main['url'], 'a site of its own, with its own key');
-  assert.equal(fs.readFileSync(path.join(appDir, 'sites', 'notebook', 'index.md'), 'utf8'), '---\ntitle: Field notebook\n---\n# Field notebook\n');
-  const ownSites = JSON.parse(fs.readFileSync(path.join(appDir, 'own-sites.json'), 'utf8')) as { sites: Record<string, unknown> };
+  assert.deepEqual(fs.readdirSync(path.join(appDir, 'sites', 'notebook')), [], 'no index.md of the author\'s: the home page is generated, and lists the posts');
+  const ownSites = JSON.parse(fs.readFileSync(path.join(appDir, 'own-sites.json'), 'utf8')) as { sites: Record<string, { title?: string }> };
   assert.deepEqual(Object.keys(ownSites.sites).sort(), ['default', 'notebook']);
+  assert.equal(ownSites.sites['notebook']?.title, 'Field notebook');
   assert.equal((await app.request({ cmd: 'dialog', name: 'new-site', do: 'dump' }))['error'], "no dialog 'new-site' is open");
 
   // A new post: the editor offers both sites; the author picks the notebook.
@@ -237,10 +238,10 @@ test('File → New site makes a second site; a post chosen for it in the editor 
   // The library lists both of the author's sites.
   await focusWindow(x.display, await findWindow(x.display, WELCOME_TITLE));
   await pressKeys(x.display, 'ctrl+b');
-  const library = await untilDump(app, (dump) => Array.isArray(dump['library']) && (dump['library'] as string[]).includes('Field notebook (v1)'), 'both sites in the library');
+  const library = await untilDump(app, (dump) => Array.isArray(dump['library']) && (dump['library'] as string[]).includes('Field notebook (v2)'), 'both sites in the library');
   const rows = library['library'] as string[];
   const ownRows = rows.slice(rows.indexOf('Your sites') + 1, rows.indexOf('Sites near me'));
-  assert.deepEqual(ownRows.sort(), ['Field notebook (v1)', 'Main site (v0)']);
+  assert.deepEqual(ownRows.sort(), ['Field notebook (v2)', 'Main site (v1)']);
   await grab(app, { cmd: 'grab' }, 'app-library-own-sites.png');
 
   // The other node reads the post from the second site.

@@ -11,7 +11,8 @@ test('no arguments open the window; a lone URL opens it on that address', () => 
 });
 
 test('every command of the contract parses with its options', () => {
-  assert.deepEqual(parseCommandLine(['publish', 'site', '--site', 'blog']).command, { name: 'publish', dir: 'site', site: 'blog' });
+  assert.deepEqual(parseCommandLine(['publish', 'site', '--site', 'blog']).command, { name: 'publish', dir: 'site', site: 'blog', title: undefined, replace: false, yes: false });
+  assert.deepEqual(parseCommandLine(['publish', 'other', '--replace', '--yes', '--title', 'Bees']).command, { name: 'publish', dir: 'other', site: undefined, title: 'Bees', replace: true, yes: true });
   assert.deepEqual(parseCommandLine(['post', 'a.md', '--title', 'T', '--reply-to', 'x']).command, {
     name: 'post', file: 'a.md', title: 'T', replyTo: 'x', site: undefined,
   });
@@ -22,8 +23,15 @@ test('every command of the contract parses with its options', () => {
   assert.deepEqual(parseCommandLine(['serve']).command, { name: 'serve' });
   assert.deepEqual(parseCommandLine(['render', 'a.md', '--dump']).command, { name: 'render', file: 'a.md', png: undefined, dump: true, width: 800 });
   assert.deepEqual(parseCommandLine(['render', 'a.md', '--png', 'o.png', '--width', '640']).command, { name: 'render', file: 'a.md', png: 'o.png', dump: false, width: 640 });
-  assert.deepEqual(parseCommandLine(['identity', 'show']).command, { name: 'identity', action: 'show', file: undefined });
-  assert.deepEqual(parseCommandLine(['identity', 'export', 'k']).command, { name: 'identity', action: 'export', file: 'k' });
+  assert.deepEqual(parseCommandLine(['identity', 'show']).command, { name: 'identity', action: 'show', file: undefined, force: false });
+  assert.deepEqual(parseCommandLine(['identity', 'new']).command, { name: 'identity', action: 'new', file: undefined, force: false });
+  assert.deepEqual(parseCommandLine(['identity', 'export', 'k']).command, { name: 'identity', action: 'export', file: 'k', force: false });
+  assert.deepEqual(parseCommandLine(['identity', 'export', 'k', '--force']).command, { name: 'identity', action: 'export', file: 'k', force: true });
+  assert.deepEqual(parseCommandLine(['sites']).command, { name: 'sites' });
+  assert.deepEqual(parseCommandLine(['search', 'bees', 'of', 'the', 'valley']).command, { name: 'search', words: 'bees of the valley' });
+  assert.deepEqual(parseCommandLine(['history', 'bittorrent://x']).command, { name: 'history', url: 'bittorrent://x' });
+  assert.deepEqual(parseCommandLine(['help', 'publish']).command, { name: 'help', topic: 'publish' });
+  assert.deepEqual(parseCommandLine(['help']).command, { name: 'help' });
   assert.equal(parseCommandLine(['--help']).command.name, 'help');
   assert.equal(parseCommandLine(['serve', '--version']).command.name, 'version');
 });
@@ -47,7 +55,9 @@ test('bad arguments are refused with one line that says what is wrong', () => {
     [['get', 'u', '--timeout', '1e3'], /--timeout expects a whole number/],
     [['serve', '--listen', 'localhost'], /--listen expects HOST:PORT/],
     [['serve', '--listen', '1.2.3.4:70000'], /--listen expects HOST:PORT/],
-    [['identity', 'rotate'], /takes show, export FILE or import FILE/],
+    [['identity', 'rotate'], /takes show, new, export FILE or import FILE/],
+    [['publish', 'site', '--yes'], /--yes confirms --replace: give both, or neither/],
+    [['help', 'nope'], /there is no command 'nope'/],
     [['identity', 'export'], /needs a FILE/],
     [['a', 'b'], /unknown command 'a'/],
     [['pubish', 'site'], /unknown command 'pubish'/],

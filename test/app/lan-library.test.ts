@@ -59,7 +59,7 @@ test('the library lists the sites LAN neighbours announce, with their seq and ho
   await app.waitFor((m) => m['automation'] === 'ready', 'the first painted page', 30_000);
   await focusWindow(x.display, await findWindow(x.display, 'Welcome to swarmpress — swarmpress'));
   await pressKeys(x.display, 'ctrl+b');
-  const row = 'Village news (v0) — 2 nodes nearby';
+  const row = 'Village news (v1) — 2 nodes nearby';
   const listed = await untilDump(app, (dump) => ((dump['library'] as string[] | undefined) ?? []).includes(row), 'the site in "Sites near me"', 60_000);
   const rows = listed['library'] as string[];
   assert.deepEqual(rows.slice(rows.indexOf('Sites near me'), rows.indexOf('Blocked')), ['Sites near me', row]);
@@ -67,8 +67,8 @@ test('the library lists the sites LAN neighbours announce, with their seq and ho
 
   // A new version on A: the row follows the seq the neighbours announce.
   writeFiles(site, { 'index.md': '---\ntitle: Village news\n---\n# Village news\n\nThe well is fixed. The bridge too.\n' });
-  assert.equal((await cli(hostA, a, ['publish', site]))['seq'], '1');
-  await untilDump(app, (dump) => ((dump['library'] as string[] | undefined) ?? []).some((text) => /^Village news \(v1\) — [12] nodes? nearby$/.test(text)), 'seq 1 announced', 60_000);
+  assert.equal((await cli(hostA, a, ['publish', site]))['seq'], '2');
+  await untilDump(app, (dump) => ((dump['library'] as string[] | undefined) ?? []).some((text) => /^Village news \(v2\) — [12] nodes? nearby$/.test(text)), 'seq 2 announced', 60_000);
 
   await typeText(x.display, 'Village');
   await pressKeys(x.display, 'Return');

@@ -35,7 +35,7 @@ test('the window opens, and is read ahead for, exactly when no command word is g
   const url = `bittorrent://${'a'.repeat(64)}`;
   const operands: Readonly<Record<(typeof COMMAND_WORDS)[number], readonly string[]>> = {
     publish: ['site/'], post: ['post.md'], get: [url], follow: [url], unfollow: [url], block: [url], unblock: [url], mute: [url], unmute: [url],
-    'block-list': ['list'], serve: [], render: ['page.md', '--dump'], identity: ['show'],
+    'block-list': ['list'], serve: [], render: ['page.md', '--dump'], identity: ['show'], sites: [], search: ['bees'], history: [url], help: [],
   };
   for (const word of COMMAND_WORDS) {
     const argv = [word, ...operands[word]];

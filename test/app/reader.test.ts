@@ -71,7 +71,7 @@ test('type an address, read the page served by another node, follow it, see its 
   t.diagnostic(`address typed → page shown: ${Math.round(performance.now() - openedAt)} ms`);
   assert.equal(page['address'], url);
   assert.equal(page['title'], 'Garden notes — swarmpress');
-  assert.match(page['status'] as string, /^Version 0 of Garden notes, from /);
+  assert.match(page['status'] as string, /^Version 1 of Garden notes, from /);
   assert.deepEqual((page['navigation'] as { actions: string[] }).actions, ['Follow', 'Block', 'Reply']);
   await grabWindow(app, 'app-reader-page.png');
 
@@ -91,18 +91,18 @@ test('type an address, read the page served by another node, follow it, see its 
   await untilDump(app, (dump) => (dump['navigation'] as { actions: string[] }).actions[0] === 'Unfollow', 'followed');
   writeFiles(site, { 'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nWelcome to the garden. Now with beans.\n\n[First post](posts/first.md)\n' });
   const v1 = await cli(b.dataDir, ['publish', site]);
-  assert.equal(v1['seq'], '1');
+  assert.equal(v1['seq'], '2');
   const publishedAt = performance.now();
-  await untilDump(app, (dump) => /Version 1 of this site arrived/.test(dump['status'] as string), 'the news of version 1');
-  t.diagnostic(`published on the other node → the app has version 1: ${Math.round(performance.now() - publishedAt)} ms (polling every second)`);
+  await untilDump(app, (dump) => /Version 2 of this site arrived/.test(dump['status'] as string), 'the news of version 2');
+  t.diagnostic(`published on the other node → the app has version 2: ${Math.round(performance.now() - publishedAt)} ms (polling every second)`);
   await pressKeys(bed.x.display, 'F5');
-  await untilDump(app, (dump) => pageText(dump).includes('Now with beans.'), 'version 1 after F5');
+  await untilDump(app, (dump) => pageText(dump).includes('Now with beans.'), 'version 2 after F5');
   await grabWindow(app, 'app-reader-updated.png');
 
   // The library lists the followed site; a search over the store finds the post.
   await pressKeys(bed.x.display, 'ctrl+b');
   const library = await untilDump(app, (dump) => Array.isArray(dump['library']) && (dump['library'] as string[]).some((row) => row.startsWith('Garden notes')), 'the library');
-  assert.deepEqual((library['library'] as string[]).slice(0, 2), ['Followed sites', 'Garden notes (v1)']);
+  assert.deepEqual((library['library'] as string[]).slice(0, 2), ['Followed sites', 'Garden notes (v2)']);
   await focusWindow(bed.x.display, await findWindow(bed.x.display, 'Garden notes — swarmpress'));
   await pressKeys(bed.x.display, 'Tab');
   const searched = await app.request({ cmd: 'dump' });
@@ -150,7 +150,7 @@ test('type an address, read the page served by another node, follow it, see its 
   await typeAddress(WELCOME_TITLE, url);
   // The stored copy is shown at once ("asking the network…"); then the node says why it stays.
   const stored = await untilDump(offline, (dump) => pageText(dump).includes('Now with beans.') && !String(dump['status']).includes('asking the network'), 'the stored copy');
-  assert.match(stored['status'] as string, /^stored copy, version 1, from .+ \(the DHT is switched off\)$/);
+  assert.match(stored['status'] as string, /^stored copy, version 2, from .+ \(the DHT is switched off\)$/);
   await grabWindow(offline, 'app-reader-offline.png');
   offline.send({ cmd: 'close' });
   assert.deepEqual(await offline.waitExit(30_000), { code: 0, signal: null }, offline.stderr);
@@ -190,7 +190,7 @@ test('a stored site is shown at once while a DHT that never answers is asked, an
     assert.equal(published.code, 0, published.stderr);
     url = published.messages.at(-1)?.['url'] as string;
     const followed = await runCli(['follow', url, '--data-dir', appDir, ...own]);
-    assert.match(followed.stderr, /fetched version 0/);
+    assert.match(followed.stderr, /fetched version 1/);
   } finally {
     await b.stop();
     await ownDht.close();
@@ -202,9 +202,9 @@ test('a stored site is shown at once while a DHT that never answers is asked, an
     const app = await startApp(appDir, ['--listen', '127.0.0.1:0', '--dht-bootstrap', `127.0.0.1:${silent.address().port}`, '--no-lan']);
     await typeAddress(WELCOME_TITLE, url);
     const early = await untilDump(app, (dump) => pageText(dump).includes('Rain again.'), 'the stored copy while the DHT is asked', 10_000);
-    assert.match(early['status'] as string, /^stored copy, version 0, from .+ \(asking the network for a newer version…\)$/);
+    assert.match(early['status'] as string, /^stored copy, version 1, from .+ \(asking the network for a newer version…\)$/);
     const settled = await untilDump(app, (dump) => !/asking the network/.test(dump['status'] as string), 'the end of the lookup', 60_000);
-    assert.match(settled['status'] as string, /^stored copy, version 0, from .+ \((the DHT lookup timed out|no DHT node had a record)\)$/);
+    assert.match(settled['status'] as string, /^stored copy, version 1, from .+ \((the DHT lookup timed out|no DHT node had a record)\)$/);
     assert.ok(pageText(settled).includes('Rain again.'), 'the stored copy stays');
     app.send({ cmd: 'close' });
     assert.deepEqual(await app.waitExit(30_000), { code: 0, signal: null }, app.stderr);

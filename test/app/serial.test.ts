@@ -132,7 +132,7 @@ test('part 1 of a series from another node shows its clip and "Next →"; a clic
   assert.match(part2Id, /^[0-9a-f]{64}$/);
   writeFiles(site, { 'part-1.md': `---\ntitle: Part 1\nnext: ${part2Id}\n---\n# Part 1: the harbour\n\nListen to the talk first.\n\n![talk](clip.ogg)\n` });
   const second = (await cli(b.dataDir, ['publish', site])).at(-1);
-  assert.equal(second?.['seq'], '1');
+  assert.equal(second?.['seq'], '2');
   const again = (await cli(path.join(bed.root, 'reader-cli'), ['get', `${url}/part-2.md`])).find((m) => m['event'] === 'page');
   assert.equal(again?.['id'], part2Id, 'an unchanged page keeps its id');
 

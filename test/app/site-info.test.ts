@@ -60,12 +60,12 @@ test('Ctrl+I: key, seq, infohash, peers and history of the site shown; an older 
   await pressKeys(bed.x.display, 'ctrl+i');
   await untilDump(app, (dump) => dump['status'] === 'Site information: this page belongs to no site.', 'no site information on the welcome page');
   await typeAddress(WELCOME_TITLE, url);
-  await untilDump(app, (dump) => pageText(dump).includes('First season.'), 'version 0');
+  await untilDump(app, (dump) => pageText(dump).includes('First season.'), 'version 1');
   writeFiles(site, { 'index.md': '---\ntitle: Garden notes\n---\n# Garden notes\n\nSecond season: beans.\n' });
   const v1 = await publish(b.dataDir, site);
-  assert.equal(v1['seq'], '1');
+  assert.equal(v1['seq'], '2');
   await pressKeys(bed.x.display, 'F5');
-  await untilDump(app, (dump) => pageText(dump).includes('Second season: beans.'), 'version 1 after F5');
+  await untilDump(app, (dump) => pageText(dump).includes('Second season: beans.'), 'version 2 after F5');
 
   // Site information: the peer count is live (B is in version 1's swarm with the app).
   await pressKeys(bed.x.display, 'ctrl+i');
@@ -76,25 +76,25 @@ test('Ctrl+I: key, seq, infohash, peers and history of the site shown; an older 
   assert.equal(info.windowTitle, 'Site information — Garden notes');
   assert.equal(info.fields['key'], key);
   assert.equal(info.fields['infohash'], v1['infohash']);
-  assert.equal(info.fields['seq'], '1');
-  assert.match(info.fields['lastUpdate'] ?? '', /^version 1 published .+, received here .+$/);
+  assert.equal(info.fields['seq'], '2');
+  assert.match(info.fields['lastUpdate'] ?? '', /^version 2 published .+, received here .+$/);
   assert.match(info.fields['cacheSize'] ?? '', /^\d+(\.\d)? (bytes|KB) in 2 versions$/);
   assert.equal(info.history.length, 2);
-  assert.match(info.history[0] ?? '', new RegExp(`^version 1 — .+ — ${(v1['infohash'] as string).slice(0, 12)}…  \\(shown\\)$`));
-  assert.match(info.history[1] ?? '', new RegExp(`^version 0 — .+ — ${(v0['infohash'] as string).slice(0, 12)}…$`));
+  assert.match(info.history[0] ?? '', new RegExp(`^version 2 — .+ — ${(v1['infohash'] as string).slice(0, 12)}…  \\(shown\\)$`));
+  assert.match(info.history[1] ?? '', new RegExp(`^version 1 — .+ — ${(v0['infohash'] as string).slice(0, 12)}…$`));
   await grabWindow(app, 'app-site-info.png', 'site-info');
 
-  // The other node goes away; version 0 opens from the store, saying so.
+  // The other node goes away; version 1 opens from the store, saying so.
   await b.stop();
   bed.running.splice(bed.running.indexOf(b), 1);
   await untilDump(app, (dump) => siteInfo(dump)?.fields['peers'] === '0 peers connected', 'the peer count after the other node left');
   await focusWindow(bed.x.display, await findWindow(bed.x.display, 'Site information — Garden notes'));
   await pressKeys(bed.x.display, 'Down');
   await pressKeys(bed.x.display, 'Return');
-  const old = await untilDump(app, (dump) => pageText(dump).includes('First season.'), 'version 0 from the history');
-  assert.match(old['status'] as string, /^stored copy, version 0, from .+ \(from the site's history, not fetched\)$/);
+  const old = await untilDump(app, (dump) => pageText(dump).includes('First season.'), 'version 1 from the history');
+  assert.match(old['status'] as string, /^stored copy, version 1, from .+ \(from the site's history, not fetched\)$/);
   assert.equal(old['address'], url);
-  const moved = await untilDump(app, (dump) => siteInfo(dump)?.fields['seq'] === '0', 'the site information following the version shown');
+  const moved = await untilDump(app, (dump) => siteInfo(dump)?.fields['seq'] === '1', 'the site information following the version shown');
   assert.equal(siteInfo(moved)?.fields['infohash'], v0['infohash']);
   assert.match(siteInfo(moved)?.history[1] ?? '', /\(shown\)$/);
   await grabWindow(app, 'app-site-info-old-version.png');

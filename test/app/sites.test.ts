@@ -49,7 +49,7 @@ test('publish on A, get on B; a new version reaches B, which follows; with A gon
   const b = await serve('B', { SWARMPRESS_REPUT_SECONDS: '2' });
   const published = last(await cli(a.dataDir, ['publish', site]));
   assert.equal(published['event'], 'published');
-  assert.equal(published['seq'], '0');
+  assert.equal(published['seq'], '1', 'the first version is version 1');
   assert.equal(published['items'], 3);
   assert.deepEqual(published['skipped'], ['.git']);
   const url = published['url'] as string;
@@ -76,16 +76,16 @@ test('publish on A, get on B; a new version reaches B, which follows; with A gon
   // Republishing the unchanged folder changes nothing.
   const again = last(await cli(a.dataDir, ['publish', site]));
   assert.equal(again['event'], 'unchanged');
-  assert.equal(again['seq'], '0');
+  assert.equal(again['seq'], '1');
   assert.equal(again['infohash'], published['infohash']);
 
   // B follows; A publishes a new version; B's node fetches it by itself.
   assert.equal(last(await cli(b.dataDir, ['follow', url]))['event'], 'followed');
   write(site, { 'posts/second.md': '# Second post\n\nBeans.\n' });
   const v1 = last(await cli(a.dataDir, ['publish', site]));
-  assert.equal(v1['seq'], '1');
+  assert.equal(v1['seq'], '2');
   assert.equal(v1['newItems'], 1, 'unchanged pages keep their items');
-  const updated = await b.process.waitFor((m) => m['event'] === 'updated' && m['seq'] === '1', "B's follower to fetch version 1", 30_000);
+  const updated = await b.process.waitFor((m) => m['event'] === 'updated' && m['seq'] === '2', "B's follower to fetch version 2", 30_000);
   assert.equal(updated['infohash'], v1['infohash']);
   // B keeps the record of the site it follows alive in the DHT (BEP 44 items expire).
   const reput = await b.process.waitFor((m) => m['event'] === 'reput' && (m['put'] as number) >= 1, "B's hourly re-put (every 2 s here)", 30_000);
@@ -95,7 +95,7 @@ test('publish on A, get on B; a new version reaches B, which follows; with A gon
   await stop(a);
   const c = last(await cli(path.join(bed.dir, 'C'), ['get', `${url}/posts/second.md`, '--timeout', '60']));
   assert.equal(c['text'], '# Second post\n\nBeans.\n');
-  assert.equal(c['seq'], '1');
+  assert.equal(c['seq'], '2');
   const out = path.join(bed.dir, 'c-out');
   last(await cli(path.join(bed.dir, 'C'), ['get', url, '--out', out]));
   assert.equal(fs.readFileSync(path.join(out, 'posts', 'second.md'), 'utf8'), '# Second post\n\nBeans.\n');
@@ -130,7 +130,7 @@ test('a reply posted on B names the post it answers; offline, get says it shows 
   const offline = await runCli(['get', url, '--data-dir', b.dataDir, '--no-dht', '--no-lan', '--listen', '127.0.0.1:0']);
   assert.equal(offline.code, 0, offline.stderr);
   assert.equal(offline.stdout, '# Questions\n');
-  assert.match(offline.stderr, /offline copy: the last stored record, seq 0, version of \d{4}-\d\d-\d\dT\S+ — the DHT is switched off/);
+  assert.match(offline.stderr, /offline copy: the last stored record, seq 1, version of \d{4}-\d\d-\d\dT\S+ — the DHT is switched off/);
 });
 
 test('a publish killed at any point resumes from the outbox, and no seq is signed with two values', async () => {
@@ -152,12 +152,12 @@ test('a publish killed at any point resumes from the outbox, and no seq is signe
     // The node starts again: it puts what waits in the outbox, then the author publishes again.
     const node = await serve(`crash-${point}`);
     const resumed = last(await cli(dataDir, ['publish', site]));
-    assert.equal(resumed['seq'], '0', `${point}: the resumed publish uses seq 0`);
+    assert.equal(resumed['seq'], '1', `${point}: the resumed publish uses seq 1`);
     const reader = last(await cli(path.join(bed.dir, `crash-reader-${point}`), ['get', resumed['url'] as string]));
-    assert.equal(reader['seq'], '0');
+    assert.equal(reader['seq'], '1');
     assert.equal(reader['infohash'], resumed['infohash'], `${point}: readers get the version the reserved record named`);
     for (const record of pending) {
-      assert.equal(record.seq, 0n);
+      assert.equal(record.seq, 1n);
       assert.ok(record.value.includes(resumed['infohash'] as string), `${point}: the record reserved before the crash names the published version`);
     }
     await stop(node);
@@ -181,11 +181,11 @@ test('two devices of one author lose no post, and a restored week-old backup pub
   assert.equal((await runCli(['identity', 'import', backup, '--data-dir', two.dataDir])).code, 0);
   const second = last(await cli(two.dataDir, ['publish', folderTwo]));
   assert.equal(second['url'], first['url'], 'one identity, one site');
-  assert.equal(second['seq'], '1');
+  assert.equal(second['seq'], '2');
   assert.equal(second['merged'], 1, 'device 2 carries the post of device 1');
   write(folderOne, { 'posts/later.md': '# Later from one\n' });
   const third = last(await cli(one.dataDir, ['publish', folderOne]));
-  assert.equal(third['seq'], '2');
+  assert.equal(third['seq'], '3');
   const out = path.join(bed.dir, 'devices-out');
   last(await cli(path.join(bed.dir, 'devices-reader'), ['get', first['url'] as string, '--out', out]));
   for (const post of ['from-one.md', 'from-two.md', 'later.md']) assert.ok(fs.existsSync(path.join(out, 'posts', post)), post);
@@ -195,7 +195,7 @@ test('two devices of one author lose no post, and a restored week-old backup pub
   assert.equal((await runCli(['identity', 'import', backup, '--data-dir', restored])).code, 0);
   await serve('restored');
   const fromBackup = last(await cli(restored, ['publish', folderOne]));
-  assert.equal(fromBackup['seq'], '3');
+  assert.equal(fromBackup['seq'], '4');
   const out2 = path.join(bed.dir, 'restored-out');
   last(await cli(path.join(bed.dir, 'restored-reader'), ['get', first['url'] as string, '--out', out2]));
   for (const post of ['from-one.md', 'from-two.md', 'later.md']) assert.ok(fs.existsSync(path.join(out2, 'posts', post)), post);

@@ -120,7 +120,7 @@ test('subscribe to a block list and mute a site from the Site menu; the library 
   await untilDump(app, (dump) => (dump['libraryCurrent'] as { button?: string } | undefined)?.button === 'Unmute', 'the mute row selected');
   await pressKeys(bed.x.display, 'Delete');
   const unmuted = await untilDump(app, (dump) => /^Unmuted Noisy/.test(dump['status'] as string) && !pageText(dump).includes('You muted'), 'unmuted, the page shown again without its notice');
-  assert.deepEqual(library(unmuted).slice(0, 2), ['Followed sites', 'Noisy (v1)'], 'followed and listed again (v1: with the reply)');
+  assert.deepEqual(library(unmuted).slice(0, 2), ['Followed sites', 'Noisy (v2)'], 'followed and listed again (v2: with the reply)');
   assert.equal(library(unmuted).at(-1), '   nothing blocked');
   await typeAddress('Noisy — swarmpress', spam);
   await untilDump(app, (dump) => pageText(dump).includes('Buy now.'), 'spam opens again after unsubscribing');

@@ -71,7 +71,7 @@ async function publishAndFollow(site: string, root: string, appDir: string): Pro
     const url = published.messages.at(-1)?.['url'];
     if (published.code !== 0 || typeof url !== 'string') throw new Error(`publishing the blog failed: ${published.stderr}`);
     const followed = await runCli(['follow', url, '--data-dir', appDir, ...localArgs(port)], {}, 120_000);
-    if (followed.code !== 0 || !/fetched version 0/.test(followed.stderr)) throw new Error(`following the blog did not fetch it: ${followed.stdout}${followed.stderr}`);
+    if (followed.code !== 0 || !/fetched version 1/.test(followed.stderr)) throw new Error(`following the blog did not fetch it: ${followed.stdout}${followed.stderr}`);
     return url;
   } finally {
     await author.stop();

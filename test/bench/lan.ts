@@ -78,13 +78,13 @@ async function runMode(hosts: readonly LanHost[], dir: string, push: boolean, ve
       if ((await control(reader.dataDir, { name: 'follow', target: key })) !== 0) throw new Error('follow failed');
     }
     const stored = (seq: number) => (m: Message): boolean => m['event'] === 'updated' && m['seq'] === String(seq);
-    for (const reader of readers) await reader.process.waitFor(stored(0), 'the first version on every reader', 120_000);
+    for (const reader of readers) await reader.process.waitFor(stored(1), 'the first version (seq 1) on every reader', 120_000);
     const latencies: number[] = [];
     for (let version = 1; version <= versions; version++) {
       fs.writeFileSync(path.join(folder, 'index.md'), `# LAN bench\n\nVersion ${version}.\n`);
       const start = Date.now();
       if ((await control(author.dataDir, { name: 'publish', dir: folder })) !== 0) throw new Error(`publish ${version} failed`);
-      const logged = await author.process.waitFor((m) => m['event'] === 'published' && m['seq'] === String(version), `the author's log of version ${version}`, 10_000);
+      const logged = await author.process.waitFor((m) => m['event'] === 'published' && m['seq'] === String(version + 1), `the author's log of version ${version + 1}`, 10_000);
       const phases = logged['ms'] as { lookups?: number; build?: number } | undefined;
       if (split !== undefined && phases?.lookups !== undefined && phases.build !== undefined) {
         split.lookups.push(phases.lookups);
@@ -93,10 +93,10 @@ async function runMode(hosts: readonly LanHost[], dir: string, push: boolean, ve
       for (const reader of readers) {
         const waitMs = push ? 30_000 : POLL_S * 1000 * 6;
         try {
-          const event = await reader.process.waitFor(stored(version), `version ${version} on ${reader.host.address}`, Math.max(1000, start + waitMs - Date.now()));
+          const event = await reader.process.waitFor(stored(version + 1), `version ${version + 1} on ${reader.host.address}`, Math.max(1000, start + waitMs - Date.now()));
           const storedAt = Date.parse(String(event['time']));
           latencies.push(storedAt - start);
-          const pushed = reader.process.messages.find((m) => m['event'] === 'pushed' && m['seq'] === String(version));
+          const pushed = reader.process.messages.find((m) => m['event'] === 'pushed' && m['seq'] === String(version + 1));
           if (split !== undefined && pushed !== undefined) {
             const pushedAt = Date.parse(String(pushed['time']));
             split.toRecord.push(pushedAt - start);

@@ -20,7 +20,7 @@ function put(seq: bigint, value: Uint8Array, salt: Uint8Array = new Uint8Array(0
 }
 
 test('next seq is max(local, network) + 1, exact beyond 2^53, and ends at 2^63-1', () => {
-  assert.deepEqual(nextSeq(undefined, undefined), { ok: true, value: 0n });
+  assert.deepEqual(nextSeq(undefined, undefined), { ok: true, value: 1n }, 'the first version is version 1');
   assert.deepEqual(nextSeq(4n, undefined), { ok: true, value: 5n });
   assert.deepEqual(nextSeq(undefined, 9n), { ok: true, value: 10n });
   assert.deepEqual(nextSeq(7n, 3n), { ok: true, value: 8n }, 'a network that lags does not roll the author back');

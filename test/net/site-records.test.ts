@@ -28,14 +28,14 @@ test('an author publishes site versions; a reader on another node resolves the n
   const author = Identity.fromSeed(new Uint8Array(32).fill(1));
   const persisted: bigint[] = [];
   const first = await records(1).publish(author, encodeSitePointer(infohash(0xa1)), { beforePut: (r) => void persisted.push(r.seq) });
-  assert.equal(first.record.seq, 0n);
+  assert.equal(first.record.seq, 1n);
   assert.equal(first.previous, undefined);
-  const second = await records(2).publish(author, encodeSitePointer(infohash(0xa2)), { localSeq: 0n, beforePut: (r) => void persisted.push(r.seq) });
-  assert.equal(second.record.seq, 1n);
-  assert.deepEqual(persisted, [0n, 1n], 'each seq was handed to the store before its put');
+  const second = await records(2).publish(author, encodeSitePointer(infohash(0xa2)), { localSeq: 1n, beforePut: (r) => void persisted.push(r.seq) });
+  assert.equal(second.record.seq, 2n);
+  assert.deepEqual(persisted, [1n, 2n], 'each seq was handed to the store before its put');
   const found = await records(9).lookup(author.publicKey);
   assert.ok(found.head);
-  assert.equal(found.head.record.seq, 1n);
+  assert.equal(found.head.record.seq, 2n);
   const pointer = decodeSitePointer(found.head.record.value);
   assert.ok(pointer.ok && pointer.value.every((b) => b === 0xa2));
   assert.equal(found.rejected.size, 0);
@@ -45,7 +45,7 @@ test('a device restored from an old backup publishes above what the network has'
   const author = Identity.fromSeed(new Uint8Array(32).fill(2));
   for (let i = 0; i < 4; i++) await records(3).publish(author, encodeSitePointer(infohash(i)));
   const restored = await records(4).publish(author, encodeSitePointer(infohash(9)), { localSeq: 1n });
-  assert.equal(restored.record.seq, 4n);
+  assert.equal(restored.record.seq, 5n);
 });
 
 test('device slots are separate from the main slot', async () => {
@@ -55,7 +55,7 @@ test('device slots are separate from the main slot', async () => {
   await records(6).publish(author, encodeSitePointer(infohash(0x22)));
   const slot = await records(7).lookup(author.publicKey, laptop);
   const main = await records(7).lookup(author.publicKey);
-  assert.equal(slot.head?.record.seq, 0n);
+  assert.equal(slot.head?.record.seq, 1n);
   assert.ok(decodeSitePointer(slot.head.record.value).ok);
   assert.notDeepEqual(slot.head.record.value, main.head?.record.value);
 });

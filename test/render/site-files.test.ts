@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { folderSiteFiles, NO_SITE_FILES } from '../../src/render/site-files.js';
+import { folderSiteFiles, layeredSiteFiles, NO_SITE_FILES } from '../../src/render/site-files.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 
 let dir: string;
@@ -41,4 +41,19 @@ test('an image is read only after its header passed', () => {
   assert.equal(fake.verdict.ok, false);
   assert.equal(fake.data, undefined);
   assert.equal(NO_SITE_FILES.readImage('img/a.png').verdict.ok, false);
+});
+
+test("an edited post's pictures resolve from the draft first, then from the page in its site folder (issue #21)", () => {
+  const draft = path.join(dir, 'draft');
+  fs.mkdirSync(path.join(draft, 'img'), { recursive: true });
+  fs.writeFileSync(path.join(draft, 'img', 'new.png'), PNG_1x1);
+  const files = layeredSiteFiles(folderSiteFiles(draft, 'post.md'), folderSiteFiles(site, 'posts/hello.md'));
+  const added = files.find('img/new.png');
+  assert.equal(added.ok && added.file, fs.realpathSync(path.join(draft, 'img', 'new.png')));
+  const published = files.find('img/a.png');
+  assert.equal(published.ok && published.file, fs.realpathSync(path.join(site, 'posts', 'img', 'a.png')), 'posts/img/a.png, not img/a.png at the root');
+  assert.equal(files.readImage('img/a.png').verdict.ok, true);
+  const missing = files.find('img/none.png');
+  assert.equal(missing.ok ? '' : missing.reason, 'posts/img/none.png is not in this site (yet)');
+  assert.equal(files.find('../../secret.png').ok, false);
 });

@@ -10,12 +10,15 @@ import { formatAddress, formatSiteMagnet, parseAddress } from '../../core/addres
 import { decodeUtf8, fromHex, toHex } from '../../core/bytes.js';
 import { AppError, UsageError } from '../../core/errors.js';
 import { pageTitle, parsePage } from '../../core/front-matter.js';
-import { DEFAULT_SITE_NAME, isSiteName } from '../../core/identity.js';
-import { decodeItem, ITEM_ID_BYTES, MAX_BODY_BYTES, type RelatedItem } from '../../core/item.js';
+import { DEFAULT_SITE_NAME, deriveSiteIdentity, isSiteName } from '../../core/identity.js';
+import { decodeItem, ITEM_ID_BYTES, MAX_BODY_BYTES, MAX_TITLE_BYTES, type RelatedItem } from '../../core/item.js';
+import { SITE_META_FOLDER } from '../../core/manifest.js';
 import type { PublishResult, Resolved, SiteNode } from '../../net/node/site-node.js';
 import { readFileCapped } from '../../store/capped-read.js';
+import { isGenerated, scanSource } from '../../store/site-build.js';
 import { openAddress, writePost } from '../site-pages.js';
 import { blockListCommand, muteCommand, socialCommand } from './social.js';
+import { currentVersion, runStoredCommand } from './stored.js';
 import type { Command } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
 import type { Output } from '../output.js';
@@ -54,6 +57,38 @@ function printPublished(out: Output, result: PublishResult, extra: Record<string
   out.print(data, lines.join('\n'));
 }
 
+/** Whether two paths name the same folder (symbolic links followed where they exist). */
+function sameFolder(a: string, b: string): boolean {
+  const real = (folder: string): string => {
+    try {
+      return fs.realpathSync(folder);
+    } catch {
+      return path.resolve(folder);
+    }
+  };
+  return real(a) === real(b);
+}
+
+/** The author's pages in the current version of site `name` that folder `dir` does not hold (generated pages aside). */
+function pagesNotIn(node: SiteNode, name: string, dir: string): string[] {
+  const key = deriveSiteIdentity(node.author(), name).publicKey;
+  const { infohash } = currentVersion(node.store, key);
+  const manifest = infohash === undefined ? undefined : node.store.manifest(infohash)?.manifest;
+  if (manifest === undefined) return [];
+  const present = new Set(scanSource(dir).files.map((file) => file.path));
+  return manifest.items
+    .filter((entry) => !present.has(entry.path) && !entry.path.startsWith(`${SITE_META_FOLDER}/`) && !isGenerated(node.store.item(entry.id)))
+    .map((entry) => entry.path);
+}
+
+/** A site title given on the command line, checked. */
+function siteTitle(text: string): string {
+  const title = text.replace(/[\r\n]+/g, ' ').trim();
+  if (title === '') throw new UsageError('--title takes the site\'s title, not an empty text');
+  if (Buffer.byteLength(title) > MAX_TITLE_BYTES) throw new UsageError(`--title is longer than ${MAX_TITLE_BYTES} bytes`);
+  return title;
+}
+
 /** Notice for a command that ran on a node of its own: its seeding ends with it. */
 function seedNotice(out: Output, delegated: boolean): void {
   if (delegated) return;
@@ -61,7 +96,26 @@ function seedNotice(out: Output, delegated: boolean): void {
 }
 
 export async function publishCommand(node: SiteNode, command: Extract<Command, { name: 'publish' }>, out: Output, delegated: boolean): Promise<number> {
-  const result = await node.publish(command.dir, siteName(command.site));
+  const name = siteName(command.site);
+  const dir = path.resolve(command.dir);
+  // A folder with nothing visible in it is a mistyped path far more often than a site.
+  if (scanSource(dir).files.length === 0) throw new AppError('ERR_SOURCE', `${dir} has no files to publish`);
+  const recorded = node.siteSource(name);
+  if (recorded !== undefined && !sameFolder(recorded, dir)) {
+    // The window, `post` and an earlier `publish` wrote the site in `recorded`: publishing
+    // another folder would drop every page that folder lacks (issue #21).
+    const shown = `your site${name === DEFAULT_SITE_NAME ? '' : ` '${name}'`}`;
+    if (!command.replace) {
+      throw new AppError('ERR_OTHER_FOLDER', `${shown} is published from ${recorded}, not ${dir}: publish that folder (or copy these files into it), or add --replace to make ${dir} the site's folder instead`);
+    }
+    const lost = pagesNotIn(node, name, dir);
+    if (!command.yes) {
+      const list = lost.length === 0 ? 'no page would disappear' : `${lost.length} page${lost.length === 1 ? '' : 's'} would disappear from it: ${lost.slice(0, 20).join(', ')}${lost.length > 20 ? ', …' : ''}`;
+      throw new AppError('ERR_CONFIRM', `--replace makes ${dir} the folder of ${shown} instead of ${recorded}; ${list}. Add --yes to do it`);
+    }
+    if (lost.length > 0) out.note(`replacing ${recorded} with ${dir}: removed ${lost.join(', ')}`);
+  }
+  const result = await node.publish(dir, name, command.title === undefined ? {} : { title: siteTitle(command.title) });
   printPublished(out, result);
   seedNotice(out, delegated);
   return EXIT_OK;
@@ -178,6 +232,10 @@ export function runSiteCommand(node: SiteNode, command: Command, out: Output, de
       return muteCommand(node, command, out);
     case 'block-list':
       return blockListCommand(node, command, out);
+    case 'sites':
+    case 'search':
+    case 'history':
+      return runStoredCommand(node, command, out);
     default:
       throw new UsageError(`'${command.name}' does not run on a node`);
   }

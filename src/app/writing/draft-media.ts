@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { slugify } from '../../core/slug.js';
 import { checkImageHeader, IMAGE_HEADER_BYTES, type ImageFormat } from '../../render/image-check.js';
 import { folderSiteFiles, type SiteFiles } from '../../render/site-files.js';
 
@@ -32,10 +33,8 @@ export interface PostMedia {
 
 /** A plain file name for a picture: lower-case letters, digits and dashes, then the extension of its format. */
 export function pictureName(original: string, format: ImageFormat): string {
-  const base = path.basename(original).replace(/\.[^.]*$/, '')
-    .normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, MAX_NAME_CHARS).replace(/-+$/, '');
-  return `${base === '' ? 'picture' : base}.${EXTENSION[format]}`;
+  const base = slugify(path.basename(original).replace(/\.[^.]*$/, ''), { maxChars: MAX_NAME_CHARS, fallback: 'picture' });
+  return `${base}.${EXTENSION[format]}`;
 }
 
 /** A description from the file name ("my_cat-2.png" -> "my cat 2"), for the author to improve. */

@@ -31,6 +31,8 @@ export interface PublishRequest {
 export interface EditablePage {
   readonly title: string;
   readonly body: string;
+  /** The site's folder, where the page's relative pictures are until it is published. */
+  readonly folder?: string;
 }
 
 /** Where the editor reads pages of the author's sites and learns which sites there are. */

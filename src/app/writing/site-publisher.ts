@@ -77,8 +77,9 @@ export function ownPages(node: () => Promise<SiteNode>, dataDir: string): OwnPag
   return {
     sites: () => ownSiteNames(dataDir),
     async read(site, sitePath) {
-      const page = readOwnPage(await node(), site, sitePath);
-      return { title: page.title, body: page.body };
+      const running = await node();
+      const page = readOwnPage(running, site, sitePath);
+      return { title: page.title, body: page.body, folder: siteFolder(running, site) };
     },
   };
 }

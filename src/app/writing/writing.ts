@@ -10,6 +10,7 @@
  */
 import type { Qt } from '../../render/nodegui-subset.js';
 import type { LayoutPlan } from '../../render/layout.js';
+import { folderSiteFiles, layeredSiteFiles } from '../../render/site-files.js';
 import type { ThemeName } from '../../render/theme.js';
 import type { Drafts } from '../../store/drafts.js';
 import { EditorWindow } from '../../widgets/editor-window.js';
@@ -65,6 +66,8 @@ export interface OpenEditor {
 export class Writing {
   readonly #options: WritingOptions;
   readonly #open = new Map<string, OpenEditor>();
+  /** The folders of the author's sites whose pages were opened to edit, by site name. */
+  readonly #siteFolders = new Map<string, string>();
   #closed = false;
 
   constructor(options: WritingOptions) {
@@ -99,6 +102,7 @@ export class Writing {
     const now = this.#options.now ?? Date.now;
     let id = newDraftId(now());
     while (this.#open.has(id) || this.#options.drafts.load(id) !== undefined) id = newDraftId(now());
+    if (page.folder !== undefined) this.#siteFolders.set(site, page.folder);
     return this.#openEditor(id, { title: page.title, body: page.body, createdMs: now(), site, edit: sitePath }, undefined);
   }
 
@@ -154,6 +158,8 @@ export class Writing {
     const extra = { ...(replyTo === undefined ? {} : { replyTo }), ...(edit === undefined ? {} : { edit }) };
     const sites = this.#options.pages?.sites() ?? [DEFAULT_SITE_NAME];
     const chosen = draft.site ?? DEFAULT_SITE_NAME;
+    // An edited page's relative pictures resolve in its site folder, from the page, as they will when published.
+    const siteFolder = edit === undefined ? undefined : this.#siteFolders.get(chosen);
     let isOnDisk = savedBytes !== undefined;
     const content = (): { title: string; body: string; site: string } => {
       const shown = window.panel.content();
@@ -188,7 +194,7 @@ export class Writing {
         textCursors,
         layout: this.#options.layout,
         initial: { title: draft.title, body: draft.body },
-        files: media.siteFiles(id),
+        files: siteFolder === undefined || edit === undefined ? media.siteFiles(id) : layeredSiteFiles(media.siteFiles(id), folderSiteFiles(siteFolder, edit)),
         ...(edit === undefined ? {} : { titlePrefix: 'Editing ' }),
         sites: {
           names: sites.includes(chosen) ? sites : [...sites, chosen],

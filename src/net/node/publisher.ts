@@ -20,7 +20,7 @@ import { deviceSalt, nextSeq, type SlotHead } from '../../core/publish-rules.js'
 import { authorIdentity } from '../../store/author.js';
 import { deviceId, readOwnSites, writeOwnSite } from '../../store/local-files.js';
 import { readSettings } from '../../store/settings-file.js';
-import { buildVersion, knownItems, rootNameFor, scanSource, type BuiltVersion, type KnownItem } from '../../store/site-build.js';
+import { buildVersion, fallbackSiteTitle, isGenerated, knownItems, rootNameFor, scanSource, type BuiltVersion, type KnownItem } from '../../store/site-build.js';
 import { ownBlockListFile } from '../block-lists.js';
 import { createTorrent } from '../session.js';
 import type { SiteRecords } from '../site-records.js';
@@ -105,8 +105,8 @@ export class Publisher {
    * Publishes the folder `source` as the next version of the author's site `name`.
    * An unchanged folder publishes nothing (and re-puts nothing).
    */
-  publish(source: string, name: string = DEFAULT_SITE_NAME): Promise<PublishResult> {
-    const run = this.#publishing.then(() => this.#publish(path.resolve(source), name));
+  publish(source: string, name: string = DEFAULT_SITE_NAME, options: { readonly title?: string } = {}): Promise<PublishResult> {
+    const run = this.#publishing.then(() => this.#publish(path.resolve(source), name, options.title));
     this.#publishing = run.catch(() => undefined);
     return run;
   }
@@ -116,12 +116,16 @@ export class Publisher {
     await this.#publishing.catch(() => undefined);
   }
 
-  async #publish(source: string, name: string): Promise<PublishResult> {
+  async #publish(source: string, name: string, newTitle: string | undefined): Promise<PublishResult> {
     const startedMs = performance.now();
     const author = this.author();
     const site = deriveSiteIdentity(author, name);
     const key = site.publicKey;
     const scan = scanSource(source);
+    // The site's title and description as recorded with its folder; a new title is
+    // recorded only once the version is built.
+    const own = readOwnSites(this.dataDir).find((entry) => entry.name === name);
+    const title = newTitle ?? own?.title;
     await this.#flushOutbox(key);
     const mySalt = deviceSalt(deviceId(this.dataDir));
 
@@ -157,7 +161,9 @@ export class Publisher {
       source: scan,
       author,
       site,
-      fallbackTitle: name === DEFAULT_SITE_NAME ? path.basename(source) : name,
+      ...(title === undefined ? {} : { title }),
+      ...(own?.description === undefined ? {} : { description: own.description }),
+      fallbackTitle: fallbackSiteTitle(this.dataDir, name, source),
       rootName: rootNameFor(name === DEFAULT_SITE_NAME ? path.basename(source) : name),
       devices: [...devices.values()],
       generated: readSettings(this.dataDir).settings.publishBlockList ? [ownBlockListFile(this.#swarms.store)] : [],
@@ -180,7 +186,7 @@ export class Publisher {
     if (merged.carriedItems === 0 && merged.staging !== undefined) fs.rmSync(merged.staging, { recursive: true, force: true });
     const shown = merged.carriedItems === 0 ? device : merged;
     // Built: only now is the folder the site's (a failed build changes nothing, issue #21).
-    writeOwnSite(this.dataDir, { name, source });
+    writeOwnSite(this.dataDir, { name, source, ...(newTitle === undefined ? {} : { title: newTitle }) });
     this.#swarms.store.noteSite({ key, origin: 'own', isOwn: true });
 
     const builtMs = performance.now();
@@ -205,7 +211,7 @@ export class Publisher {
     }
     return {
       site: name, key, infohash: mainInfohash, seq, unchanged: mainRecord === undefined, title: shown.manifest.title,
-      items: shown.items.length, newItems: mainRecord === undefined ? 0 : device.newItems, put: (deviceRecord?.put ?? true) && (mainRecord?.put ?? true),
+      items: shown.items.filter((entry) => !isGenerated(entry.item)).length, newItems: mainRecord === undefined ? 0 : device.newItems, put: (deviceRecord?.put ?? true) && (mainRecord?.put ?? true),
       skipped: scan.skipped, merged: merged.carriedItems,
     };
   }

@@ -124,8 +124,8 @@ export class SiteNode {
    * Publishes the folder `source` as the next version of the author's site `name`.
    * An unchanged folder publishes nothing (and re-puts nothing).
    */
-  publish(source: string, name: string = DEFAULT_SITE_NAME): Promise<PublishResult> {
-    return this.#publisher.publish(source, name);
+  publish(source: string, name: string = DEFAULT_SITE_NAME, options: { readonly title?: string } = {}): Promise<PublishResult> {
+    return this.#publisher.publish(source, name, options);
   }
 
   /** Puts again the records of the outbox; resolves with how many were confirmed. */
