@@ -44,7 +44,7 @@ test('a data folder that has published never gets a new identity: publish withou
   const dataDir = path.join(root, 'author');
   const site = writeSite(path.join(root, 'site-a'), '# A\n\nFirst.\n');
   const first = last(await cli(dataDir, ['publish', site]));
-  assert.equal(first['seq'], '0');
+  assert.equal(first['seq'], '1');
   const backup = path.join(root, 'a.key');
   assert.equal((await cli(dataDir, ['identity', 'export', backup])).code, 0);
   const key = identityKeyPath(dataDir);
@@ -62,18 +62,18 @@ test('a data folder that has published never gets a new identity: publish withou
   assert.equal((await cli(dataDir, ['identity', 'import', backup])).code, 0);
   const again = last(await cli(dataDir, ['publish', site]));
   assert.equal(again['url'], first['url'], 'the same address');
-  assert.equal(again['seq'], '1', 'the next seq, not 0 again');
+  assert.equal(again['seq'], '2', 'the next seq, not 1 again');
 
   // A data folder that never published still gets its identity on first use.
   const fresh = last(await cli(path.join(root, 'fresh'), ['publish', writeSite(path.join(root, 'site-b'), '# B\n')]));
-  assert.equal(fresh['seq'], '0');
+  assert.equal(fresh['seq'], '1');
 });
 
 test('a lost index (missing, empty, damaged): blocks and follows hold, the own site opens offline, the next publish signs a new seq', async () => {
   const dataDir = path.join(root, 'writer');
   const site = writeSite(path.join(root, 'site-c'), '# C\n\nVersion 0.\n');
   const published = last(await cli(dataDir, ['publish', site]));
-  assert.equal(published['seq'], '0');
+  assert.equal(published['seq'], '1');
   const url = published['url'] as string;
   const blocked = `bittorrent://${'ab'.repeat(32)}`;
   const followed = `bittorrent://${'cd'.repeat(32)}`;
@@ -81,7 +81,7 @@ test('a lost index (missing, empty, damaged): blocks and follows hold, the own s
   assert.equal(last(await cli(dataDir, ['follow', followed]))['event'], 'followed');
   assert.equal(last(await cli(dataDir, ['mute', followed]))['event'], 'muted');
 
-  let seq = 0;
+  let seq = 1;
   for (const loss of ['missing', 'empty', 'damaged'] as const) {
     const index = path.join(dataDir, INDEX_FILE);
     for (const suffix of ['-wal', '-shm', '-clean']) fs.rmSync(index + suffix, { force: true });

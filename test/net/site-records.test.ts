@@ -79,15 +79,15 @@ test("a publish while the slot's record is being re-put takes its own put's repo
   const author = Identity.fromSeed(new Uint8Array(32).fill(5));
   const first = await records(1).publish(author, encodeSitePointer(infohash(0x51)));
   const head = (await records(1).lookup(author.publicKey)).head;
-  assert.equal(head?.record.seq, 0n);
+  assert.equal(head?.record.seq, 1n);
   const signed: bigint[] = [];
   // serve's start-up re-put of the current record, and a publish on top of it, at once.
   const [reput, published] = await Promise.all([
     records(1).reput(first.record),
-    records(1).publish(author, encodeSitePointer(infohash(0x52)), { localSeq: 0n, networkHead: { head }, beforePut: (r) => void signed.push(r.seq) }),
+    records(1).publish(author, encodeSitePointer(infohash(0x52)), { localSeq: 1n, networkHead: { head }, beforePut: (r) => void signed.push(r.seq) }),
   ]);
-  assert.equal(reput, true, 'the re-put of seq 0 went out before the publish');
-  assert.equal(published.record.seq, 1n);
-  assert.deepEqual(signed, [1n], 'signed once, on top of seq 0');
-  assert.equal((await records(8).lookup(author.publicKey)).head?.record.seq, 1n);
+  assert.equal(reput, true, 'the re-put of seq 1 went out before the publish');
+  assert.equal(published.record.seq, 2n);
+  assert.deepEqual(signed, [2n], 'signed once, on top of seq 1');
+  assert.equal((await records(8).lookup(author.publicKey)).head?.record.seq, 2n);
 });
