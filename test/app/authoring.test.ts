@@ -312,7 +312,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   await dialogUntil(app, 'settings', (dump) => !(dump['values'] as { seedReads: boolean }).seedReads, 'seeding unticked');
   await clickDialogButton(app, 'settings', 'submit');
   await untilDump(app, (dump) => String(dump['status']).startsWith('Settings saved'), 'the settings saved');
-  assert.deepEqual(JSON.parse(fs.readFileSync(settingsFile, 'utf8')), { cacheBudgetMb: 2048, uploadKBps: 50, downloadKBps: 200, seedReads: false, publishBlockList: false });
+  assert.deepEqual(JSON.parse(fs.readFileSync(settingsFile, 'utf8')), { cacheBudgetMb: 2048, uploadKBps: 50, downloadKBps: 200, seedReads: false, publishBlockList: false, lanAnnounce: 'own-and-followed' });
   const limited = await nodeReport(app);
   assert.equal(limited.sessionSettings['upload_rate_limit'], 50 * 1024, "libtorrent's upload limit");
   assert.equal(limited.sessionSettings['download_rate_limit'], 200 * 1024, "libtorrent's download limit");
