@@ -1,7 +1,8 @@
 /**
  * The presenters of the window's two forms (widgets/form-dialog.ts):
  * - Edit → Settings: the cache budget (MB), upload and download limits (KB/s, 0 = no limit)
- *   and whether what is read is seeded. The values typed are checked first — a bad one gets
+ *   whether what is read is seeded, whether the block list is published and which sites the
+ *   LAN hears of. The values typed are checked first — a bad one gets
  *   a message naming it and changes nothing — then saved in the data folder's settings.json
  *   (every node of the folder starts with them) and applied to the running node at once.
  * - File → New site: a name (as `swarmpress publish DIR --site NAME` takes it) and a title;
@@ -11,7 +12,7 @@
  */
 import type { Qt } from '../render/nodegui-subset.js';
 import { toHex } from '../core/bytes.js';
-import { checkSettings, readSettings, type NodeSettings } from '../store/settings-file.js';
+import { checkSettings, readSettings, type LanAnnounce, type NodeSettings } from '../store/settings-file.js';
 import { FormDialog } from '../widgets/form-dialog.js';
 import type { AppNode } from './app-node.js';
 import { presentError } from './messages.js';
@@ -22,6 +23,13 @@ function sentence(message: string): string {
   const text = message.charAt(0).toUpperCase() + message.slice(1);
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
+
+/** The choices of "Announce on the local network", as the settings dialog shows them. */
+const LAN_ANNOUNCE_LABELS: Readonly<Record<LanAnnounce, string>> = {
+  'own-and-followed': 'My sites and the sites I follow',
+  own: 'My sites only',
+  nothing: 'Nothing (still find and read from neighbours)',
+};
 
 /** A whole number typed in a field, or why it is not one. */
 function wholeNumber(text: string, what: string): number | string {
@@ -38,7 +46,7 @@ export function settingsFromForm(values: Readonly<Record<string, string | boolea
   if (typeof upload === 'string') return upload;
   const download = wholeNumber(String(values['downloadKBps'] ?? ''), 'The download limit');
   if (typeof download === 'string') return download;
-  const checked = checkSettings({ cacheBudgetMb: budget, uploadKBps: upload, downloadKBps: download, seedReads: values['seedReads'] === true, publishBlockList: values['publishBlockList'] === true });
+  const checked = checkSettings({ cacheBudgetMb: budget, uploadKBps: upload, downloadKBps: download, seedReads: values['seedReads'] === true, publishBlockList: values['publishBlockList'] === true, lanAnnounce: values['lanAnnounce'] ?? 'own-and-followed' });
   if (!checked.ok) return `${sentence(checked.error.message)} Nothing was changed.`;
   return checked.value;
 }
@@ -59,6 +67,14 @@ export function openSettingsDialog(
       { kind: 'text', name: 'downloadKBps', label: 'Download limit (KB/s, 0 = unlimited)', value: String(settings.downloadKBps) },
       { kind: 'check', name: 'seedReads', label: 'Seed what I read (share the sites I read with other readers)', value: settings.seedReads, hint: 'Your own sites are always seeded.' },
       { kind: 'check', name: 'publishBlockList', label: 'Publish my block list (with my sites, for others to subscribe to)', value: settings.publishBlockList, hint: 'Included the next time you publish.' },
+      {
+        kind: 'choice',
+        name: 'lanAnnounce',
+        label: 'Announce on the local network',
+        value: settings.lanAnnounce,
+        choices: Object.entries(LAN_ANNOUNCE_LABELS).map(([value, label]) => ({ value, label })),
+        hint: 'Everyone on your network hears which sites this app announces (their address and title). Sites you only read are never announced; follow a site to share it.',
+      },
     ],
     submitText: 'Save',
     onSubmit: async (values) => {
@@ -66,7 +82,7 @@ export function openSettingsDialog(
       if (typeof chosen === 'string') return chosen;
       try {
         const { evicted } = await options.appNode.applySettings(options.dataDir, chosen);
-        options.onApplied(`Settings saved: cache ${chosen.cacheBudgetMb} MB, upload ${chosen.uploadKBps === 0 ? 'unlimited' : `${chosen.uploadKBps} KB/s`}, download ${chosen.downloadKBps === 0 ? 'unlimited' : `${chosen.downloadKBps} KB/s`}, ${chosen.seedReads ? 'seeding what you read' : 'not seeding what you read'}${evicted > 0 ? `; ${evicted} cached version${evicted === 1 ? '' : 's'} removed to fit the budget` : ''}.`);
+        options.onApplied(`Settings saved: cache ${chosen.cacheBudgetMb} MB, upload ${chosen.uploadKBps === 0 ? 'unlimited' : `${chosen.uploadKBps} KB/s`}, download ${chosen.downloadKBps === 0 ? 'unlimited' : `${chosen.downloadKBps} KB/s`}, ${chosen.seedReads ? 'seeding what you read' : 'not seeding what you read'}, announcing ${chosen.lanAnnounce === 'nothing' ? 'no site' : chosen.lanAnnounce === 'own' ? 'your sites only' : 'your sites and followed ones'} on the local network${evicted > 0 ? `; ${evicted} cached version${evicted === 1 ? '' : 's'} removed to fit the budget` : ''}.`);
         return undefined;
       } catch (error) {
         return sentence(`The settings were not saved: ${presentError(error).message}`);

@@ -159,7 +159,8 @@ export class AppNode {
   /**
    * Saves `settings` in the data folder (every node of it starts with them) and applies
    * them to the running node at once: libtorrent's rate limits, the cache budget (evicting
-   * what it no longer allows) and whether read versions are seeded. Throws RangeError for
+   * what it no longer allows), whether read versions are seeded and which sites the LAN
+   * notice names (republished at once). Throws RangeError for
    * a value out of range, before anything changes.
    */
   async applySettings(dataDir: string, settings: NodeSettings): Promise<{ evicted: number }> {
@@ -169,6 +170,7 @@ export class AppNode {
     node.session.applySettings(rateLimitSettings(settings));
     node.store.setCacheBudget(cacheBudgetBytes(settings));
     node.setSeedReads(settings.seedReads);
+    node.setLanAnnounce(settings.lanAnnounce);
     return { evicted: await node.enforceBudget() };
   }
 

@@ -88,7 +88,7 @@ export function saveSessionState(node: SiteNode): void {
 
 /**
  * Opens the store and starts a node for this data folder, with the folder's settings
- * (settings-file.ts: cache budget, rate limits, seeding what is read; a malformed file is
+ * (settings-file.ts: cache budget, rate limits, seeding what is read, what the LAN hears; a malformed file is
  * logged and the defaults are used). A `transient` node (one command
  * that ends in seconds) is a read-only DHT node (BEP 43): it looks up and puts, but other
  * nodes do not add it to their routing tables, where it would soon be a dead entry that
@@ -115,6 +115,7 @@ export function startNode(common: CommonOptions, options: { log?: (event: NodeEv
         session: options.transient === true ? { ...sessionOptions, settings: { ...sessionOptions.settings, dht_read_only: true } } : sessionOptions,
         transient: options.transient === true,
         seedReads: settings.seedReads,
+        lanAnnounce: settings.lanAnnounce,
         ...(options.log === undefined ? {} : { log: options.log }),
       });
     if (state === undefined) return start(session);

@@ -1,6 +1,7 @@
 /**
  * What a node does with LAN discovery (DESIGN.md "LAN and fast updates", issue #8): it
- * announces the sites it carries with their newest seq and the infohash of that version
+ * announces the sites its node names (node/lan-join.ts: own and followed ones, never one
+ * only read; issue #25 item 11) with their newest seq and the infohash of that version
  * (lan-notice.ts), and when a neighbour claims a newer seq of a site it carries, or of a
  * site it is asked for, it checks that the neighbour is at the address its packet came from
  * (lan-check.ts: a packet's source is forged at will), then joins the swarm the neighbour

@@ -1,7 +1,7 @@
 /**
  * `settings.json` in the data folder: what the person chose for their node — the cache
- * budget, upload and download limits, whether what they read is seeded, and whether their
- * block list is published. The window's
+ * budget, upload and download limits, whether what they read is seeded, whether their
+ * block list is published, and which sites the node announces on the LAN. The window's
  * settings dialog writes it; every node of the data folder (`swarmpress serve`, the app,
  * one-off commands) reads it when it starts (node-setup.ts), and the app applies a change
  * to its running node at once (app-node.ts).
@@ -30,6 +30,15 @@ export const MAX_RATE_KBPS = Math.floor(0x7fffffff / KIB);
 /** Largest settings file read. */
 const MAX_SETTINGS_BYTES = 64 * 1024;
 
+/**
+ * Which sites the node names in its LAN notice (mDNS, lan-notice.ts), which everyone on the
+ * network hears: its own sites only; its own and the ones it follows (the user chose to keep
+ * and seed them); or none (LAN discovery still finds neighbours and asks them for records).
+ * Sites only read are never announced (issue #25 item 11).
+ */
+export type LanAnnounce = 'own' | 'own-and-followed' | 'nothing';
+export const LAN_ANNOUNCE_CHOICES: readonly LanAnnounce[] = ['own', 'own-and-followed', 'nothing'];
+
 /** The node's settings. */
 export interface NodeSettings {
   /** Bytes of content kept before the farthest and oldest read versions are evicted, in MiB; also the largest version read. */
@@ -42,6 +51,8 @@ export interface NodeSettings {
   readonly seedReads: boolean;
   /** Whether the user's own blocks are published in their sites for others to subscribe to (core/block-list.ts). */
   readonly publishBlockList: boolean;
+  /** Which sites are announced on the LAN. */
+  readonly lanAnnounce: LanAnnounce;
 }
 
 export const DEFAULT_SETTINGS: NodeSettings = {
@@ -50,6 +61,7 @@ export const DEFAULT_SETTINGS: NodeSettings = {
   downloadKBps: 0,
   seedReads: true,
   publishBlockList: false,
+  lanAnnounce: 'own-and-followed',
 };
 
 export type SettingsErrorCode = 'ERR_SETTINGS';
@@ -81,7 +93,11 @@ export function checkSettings(value: unknown): Result<NodeSettings, SettingsErro
   if (typeof seed !== 'boolean') return fail('ERR_SETTINGS', `seedReads must be true or false, not ${shown(seed)}`);
   const publishBlockList = given['publishBlockList'] ?? DEFAULT_SETTINGS.publishBlockList;
   if (typeof publishBlockList !== 'boolean') return fail('ERR_SETTINGS', `publishBlockList must be true or false, not ${shown(publishBlockList)}`);
-  return ok({ cacheBudgetMb: budget.value, uploadKBps: upload.value, downloadKBps: download.value, seedReads: seed, publishBlockList });
+  const lanAnnounce = given['lanAnnounce'] ?? DEFAULT_SETTINGS.lanAnnounce;
+  if (!LAN_ANNOUNCE_CHOICES.includes(lanAnnounce as LanAnnounce)) {
+    return fail('ERR_SETTINGS', `lanAnnounce must be "own", "own-and-followed" or "nothing", not ${shown(lanAnnounce)}`);
+  }
+  return ok({ cacheBudgetMb: budget.value, uploadKBps: upload.value, downloadKBps: download.value, seedReads: seed, publishBlockList, lanAnnounce: lanAnnounce as LanAnnounce });
 }
 
 /** The settings of `dataDir` (the defaults when there is no file); `problem` says why a file present was not used. */

@@ -134,6 +134,8 @@ export class Store {
   readonly #now: () => number;
   #budgetBytes: number;
   #recovery: Recovery | undefined;
+  /** Called after a change of the user's decisions (see {@link onDecision}). */
+  readonly #decisionListeners = new Set<() => void>();
   /** The drafts of this data folder (files; they survive any damage to the database). */
   readonly drafts: Drafts;
 
@@ -218,11 +220,26 @@ export class Store {
 
   /** Runs a change of the user's decisions in one transaction with the rewrite of `decisions.json` (when it changed something). */
   #decide(doing: string, fn: (sql: Statements) => boolean): boolean {
-    return this.#run(doing, (sql) => sql.transaction(() => {
+    const changed = this.#run(doing, (sql) => sql.transaction(() => {
       const changed = fn(sql);
       if (changed) keepDecisions(sql, this.#dataDir);
       return changed;
     }));
+    if (changed) for (const listener of this.#decisionListeners) listener();
+    return changed;
+  }
+
+  /**
+   * Calls `listener` after each change of the user's decisions (follows, blocks, mutes,
+   * subscriptions, own sites), made from any path — a command handed over the control
+   * socket, the window — so that a running node can act on it (its LAN notice names the
+   * followed sites). Returns what stops it.
+   */
+  onDecision(listener: () => void): () => void {
+    this.#decisionListeners.add(listener);
+    return () => {
+      this.#decisionListeners.delete(listener);
+    };
   }
 
   /** Set when this open found the database damaged (moved aside), missing or empty, and rebuilt it. */

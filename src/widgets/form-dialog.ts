@@ -1,5 +1,6 @@
 /**
- * A small form in a dialog of its own — labelled text fields and check boxes, a line for
+ * A small form in a dialog of its own — labelled text fields, check boxes and lists to choose
+ * one value from, a line for
  * what is wrong, and Cancel / a submit button — for the settings (Edit → Settings) and a
  * new site (File → New site). It shows what the app hands it and reports the values on
  * submit; the app answers with a message when they are refused (the dialog stays open,
@@ -15,7 +16,16 @@ import { fitToScreen } from './screen-fit.js';
 /** One field of the form. */
 export type FormField =
   | { readonly kind: 'text'; readonly name: string; readonly label: string; readonly value: string; readonly hint?: string }
-  | { readonly kind: 'check'; readonly name: string; readonly label: string; readonly value: boolean; readonly hint?: string };
+  | { readonly kind: 'check'; readonly name: string; readonly label: string; readonly value: boolean; readonly hint?: string }
+  /** One of `choices` (its `value` is reported; a `value` not among them shows the first). */
+  | {
+    readonly kind: 'choice';
+    readonly name: string;
+    readonly label: string;
+    readonly value: string;
+    readonly choices: readonly { readonly value: string; readonly label: string }[];
+    readonly hint?: string;
+  };
 
 export type FormValues = Readonly<Record<string, string | boolean>>;
 
@@ -51,6 +61,7 @@ export class FormDialog {
   readonly #options: FormDialogOptions;
   readonly #texts = new Map<string, NodeGui.QLineEdit>();
   readonly #checks = new Map<string, NodeGui.QCheckBox>();
+  readonly #choices = new Map<string, { combo: NodeGui.QComboBox; values: readonly string[] }>();
   readonly #error: NodeGui.QLabel;
   readonly #scroll: NodeGui.QScrollArea;
   readonly #submit: NodeGui.QPushButton;
@@ -106,6 +117,15 @@ export class FormDialog {
         });
         column.addWidget(edit);
         this.#texts.set(field.name, edit);
+      } else if (field.kind === 'choice') {
+        column.addWidget(label(field.label));
+        const combo = new qt.QComboBox();
+        combo.setObjectName(`${options.name}-${field.name}`);
+        for (const choice of field.choices) combo.addItem(undefined, choice.label);
+        const values = field.choices.map((choice) => choice.value);
+        combo.setCurrentIndex(Math.max(0, values.indexOf(field.value)));
+        column.addWidget(combo);
+        this.#choices.set(field.name, { combo, values });
       } else {
         const check = new qt.QCheckBox();
         check.setObjectName(`${options.name}-${field.name}`);
@@ -182,6 +202,7 @@ export class FormDialog {
     const values: Record<string, string | boolean> = {};
     for (const [name, edit] of this.#texts) values[name] = edit.text();
     for (const [name, check] of this.#checks) values[name] = check.isChecked();
+    for (const [name, { combo, values: choices }] of this.#choices) values[name] = choices[combo.currentIndex()] ?? '';
     return values;
   }
 

@@ -293,7 +293,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   // A bad value: a message, nothing saved, nothing applied.
   await openDialogByKeys(app, 'Theirs — swarmpress', ['alt+e', 's'], 'settings');
   const shown = await dialogUntil(app, 'settings', () => true, 'the settings dialog');
-  assert.deepEqual(shown['values'], { cacheBudgetMb: '2048', uploadKBps: '0', downloadKBps: '0', seedReads: true, publishBlockList: false });
+  assert.deepEqual(shown['values'], { cacheBudgetMb: '2048', uploadKBps: '0', downloadKBps: '0', seedReads: true, publishBlockList: false, lanAnnounce: 'own-and-followed' });
   await grab(app, { cmd: 'dialog', name: 'settings', do: 'grab' }, 'app-settings.png');
   await typeText(x.display, 'lots\n');
   const refused = await dialogUntil(app, 'settings', (dump) => dump['error'] !== '' && dump['busy'] === false, 'the refusal');
@@ -313,7 +313,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   await dialogUntil(app, 'settings', (dump) => !(dump['values'] as { seedReads: boolean }).seedReads, 'seeding unticked');
   await clickDialogButton(app, 'settings', 'submit');
   await untilDump(app, (dump) => String(dump['status']).startsWith('Settings saved'), 'the settings saved');
-  assert.deepEqual(JSON.parse(fs.readFileSync(settingsFile, 'utf8')), { cacheBudgetMb: 2048, uploadKBps: 50, downloadKBps: 200, seedReads: false, publishBlockList: false });
+  assert.deepEqual(JSON.parse(fs.readFileSync(settingsFile, 'utf8')), { cacheBudgetMb: 2048, uploadKBps: 50, downloadKBps: 200, seedReads: false, publishBlockList: false, lanAnnounce: 'own-and-followed' });
   const limited = await nodeReport(app);
   assert.equal(limited.sessionSettings['upload_rate_limit'], 50 * 1024, "libtorrent's upload limit");
   assert.equal(limited.sessionSettings['download_rate_limit'], 200 * 1024, "libtorrent's download limit");
@@ -346,7 +346,7 @@ test('Edit → Settings: a bad value changes nothing; limits reach libtorrent, r
   assert.equal(restarted.cache.budgetBytes, 1024 * 1024);
   await openDialogByKeys(again, WELCOME_TITLE, ['alt+e', 's'], 'settings');
   const kept = await dialogUntil(again, 'settings', () => true, 'the settings dialog after the restart');
-  assert.deepEqual(kept['values'], { cacheBudgetMb: '1', uploadKBps: '50', downloadKBps: '200', seedReads: false, publishBlockList: false });
+  assert.deepEqual(kept['values'], { cacheBudgetMb: '1', uploadKBps: '50', downloadKBps: '200', seedReads: false, publishBlockList: false, lanAnnounce: 'own-and-followed' });
   await grab(again, { cmd: 'dialog', name: 'settings', do: 'grab' }, 'app-settings-restarted.png');
   await clickDialogButton(again, 'settings', 'cancel');
   await closeApp(again);

@@ -49,8 +49,9 @@ test('the library lists the sites LAN neighbours announce, with their seq and ho
   const site = writeFiles(path.join(dir, 'site'), { 'index.md': '---\ntitle: Village news\n---\n# Village news\n\nThe well is fixed.\n' });
   const published = await cli(hostA, a, ['publish', site]);
   const url = published['url'] as string;
-  // B reads it, and so carries and announces it too.
+  // B reads it and follows it, and so announces it too (a site only read is never announced).
   assert.equal((await cli(hostB, b, ['get', url]))['source'], 'lan');
+  assert.equal((await cli(hostB, b, ['follow', url]))['event'], 'followed');
 
   const app = hostApp.startNode([SWARMPRESS_BIN, ...hostArgs(hostApp, path.join(dir, 'app'))], {
     env: { ...LAN_NODE_ENV, DISPLAY: x.display, SWARMPRESS_AUTOMATION: '1' },

@@ -71,7 +71,7 @@ let key = '';
 let latestSeq: bigint;
 let latestInfohash: string;
 
-test('C reads a site published on A, the DHT off everywhere; a new version reaches B and C by push', { skip, timeout: 240_000 }, async () => {
+test('C reads a site published on A, the DHT off everywhere; B and C follow it, and a new version reaches them by push', { skip, timeout: 240_000 }, async () => {
   const [hostA, hostB, hostC] = lan.hosts;
   assert.ok(hostA !== undefined && hostB !== undefined && hostC !== undefined);
   [a, b, c] = await Promise.all([serve(hostA, path.join(dir, 'a')), serve(hostB, path.join(dir, 'b')), serve(hostC, path.join(dir, 'c'))]);
@@ -83,6 +83,9 @@ test('C reads a site published on A, the DHT off everywhere; a new version reach
   assert.equal(page['source'], 'lan');
   assert.match(page['text'] as string, /The well is fixed/);
   assert.equal(last(await cli(b, ['get', url]))['source'], 'lan');
+  // B and C keep the site (follow it): so they announce it on the LAN too, and serve it when A
+  // is gone. A site only read is never announced (issue #25 item 11).
+  for (const node of [b, c]) assert.equal(last(await cli(node, ['follow', url]))['event'], 'followed');
 
   writeSite(site, '# Village news\n\nThe well is fixed. The bridge too.\n');
   const startedMs = Date.now();

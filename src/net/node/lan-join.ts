@@ -1,5 +1,7 @@
 /**
- * The node's side of LAN discovery (lan-link.ts): which sites it announces, whether a
+ * The node's side of LAN discovery (lan-link.ts): which sites it announces (what the user
+ * publishes or chose to share — settings-file.ts `LanAnnounce` — never a site only read:
+ * the LAN notice is heard by everyone on the network, issue #25 item 11), whether a
  * neighbour's claim concerns a site it carries, and joining the neighbour in that site's
  * swarms, where the BEP 10 handshake makes it push its signed record (push.ts).
  *
@@ -7,6 +9,7 @@
  */
 import { INFOHASH_BYTES } from '../../core/bep46.js';
 import { fromHex, toHex } from '../../core/bytes.js';
+import type { LanAnnounce } from '../../store/settings-file.js';
 import { LanLink } from '../lan-link.js';
 import type { Endpoint } from '../session.js';
 import { latestSigned } from './resolver.js';
@@ -22,9 +25,18 @@ export class LanJoin {
   #lan: LanLink | undefined;
   /** The swarm joined on a LAN hint, per site (hex key -> v1 hex). */
   readonly #hints = new Map<string, string>();
+  #announce: LanAnnounce;
+  readonly #stopDecisions: () => void;
 
-  constructor(swarms: Swarms) {
+  constructor(swarms: Swarms, options: { announce?: LanAnnounce } = {}) {
     this.#swarms = swarms;
+    this.#announce = options.announce ?? 'own-and-followed';
+    // A follow, unfollow or block changes what is announced, whoever made it.
+    this.#stopDecisions = swarms.store.onDecision(() => {
+      swarms.guard('lan notice', () => {
+        this.#lan?.advertise();
+      });
+    });
     swarms.onNewRecord(() => {
       this.#lan?.advertise();
     });
@@ -38,6 +50,17 @@ export class LanJoin {
   /** LAN discovery, when it runs. */
   get link(): LanLink | undefined {
     return this.#lan;
+  }
+
+  /** Which sites are announced on the LAN. */
+  get announce(): LanAnnounce {
+    return this.#announce;
+  }
+
+  /** Announces `choice`'s sites from now on (at once, when LAN discovery runs). */
+  setAnnounce(choice: LanAnnounce): void {
+    this.#announce = choice;
+    this.#lan?.advertise();
   }
 
   get running(): boolean {
@@ -62,7 +85,7 @@ export class LanJoin {
         swarms.handlerFailed('lan', error);
       },
       node: {
-        sites: () => this.#carriedSites(),
+        sites: () => this.#announcedSites(),
         carries: (key) => this.#carries(key),
         latestSigned: (key) => latestSigned(swarms.store, key),
         title: (key) => swarms.store.site(key)?.title,
@@ -97,6 +120,7 @@ export class LanJoin {
   }
 
   async close(): Promise<void> {
+    this.#stopDecisions();
     await this.#lan?.close();
   }
 
@@ -106,12 +130,17 @@ export class LanJoin {
     return site !== undefined && (site.isOwn || store.isFollowing('site', key) || store.latestVersion(key) !== undefined);
   }
 
-  /** Own sites, then followed ones, then the others held. */
-  #carriedSites(): Uint8Array[] {
+  /**
+   * The sites announced: own ones, then followed ones when {@link announce} allows; never
+   * one only read (it is still carried: a neighbour's newer claim of it is heard).
+   */
+  #announcedSites(): Uint8Array[] {
     const store = this.#swarms.store;
-    const rank = (key: Uint8Array, isOwn: boolean): number => (isOwn ? 0 : store.isFollowing('site', key) ? 1 : 2);
+    if (this.#announce === 'nothing') return [];
+    const withFollowed = this.#announce === 'own-and-followed';
+    const rank = (key: Uint8Array, isOwn: boolean): number => (isOwn ? 0 : withFollowed && store.isFollowing('site', key) ? 1 : 2);
     return store.sites()
-      .filter((site) => !store.isBlocked(site.key) && this.#carries(site.key))
+      .filter((site) => rank(site.key, site.isOwn) < 2 && !store.isBlocked(site.key) && this.#carries(site.key))
       .sort((x, y) => rank(x.key, x.isOwn) - rank(y.key, y.isOwn))
       .slice(0, MAX_ANNOUNCED_SITES)
       .map((site) => site.key);

@@ -15,6 +15,7 @@
  */
 import type { MutableRecord } from '../../core/bep44.js';
 import { DEFAULT_SITE_NAME, type Identity } from '../../core/identity.js';
+import type { LanAnnounce } from '../../store/settings-file.js';
 import { clearStaging } from '../../store/site-build.js';
 import type { Store } from '../../store/store.js';
 import type { LanLink } from '../lan-link.js';
@@ -59,6 +60,8 @@ export interface SiteNodeOptions {
    * they are paused after their download (own sites are always seeded); see setSeedReads.
    */
   readonly seedReads?: boolean;
+  /** Which sites are announced on the LAN (default own and followed; never sites only read); see setLanAnnounce. */
+  readonly lanAnnounce?: LanAnnounce;
 }
 
 export class SiteNode {
@@ -81,7 +84,7 @@ export class SiteNode {
     this.records = new SiteRecords({ session: this.session });
     // Order matters: listeners of a stored version run in this order (LAN, block lists, replies).
     this.#fetcher = new Fetcher(this.#swarms, options.maxVersionBytes === undefined ? {} : { maxVersionBytes: options.maxVersionBytes });
-    this.#lan = new LanJoin(this.#swarms);
+    this.#lan = new LanJoin(this.#swarms, options.lanAnnounce === undefined ? {} : { announce: options.lanAnnounce });
     this.#resolver = new Resolver(this.#swarms, this.records, this.#lan);
     this.#upkeep = new Upkeep(this.#swarms, this.records, this.#resolver, this.#fetcher);
     this.#gossip = new Gossip(this.#swarms, this.#fetcher, this.#lan, { enabled: options.push ?? true });
@@ -209,6 +212,16 @@ export class SiteNode {
   /** LAN discovery, when it runs. */
   get lan(): LanLink | undefined {
     return this.#lan.link;
+  }
+
+  /** Which sites are announced on the LAN. */
+  get lanAnnounce(): LanAnnounce {
+    return this.#lan.announce;
+  }
+
+  /** Announces `choice`'s sites on the LAN from now on (at once when LAN discovery runs); see LanJoin. */
+  setLanAnnounce(choice: LanAnnounce): void {
+    this.#lan.setAnnounce(choice);
   }
 
   // --- upkeep (upkeep.ts) ---------------------------------------------------------------------
