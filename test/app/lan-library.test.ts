@@ -75,7 +75,7 @@ test('the library lists the sites LAN neighbours announce, with their seq and ho
   await pressKeys(x.display, 'Return');
   const page = await untilDump(app, (dump) => pageText(dump).includes('The bridge too.'), 'the site read from the LAN', 60_000);
   assert.equal(page['address'], url);
-  assert.match(page['status'] as string, /^Version 1 of Village news, from .+ \(from a LAN neighbour\)\.$/);
+  assert.match(page['status'] as string, /^Version 2 of Village news, from .+ \(from a LAN neighbour\)\.$/);
   await grabWindow(app, 'app-lan-site.png');
   app.send({ cmd: 'close' });
   assert.deepEqual(await app.waitExit(30_000), { code: 0, signal: null }, app.stderr);
