@@ -9,15 +9,17 @@
 import { isBlockListPath } from '../core/block-list.js';
 import { fromHex } from '../core/bytes.js';
 import type { SiteNode } from '../net/node/site-node.js';
+import { isGenerated } from '../store/site-build.js';
 import type { Store } from '../store/store.js';
 import { BLOCKED_ROW, LIST_ROW, MUTED_ROW, shortKey } from './library-view.js';
 
 /**
- * Whether a search hit is listed: not by a hidden author, not only in hidden sites, and not
- * a site's block list (swarmpress's own file, core/block-list.ts, never a page to read).
+ * Whether a search hit is listed: not by a hidden author, not only in hidden sites, not a
+ * site's block list (swarmpress's own file, core/block-list.ts, never a page to read), and
+ * not a generated page (a home page, post list or feed only repeats the posts it lists).
  */
 export function isListedHit(store: Store, hit: { readonly id: Uint8Array; readonly author: Uint8Array }): boolean {
-  if (isHidden(store, hit.author)) return false;
+  if (isHidden(store, hit.author) || isGenerated(store.item(hit.id))) return false;
   const places = store.itemPlaces(hit.id);
   if (places.length > 0 && places.every((place) => isBlockListPath(place.path))) return false;
   return places.length === 0 || places.some((place) => !isHidden(store, place.siteKey));

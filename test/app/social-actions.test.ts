@@ -24,7 +24,7 @@ after(() => {
   removeDir(root);
 });
 
-test('search lists pages, never a block list, and nothing of a muted site', () => {
+test('search lists pages, never a block list or a generated page, and nothing of a muted site', () => {
   const store = Store.open({ dataDir: path.join(root, 'data') });
   const site = testIdentity(5);
   const folder = path.join(root, 'site');
@@ -36,7 +36,8 @@ test('search lists pages, never a block list, and nothing of a muted site', () =
   });
   assert.ok(built.staging !== undefined && store.adoptVersion(built.staging, new Uint8Array(crypto.randomBytes(20)), 'test').ok);
   const hits = store.search('block');
-  assert.deepEqual(hits.map((hit) => hit.title).sort(), ['Block list', 'Block party'], 'the store indexes both');
+  // The store indexes the generated post list and feed too; they are never listed.
+  assert.deepEqual(hits.map((hit) => hit.title).sort(), ['All posts — Block party', 'Block list', 'Block party', 'Block party (Atom feed)'], 'the store indexes them all');
   assert.deepEqual(hits.filter((hit) => isListedHit(store, hit)).map((hit) => hit.title), ['Block party']);
   store.mute(site.publicKey);
   assert.deepEqual(hits.filter((hit) => isListedHit(store, hit)), []);

@@ -34,7 +34,7 @@ function run(args: readonly string[]): { code: number | null; stdout: string; st
 test('identity new makes a key once and never replaces it; export refuses an existing file unless --force', () => {
   const shownBefore = run(['identity', 'show']);
   assert.equal(shownBefore.code, 1);
-  assert.match(shownBefore.stderr, /create one with 'swarmpress identity new'/);
+  assert.match(shownBefore.stderr, /makes one with 'swarmpress identity new'/);
   const made = run(['identity', 'new', '--json']);
   assert.equal(made.code, 0, made.stderr);
   const key = made.json[0]?.['publicKey'] as string;

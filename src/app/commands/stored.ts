@@ -20,6 +20,7 @@ import type { Command } from '../cli.js';
 import { EXIT_OK } from '../messages.js';
 import type { Output } from '../output.js';
 import { ownSiteNames } from '../site-pages.js';
+import { isHidden, isListedHit } from '../social-actions.js';
 
 /** Most hits `search` prints. */
 const MAX_SEARCH_HITS = 50;
@@ -111,16 +112,16 @@ export function sitesCommand(node: SiteNode, out: Output): number {
 export function searchCommand(node: SiteNode, words: string, out: Output): number {
   const text = words.trim();
   if (text === '') throw new UsageError("'swarmpress search' needs words to look for");
-  // Generated pages (home pages, post lists) only repeat the titles of the posts they list.
+  // What the window's search lists (social-actions.ts): no hidden site or author, block
+  // list or generated page; an item in several stored versions is one hit.
   const seen = new Set<string>();
   const hits = node.store.search(text, { limit: MAX_SEARCH_HITS }).filter((hit) => {
-    // An item in several stored versions is one hit.
     if (seen.has(toHex(hit.id))) return false;
     seen.add(toHex(hit.id));
-    return !node.store.isBlocked(hit.author) && !isGenerated(node.store.item(hit.id));
+    return isListedHit(node.store, hit);
   });
   const found = hits.map((hit) => {
-    const place = node.store.itemPlaces(hit.id).find((candidate) => !node.store.isBlocked(candidate.siteKey));
+    const place = node.store.itemPlaces(hit.id).find((candidate) => !isHidden(node.store, candidate.siteKey));
     return {
       id: toHex(hit.id), title: hit.title, snippet: hit.snippet, created: iso(hit.createdMs),
       ...(place === undefined ? {} : { url: `bittorrent://${toHex(place.siteKey)}/${place.path.split('/').map(encodeURIComponent).join('/')}` }),
