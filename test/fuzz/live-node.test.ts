@@ -37,8 +37,14 @@ const SEED = Number(process.env['SWARMPRESS_LIVE_FUZZ_SEED'] ?? 25);
 const MAX_RSS_GROWTH_BYTES = 128 * 1024 * 1024;
 /** Rounds of fuzzing: the first warms the node up (heap, allocator, libtorrent's buffers). */
 const ROUNDS = 3;
-/** How much RSS may grow after the first round: a leak per packet would show here. */
-const MAX_STEADY_RSS_GROWTH_BYTES = 48 * 1024 * 1024;
+/**
+ * How much RSS may grow after the first round. Measured here: -4 to +4 MiB at the CI count
+ * (peaks of +30 MiB within a round), -38 MiB over 200,000 packets by hand. A leak of 4 KB a
+ * packet (16,000 packets after the first round in CI) would pass this bound: it catches the
+ * gross leaks (a table the traffic fills without a cap), and a hand run with
+ * SWARMPRESS_FUZZ_PACKETS catches smaller ones.
+ */
+const MAX_STEADY_RSS_GROWTH_BYTES = 64 * 1024 * 1024;
 
 let lan: Lan;
 let dir: string;
@@ -165,9 +171,16 @@ test(`a live node survives ~${PACKETS} hostile mDNS, LSD and BEP 10 packets (see
   const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
   const sent = reports.reduce((sum, report) => sum + Number(report['sent']), 0);
   const ms = reports.reduce((sum, report) => sum + Number(report['ms']), 0);
-  process.stdout.write(`# live fuzz: ${sent} packets in ${ms} ms; RSS ${samples.map(mib).join(' -> ')} MiB; ${JSON.stringify(reports.map((r) => r['phases']))}\n`);
+  const warnings: Record<string, number> = {};
+  for (const m of node.messages) {
+    if (m['event'] !== 'warning') continue;
+    const code = typeof m['code'] === 'string' ? m['code'] : 'none';
+    warnings[code] = (warnings[code] ?? 0) + 1;
+  }
+  process.stdout.write(`# live fuzz: ${sent} packets in ${ms} ms; RSS ${samples.map(mib).join(' -> ')} MiB; node warnings ${JSON.stringify(warnings)}; ${JSON.stringify(reports.map((r) => r['phases']))}\n`);
 
-  const internalErrors = node.messages.filter((m) => /internal error|uncaught/i.test(JSON.stringify(m)));
+  // A handler that throws is caught by the node's guard (ERR_HANDLER) and survives, but it is still a bug.
+  const internalErrors = node.messages.filter((m) => m['code'] === 'ERR_HANDLER' || /internal error|uncaught/i.test(JSON.stringify(m)));
   assert.deepEqual(internalErrors, [], 'no network-triggered path threw');
   assert.deepEqual(contentListing(nodeDir), contentBefore, 'nothing reached content/ from the hostile traffic');
   const first = samples[0] ?? 0;
