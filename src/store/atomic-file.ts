@@ -77,15 +77,18 @@ export function createFileAtomic(file: string, bytes: Uint8Array, mode = 0o600):
   syncDir(path.dirname(file));
 }
 
+/** The names in folder `dir`, sorted; none when it cannot be read (absent, not a folder). */
+export function folderNames(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
 /** Removes temporary files a crash left in `dir` (names made by {@link writeFileAtomic}). */
 export function removeStaleTemporaries(dir: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const name of folderNames(dir)) {
     if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }

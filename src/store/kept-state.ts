@@ -23,7 +23,7 @@ import { encodeRecord, type MutableRecord } from '../core/bep44.js';
 import { decodeSitePointer } from '../core/bep46.js';
 import { binaryFromText, bytesEqual, fromHex, toHex } from '../core/bytes.js';
 import { PUBLIC_KEY_BYTES } from '../core/identity.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { folderNames, writeFileAtomic } from './atomic-file.js';
 import type { Statements } from './database.js';
 import * as social from './social.js';
 import * as slots from './slots.js';
@@ -155,13 +155,7 @@ export function keepRecord(dataDir: string, record: MutableRecord): void {
 /** The record kept for each slot (wire form, not verified yet). */
 export function readKeptRecords(dataDir: string): Uint8Array[] {
   const folder = path.join(dataDir, RECORDS_FOLDER);
-  let names: string[];
-  try {
-    names = fs.readdirSync(folder);
-  } catch {
-    return [];
-  }
-  return names.sort().flatMap((name) => {
+  return folderNames(folder).flatMap((name) => {
     if (!name.endsWith(RECORD_SUFFIX)) return [];
     const bytes = readRecordFile(path.join(folder, name));
     return bytes === undefined ? [] : [bytes];

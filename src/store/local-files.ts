@@ -14,7 +14,7 @@ import { fromHex, toHex } from '../core/bytes.js';
 import { INFOHASH_BYTES } from '../core/bep46.js';
 import { isSiteName } from '../core/identity.js';
 import { MAX_TITLE_BYTES } from '../core/item.js';
-import { createFileAtomic, writeFileAtomic } from './atomic-file.js';
+import { createFileAtomic, folderNames, writeFileAtomic } from './atomic-file.js';
 
 const OWN_SITES_FILE = 'own-sites.json';
 export const TORRENTS_FOLDER = 'torrents';
@@ -88,13 +88,7 @@ export function removeResumeData(dataDir: string, infohash: Uint8Array): void {
 /** Every saved resume data, by infohash. */
 export function readResumeData(dataDir: string): { infohash: Uint8Array; bytes: Uint8Array }[] {
   const folder = path.join(dataDir, TORRENTS_FOLDER);
-  let names: string[];
-  try {
-    names = fs.readdirSync(folder);
-  } catch {
-    return [];
-  }
-  return names.sort().flatMap((name) => {
+  return folderNames(folder).flatMap((name) => {
     const infohash = name.endsWith(RESUME_SUFFIX) ? fromHex(name.slice(0, -RESUME_SUFFIX.length), INFOHASH_BYTES) : undefined;
     if (infohash === undefined) return [];
     try {
